@@ -1,0 +1,67 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "inference-lab",
+    products: [
+        .library(name: "InferenceLabCore", targets: ["InferenceLabCore"]),
+        .library(name: "InferenceLab", targets: ["InferenceLab"]),
+        .library(name: "InferenceLabAnalysis", targets: ["InferenceLabAnalysis"]),
+        .executable(name: "inference-lab", targets: ["inference-lab"]),
+        .executable(name: "inference-lab-analyze", targets: ["inference-lab-analyze"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+    ],
+    targets: [
+        // The simulation: no Foundation, no Codable, no existentials (WebAssembly-ready).
+        .target(
+            name: "InferenceLabCore",
+            dependencies: [
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // The I/O edge: TOML, gzip, traces, event logs, reports.
+        .target(
+            name: "InferenceLab",
+            dependencies: [
+                "InferenceLabCore",
+                "CZlib",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        // The analyzer's library: depends only on the event-log schema.
+        .target(
+            name: "InferenceLabAnalysis",
+            dependencies: ["InferenceLabCore", "InferenceLab"]
+        ),
+        .executableTarget(
+            name: "inference-lab",
+            dependencies: [
+                "InferenceLab",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "inference-lab-analyze",
+            dependencies: [
+                "InferenceLabAnalysis",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "InferenceLabCoreTests", dependencies: ["InferenceLabCore"]),
+        .testTarget(name: "InferenceLabTests", dependencies: ["InferenceLab"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["InferenceLab", "InferenceLabAnalysis"]
+        ),
+    ]
+)

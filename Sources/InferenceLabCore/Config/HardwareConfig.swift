@@ -1,0 +1,45 @@
+/// The accelerator a node runs on, as the step-time model sees it.
+///
+/// All quantities are SI: FLOP/s, bytes/s, bytes. With `tensorParallelSize` > 1 the numbers
+/// are per GPU; the original's trick of describing a TP group as one big GPU (doubling every
+/// number) keeps working with the default of 1.
+public struct HardwareConfig: Sendable, Equatable {
+    /// A label, printed in reports.
+    public var name: String
+    /// Peak dense FLOP/s at the precision implied by `bytesPerParam`.
+    public var computeFlops: Double
+    /// Peak memory bandwidth in bytes/s.
+    public var memoryBandwidth: Double
+    /// Device memory in bytes.
+    public var memoryCapacity: Double
+    /// Bytes of KV-cache pool; `nil` derives it as
+    /// `memoryCapacity × gpuMemoryUtilization − weight bytes`.
+    public var kvCacheCapacity: Double?
+    /// Fraction of device memory the engine may use (only used to derive the KV pool).
+    public var gpuMemoryUtilization: Double
+    /// Bytes per weight: 1 = FP8, 2 = BF16. Also the KV element size unless
+    /// `kvCacheBytesPerElement` is set.
+    public var bytesPerParam: Int
+    /// Bytes per KV-cache element; `nil` means `bytesPerParam`.
+    public var kvCacheBytesPerElement: Int?
+
+    public init(
+        name: String = "H100",
+        computeFlops: Double = 1.513e15,
+        memoryBandwidth: Double = 3.35e12,
+        memoryCapacity: Double = 85_899_345_920,
+        kvCacheCapacity: Double? = nil,
+        gpuMemoryUtilization: Double = 0.9,
+        bytesPerParam: Int = 2,
+        kvCacheBytesPerElement: Int? = nil
+    ) {
+        self.name = name
+        self.computeFlops = computeFlops
+        self.memoryBandwidth = memoryBandwidth
+        self.memoryCapacity = memoryCapacity
+        self.kvCacheCapacity = kvCacheCapacity
+        self.gpuMemoryUtilization = gpuMemoryUtilization
+        self.bytesPerParam = bytesPerParam
+        self.kvCacheBytesPerElement = kvCacheBytesPerElement
+    }
+}

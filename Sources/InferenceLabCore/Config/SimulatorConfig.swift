@@ -1,0 +1,72 @@
+/// Everything a simulation run needs: the five tables of a config file plus `[compute]`.
+///
+/// Build one in code (every field has the default of `configs/config.toml`) or load one from
+/// TOML with `InferenceLab.ConfigLoader`. Call ``validate()`` before running; ``Simulator``
+/// does it for you.
+public struct SimulatorConfig: Sendable, Equatable {
+    public var hardware: HardwareConfig
+    public var model: ModelConfig
+    public var scheduler: SchedulerConfig
+    public var workload: WorkloadConfig
+    public var compute: ComputeConfig
+    /// Steps between debug progress lines (the original's `[simulation] log_interval`).
+    public var logInterval: Int
+
+    public init(
+        hardware: HardwareConfig = HardwareConfig(kvCacheCapacity: 68_719_476_736),
+        model: ModelConfig = ModelConfig(),
+        scheduler: SchedulerConfig = SchedulerConfig(),
+        workload: WorkloadConfig = WorkloadConfig(),
+        compute: ComputeConfig = ComputeConfig(),
+        logInterval: Int = 100
+    ) {
+        self.hardware = hardware
+        self.model = model
+        self.scheduler = scheduler
+        self.workload = workload
+        self.compute = compute
+        self.logInterval = logInterval
+    }
+
+    /// The built-in default: the same values as `configs/config.toml`
+    /// (Llama-3-70B in BF16 on one H100 with a 64 GiB KV pool, Poisson at 5 req/s).
+    public static let `default` = SimulatorConfig(logInterval: 5)
+}
+
+extension SimulatorConfig {
+    /// Bytes of KV cache one token occupies: 2 (K and V) × KV heads × head dim × element
+    /// bytes × layers.
+    public var kvBytesPerToken: Double {
+        let element = Double(hardware.kvCacheBytesPerElement ?? hardware.bytesPerParam)
+        return 2 * Double(model.resolvedKVHeads) * Double(model.resolvedHeadDim) * element
+            * Double(model.numLayers)
+    }
+
+    /// Bytes of weights resident on the device.
+    public var weightBytes: Double { model.numParameters * Double(hardware.bytesPerParam) }
+
+    /// Bytes of the KV pool: the explicit capacity, or memory × utilisation − weights.
+    public var kvPoolBytes: Double {
+        if let explicit = hardware.kvCacheCapacity { return explicit }
+        return (hardware.memoryCapacity * hardware.gpuMemoryUtilization).rounded(.down) - weightBytes
+    }
+
+    /// Usable KV blocks. As in vLLM, the pool holds `floor(bytes / block bytes)` blocks of
+    /// which block 0 is the reserved null block, so one fewer is usable.
+    public var usableKVBlocks: Int {
+        if let override = scheduler.numGPUBlocksOverride { return max(override - 1, 0) }
+        let blockBytes = Double(scheduler.blockSize) * kvBytesPerToken
+        guard blockBytes > 0, kvPoolBytes > 0 else { return 0 }
+        let total = (kvPoolBytes / blockBytes).rounded(.down)
+        return total >= 1 ? Int(min(total, Double(Int32.max))) - 1 : 0
+    }
+
+    /// The per-request prefill chunk cap after the original's default rule.
+    public var effectiveLongPrefillThreshold: Int {
+        let s = scheduler
+        if s.longPrefillTokenThreshold == 0 && s.enableChunkedPrefill && s.maxNumPartialPrefills > 1 {
+            return Int((0.04 * Double(model.maxSeqLen)).rounded(.down))
+        }
+        return s.longPrefillTokenThreshold
+    }
+}

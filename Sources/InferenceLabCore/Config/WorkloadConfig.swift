@@ -1,0 +1,78 @@
+/// How requests arrive.
+public enum ArrivalPattern: String, Sendable, CaseIterable {
+    /// Exponential inter-arrival times at `arrivalRate`; the first arrival is one sample.
+    case poisson
+    /// Gamma inter-arrival times with mean 1/`arrivalRate` and coefficient of variation `cv`.
+    case gamma
+    /// Constant 1/`arrivalRate` spacing, the first at 1/`arrivalRate`.
+    case uniform
+    /// Same as `uniform`.
+    case fixedRate = "fixed_rate"
+    /// The original's bursts: with probability 0.2 a gap of U(0.001, 0.01) s, else U(0.5, 2) s.
+    case burst
+    /// Every request at t = 0.
+    case batched
+    /// `numConcurrentUsers` users, each sending its next request `thinkTime` after the last
+    /// one finished.
+    case closedLoop = "closed_loop"
+    /// Requests come from a trace file (`traceFile`); handled by the I/O layer.
+    case trace
+}
+
+/// A distribution of token counts. Samples are clamped to at least 1 and truncated.
+public enum LengthDistribution: Sendable, Equatable {
+    case fixed(Int)
+    /// Integers in `[min, max]`, inclusive.
+    case uniform(min: Int, max: Int)
+    case normal(mean: Double, stdDev: Double)
+    /// `exp(N(mu, sigma))`: `mean` and `stdDev` are the underlying normal's (median e^mean).
+    case lognormal(mean: Double, stdDev: Double)
+}
+
+/// The `[workload]` table.
+public struct WorkloadConfig: Sendable, Equatable {
+    public var arrivalPattern: ArrivalPattern
+    /// Mean requests per second (open-loop patterns).
+    public var arrivalRate: Double
+    /// Coefficient of variation of Gamma inter-arrival times (1 = Poisson).
+    public var cv: Double
+    /// Total requests to generate; open-loop generators need this or `durationSecs`.
+    public var numRequests: Int?
+    /// No arrivals after this many seconds; in-flight requests still drain.
+    public var durationSecs: Double?
+    /// Closed-loop users.
+    public var numConcurrentUsers: Int?
+    /// Closed-loop pause between a finish and that user's next request, in seconds.
+    public var thinkTime: Double
+    public var inputLengths: LengthDistribution
+    public var outputLengths: LengthDistribution
+    public var seed: UInt64
+    /// Trace to replay when `arrivalPattern == .trace`.
+    public var tracePath: String?
+
+    public init(
+        arrivalPattern: ArrivalPattern = .poisson,
+        arrivalRate: Double = 5,
+        cv: Double = 1,
+        numRequests: Int? = 400,
+        durationSecs: Double? = nil,
+        numConcurrentUsers: Int? = nil,
+        thinkTime: Double = 0,
+        inputLengths: LengthDistribution = .lognormal(mean: 6.9, stdDev: 0.7),
+        outputLengths: LengthDistribution = .lognormal(mean: 5.3, stdDev: 0.8),
+        seed: UInt64 = 42,
+        tracePath: String? = nil
+    ) {
+        self.arrivalPattern = arrivalPattern
+        self.arrivalRate = arrivalRate
+        self.cv = cv
+        self.numRequests = numRequests
+        self.durationSecs = durationSecs
+        self.numConcurrentUsers = numConcurrentUsers
+        self.thinkTime = thinkTime
+        self.inputLengths = inputLengths
+        self.outputLengths = outputLengths
+        self.seed = seed
+        self.tracePath = tracePath
+    }
+}

@@ -1,0 +1,104 @@
+/// Summary statistics of a latency distribution, in the unit of the samples.
+public struct LatencyStats: Sendable, Equatable {
+    public var count: Int = 0
+    public var mean: Double = 0
+    public var min: Double = 0
+    public var max: Double = 0
+    public var p50: Double = 0
+    public var p90: Double = 0
+    public var p95: Double = 0
+    public var p99: Double = 0
+    public init() {}
+
+    /// The statistics with every value multiplied by `factor` (e.g. seconds → ms).
+    public func scaled(by factor: Double) -> LatencyStats {
+        var s = self
+        s.mean *= factor; s.min *= factor; s.max *= factor
+        s.p50 *= factor; s.p90 *= factor; s.p95 *= factor; s.p99 *= factor
+        return s
+    }
+}
+
+/// Exact percentiles with linear interpolation between closest ranks (numpy's default):
+/// for n sorted samples, quantile q sits at position q·(n − 1).
+public enum Percentile {
+    /// - Precondition: `sorted` is ascending and not empty.
+    public static func of(_ sorted: [Double], _ q: Double) -> Double {
+        let pos = q * Double(sorted.count - 1)
+        let lo = Int(pos.rounded(.down))
+        let hi = Swift.min(lo + 1, sorted.count - 1)
+        let frac = pos - Double(lo)
+        return sorted[lo] + (sorted[hi] - sorted[lo]) * frac
+    }
+
+    /// Statistics of unweighted samples (sorts a copy).
+    public static func stats(_ samples: [Double]) -> LatencyStats {
+        var s = LatencyStats()
+        guard !samples.isEmpty else { return s }
+        let sorted = samples.sorted()
+        var sum = 0.0
+        for v in sorted { sum += v }
+        s.count = sorted.count
+        s.mean = sum / Double(sorted.count)
+        s.min = sorted[0]
+        s.max = sorted[sorted.count - 1]
+        s.p50 = of(sorted, 0.50); s.p90 = of(sorted, 0.90)
+        s.p95 = of(sorted, 0.95); s.p99 = of(sorted, 0.99)
+        return s
+    }
+}
+
+/// Samples stored as (value, multiplicity) runs: pooled inter-token latencies, where every
+/// request decoding in a step sees the same gap, take one run per step instead of one value
+/// per token. Percentiles are exact, as if every sample were stored.
+public struct WeightedSamples: Sendable {
+    public private(set) var values: [Double] = []
+    public private(set) var weights: [Int] = []
+    public private(set) var count = 0
+    private var sum = 0.0
+
+    public init() {}
+
+    public mutating func append(_ v: Double, weight: Int = 1) {
+        count += weight
+        sum += v * Double(weight)
+        if let last = values.last, last == v { weights[weights.count - 1] += weight; return }
+        values.append(v)
+        weights.append(weight)
+    }
+
+    /// The value at 0-based rank `k` of the sorted multiset (`order` sorts indices by value).
+    private func value(atRank k: Int, order: [Int], cumulative: [Int]) -> Double {
+        // cumulative[i] = total weight of order[0...i]
+        var lo = 0, hi = cumulative.count - 1
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if cumulative[mid] > k { hi = mid } else { lo = mid + 1 }
+        }
+        return values[order[lo]]
+    }
+
+    public func stats() -> LatencyStats {
+        var s = LatencyStats()
+        guard count > 0 else { return s }
+        let order = values.indices.sorted { values[$0] < values[$1] }
+        var cumulative: [Int] = []
+        cumulative.reserveCapacity(order.count)
+        var acc = 0
+        for i in order { acc += weights[i]; cumulative.append(acc) }
+        func q(_ p: Double) -> Double {
+            let pos = p * Double(count - 1)
+            let lo = Int(pos.rounded(.down))
+            let frac = pos - Double(lo)
+            let a = value(atRank: lo, order: order, cumulative: cumulative)
+            let b = value(atRank: Swift.min(lo + 1, count - 1), order: order, cumulative: cumulative)
+            return a + (b - a) * frac
+        }
+        s.count = count
+        s.mean = sum / Double(count)
+        s.min = values[order[0]]
+        s.max = values[order[order.count - 1]]
+        s.p50 = q(0.50); s.p90 = q(0.90); s.p95 = q(0.95); s.p99 = q(0.99)
+        return s
+    }
+}

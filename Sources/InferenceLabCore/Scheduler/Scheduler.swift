@@ -1,0 +1,391 @@
+/// vLLM's V1 scheduler (`v1/core/sched/scheduler.py`) with its KV-cache manager, for one
+/// full-attention cache group, no speculative decoding and no KV connector.
+///
+/// A step is one ``schedule(into:)`` call followed, once the forward pass is done, by one
+/// ``processOutput(of:)`` call. `reference/vllm-scheduler.md` (in the project's shared
+/// folder) is the specification; comments cite its sections.
+public struct Scheduler: Sendable {
+    public let blockSize: Int
+    public let maxNumBatchedTokens: Int
+    public let maxNumSeqs: Int
+    public let maxModelLen: Int
+    public let policy: SchedulingPolicy
+    public let chunkedPrefill: Bool
+    public let longPrefillThreshold: Int
+    public let prefixCaching: Bool
+    public let asyncScheduling: Bool
+    public let reserveFullPrompt: Bool
+    public let watermarkBlocks: Int
+
+    /// Request table indexed by slot.
+    public private(set) var requests: [Request] = []
+    private var freeSlots: [RequestSlot] = []
+    private var nextSerial: UInt64 = 0
+    private var waiting: WaitingQueue
+    /// Waiting entries whose request finished while queued (async stale outputs); skipped.
+    private var waitingTombstones = 0
+    /// Running requests in admission order.
+    public private(set) var running: [RequestSlot] = []
+    public private(set) var pool: BlockPool
+    private let hasher: BlockHasher
+
+    public init(_ config: SimulatorConfig) {
+        let s = config.scheduler
+        blockSize = s.blockSize
+        maxNumBatchedTokens = s.maxNumBatchedTokens
+        maxNumSeqs = s.maxNumSeqs
+        maxModelLen = config.model.maxSeqLen
+        policy = s.policy
+        chunkedPrefill = s.enableChunkedPrefill
+        longPrefillThreshold = config.effectiveLongPrefillThreshold
+        prefixCaching = s.enablePrefixCaching
+        asyncScheduling = s.asyncScheduling
+        reserveFullPrompt = s.reserveFullPrompt
+        let blocks = config.usableKVBlocks
+        // vLLM: int(watermark × num_gpu_blocks), the null block included.
+        watermarkBlocks = Int((s.watermark * Double(blocks + 1)).rounded(.down))
+        pool = BlockPool(count: blocks)
+        hasher = BlockHasher(blockSize: s.blockSize, hashBlockSize: s.prefixHashBlockSize)
+        waiting = WaitingQueue(policy: s.policy)
+    }
+
+    // MARK: Queries
+
+    /// Requests waiting to be (re)admitted.
+    public var waitingCount: Int { waiting.count - waitingTombstones }
+    /// Requests holding a running slot.
+    public var runningCount: Int { running.count }
+    /// Whether any request is still unfinished.
+    public var hasUnfinishedRequests: Bool { waitingCount > 0 || !running.isEmpty }
+    /// Blocks referenced by some request.
+    public var kvBlocksUsed: Int { pool.usedCount }
+
+    /// Why a request can never be served, or nil if it can.
+    public func rejection(promptTokens: Int, outputTokens: Int) -> RejectionReason? {
+        if promptTokens >= maxModelLen { return .promptTooLong }
+        if promptTokens + outputTokens > maxModelLen { return .exceedsMaxSeqLen }
+        // KV footprint right before finishing: prompt + output − 1 tokens.
+        if (promptTokens + outputTokens - 1 + blockSize - 1) / blockSize > pool.count { return .exceedsKVCache }
+        return nil
+    }
+
+    // MARK: Requests
+
+    /// Adds a request to the waiting queue (vLLM's `add_request`).
+    /// - Returns: the slot it occupies until ``release(_:)``.
+    public mutating func add(_ spec: RequestSpec) -> RequestSlot {
+        let r = Request(id: spec.id, serial: nextSerial, arrivalTime: spec.arrivalTime,
+                        promptTokens: spec.promptTokens, maxTokens: spec.outputTokens,
+                        priority: spec.priority, prefixHashes: spec.prefixHashes)
+        nextSerial += 1
+        let slot: RequestSlot
+        if let reused = freeSlots.popLast() {
+            slot = reused
+            requests[Int(slot)] = r
+        } else {
+            slot = RequestSlot(requests.count)
+            requests.append(r)
+        }
+        waiting.append(slot, r)
+        return slot
+    }
+
+    /// Returns a finished request's slot for reuse.
+    public mutating func release(_ slot: RequestSlot) {
+        requests[Int(slot)].blocks = []
+        requests[Int(slot)].blockHashes = []
+        requests[Int(slot)].prefixHashes = []
+        freeSlots.append(slot)
+    }
+
+    // MARK: schedule()
+
+    /// Builds the next step (§5 of the reference): running requests first, then waiting ones,
+    /// within one token budget.
+    public mutating func schedule(into out: inout ScheduledBatch) {
+        out.reset()
+        var budget = maxNumBatchedTokens
+        let eligible = running.count + waitingCount
+        let threshold = eligible > 1 ? longPrefillThreshold : 0
+
+        // 1. Running requests, in list order.
+        var i = 0
+        while i < running.count && budget > 0 {
+            let slot = running[i]
+            let r = requests[Int(slot)]
+            // Async: a request certain to finish with its in-flight output is not scheduled.
+            if r.placeholders > 0 && r.numComputed + 2 - r.placeholders >= r.promptTokens + r.maxTokens {
+                i += 1
+                continue
+            }
+            var n = r.numTokens + r.placeholders - r.numComputed
+            if threshold > 0 && threshold < n { n = threshold }
+            n = min(n, budget)
+            n = min(n, maxModelLen - r.numComputed - 1)
+            if n <= 0 { i += 1; continue }
+
+            var allocated = false
+            while true {
+                if allocateRunning(slot, tokens: n) { allocated = true; break }
+                // Choose a victim (§6).
+                let victimIndex = victimIndexForPreemption()
+                let victim = running.remove(at: victimIndex)
+                if policy != .fcfs {
+                    if victimIndex < i { i -= 1 }
+                    if let restored = out.remove(slot: victim) { budget += restored }
+                }
+                preempt(victim)
+                out.preempted.append(victim)
+                if victim == slot { break }
+            }
+            if !allocated {
+                if policy != .fcfs && requests[Int(slot)].status == .preempted { continue }
+                break
+            }
+            out.append(slot: slot, serial: r.serial, tokens: n, context: r.numComputed)
+            budget -= n
+            i += 1
+        }
+
+        // 2. Waiting requests, only if nobody was preempted.
+        if out.preempted.isEmpty {
+            var skipped: [RequestSlot] = []
+            while budget > 0 {
+                guard let slot = peekWaiting() else { break }
+                if running.count >= maxNumSeqs { break }
+                var r = requests[Int(slot)]
+                // Async: a preempted request's stale in-flight output must drain first.
+                if r.staleOutputTokens > 0 {
+                    waiting.pop()
+                    skipped.append(slot)
+                    continue
+                }
+                var hitBlocks: [Int32] = []
+                var hit = 0
+                if r.numComputed == 0 && prefixCaching {
+                    (hitBlocks, hit) = findCachedPrefix(&r)
+                    requests[Int(slot)].blockHashes = r.blockHashes
+                }
+                var n = r.numTokens - hit
+                if threshold > 0 && threshold < n { n = threshold }
+                if !chunkedPrefill && n > budget { break }
+                n = min(n, budget)
+                if !allocateWaiting(slot, tokens: n, hitBlocks: hitBlocks, hit: hit) { break }
+                waiting.pop()
+                let resumed = r.status == .preempted
+                running.append(slot)
+                requests[Int(slot)].status = .running
+                requests[Int(slot)].numComputed = hit
+                if hit > 0 { out.cacheHits.append((slot, hit, resumed)) }
+                if !resumed && requests[Int(slot)].firstAdmissionHit == nil {
+                    requests[Int(slot)].firstAdmissionHit = hit
+                }
+                out.append(slot: slot, serial: r.serial, tokens: n, context: hit)
+                budget -= n
+            }
+            // Skipped requests go back to the front, in their order.
+            var k = skipped.count - 1
+            while k >= 0 { waiting.prepend(skipped[k], requests[Int(skipped[k])]); k -= 1 }
+        }
+
+        // 3. Advance num_computed_tokens (vLLM's `_update_after_schedule`).
+        for e in 0..<out.slots.count {
+            let slot = Int(out.slots[e])
+            requests[slot].numComputed += Int(out.tokens[e])
+            requests[slot].inFlightTokens += Int(out.tokens[e])
+            let r = requests[slot]
+            let partial = r.numComputed < r.numTokens + r.placeholders
+            requests[slot].isPrefillChunk = partial
+            out.samples[e] = !partial
+            if asyncScheduling && !partial { requests[slot].placeholders += 1 }
+        }
+    }
+
+    /// The head of the waiting queue, skipping requests that finished while queued.
+    private mutating func peekWaiting() -> RequestSlot? {
+        while let slot = waiting.peek() {
+            if requests[Int(slot)].status == .finished {
+                waiting.pop()
+                waitingTombstones -= 1
+                continue
+            }
+            return slot
+        }
+        return nil
+    }
+
+    /// FCFS: the last running request. PRIORITY: the first maximum of (priority, arrival).
+    /// The original's policies: the last maximum of their victim key.
+    private func victimIndexForPreemption() -> Int {
+        switch policy {
+        case .fcfs:
+            return running.count - 1
+        case .priority:
+            var best = 0
+            for j in 1..<running.count {
+                let a = requests[Int(running[j])], b = requests[Int(running[best])]
+                if (a.priority, a.arrivalTime) > (b.priority, b.arrivalTime) { best = j }
+            }
+            return best
+        case .sjf, .sof, .lof, .stf, .ltf, .sif, .lif:
+            var best = 0
+            var bestKey = Int.min
+            for j in 0..<running.count {
+                let r = requests[Int(running[j])]
+                let key: Int
+                switch policy {
+                case .sjf, .sof, .lof: key = r.maxTokens - r.numOutput
+                case .stf, .ltf: key = r.promptTokens + r.maxTokens - r.numComputed
+                default: key = r.promptTokens
+                }
+                if key >= bestKey { bestKey = key; best = j }
+            }
+            return best
+        }
+    }
+
+    /// vLLM's `_preempt_request`: free everything, recompute later, back to the front.
+    private mutating func preempt(_ slot: RequestSlot) {
+        let s = Int(slot)
+        pool.free(requests[s].blocks)
+        requests[s].blocks.removeAll(keepingCapacity: true)
+        requests[s].numCachedBlocks = 0
+        requests[s].status = .preempted
+        requests[s].numComputed = 0
+        requests[s].staleOutputTokens = requests[s].inFlightTokens
+        requests[s].placeholders = 0
+        requests[s].numPreemptions += 1
+        waiting.prepend(slot, requests[s])
+    }
+
+    // MARK: KV cache manager
+
+    private func cdiv(_ a: Int, _ b: Int) -> Int { (a + b - 1) / b }
+
+    /// `get_computed_blocks`: the longest run of cached full blocks, capped so that at least
+    /// one token is computed.
+    private func findCachedPrefix(_ r: inout Request) -> ([Int32], Int) {
+        hasher.extend(&r)
+        let maxBlocks = (r.numTokens - 1) / blockSize
+        var blocks: [Int32] = []
+        var i = 0
+        while i < maxBlocks && i < r.blockHashes.count {
+            guard let b = pool.lookup(r.blockHashes[i]) else { break }
+            blocks.append(b)
+            i += 1
+        }
+        return (blocks, blocks.count * blockSize)
+    }
+
+    /// `allocate_slots` for a running request (it already has a block table).
+    private mutating func allocateRunning(_ slot: RequestSlot, tokens n: Int) -> Bool {
+        let s = Int(slot)
+        let r = requests[s]
+        let needTokens = min(r.numComputed + n, maxModelLen)
+        let newBlocks = max(cdiv(needTokens, blockSize) - r.blocks.count, 0)
+        if newBlocks > pool.freeCount { return false }
+        for _ in 0..<newBlocks { requests[s].blocks.append(pool.allocate()) }
+        if prefixCaching { cacheBlocks(s, upTo: min(r.numComputed + n, r.numTokens)) }
+        return true
+    }
+
+    /// `allocate_slots` for a waiting or preempted request, with its prefix hit.
+    private mutating func allocateWaiting(_ slot: RequestSlot, tokens n: Int, hitBlocks: [Int32], hit: Int) -> Bool {
+        let s = Int(slot)
+        let r = requests[s]
+        let total = min(hit, maxModelLen)
+        let wm = running.isEmpty ? 0 : watermarkBlocks
+        var evictableHits = 0
+        for b in hitBlocks where pool.isFree(b) { evictableHits += 1 }
+        func needed(_ tokens: Int) -> Int { max(cdiv(tokens, blockSize) - hitBlocks.count, 0) + evictableHits }
+        if reserveFullPrompt && needed(min(r.numTokens, maxModelLen)) + wm > pool.freeCount { return false }
+        let needTokens = min(total + n, maxModelLen)
+        if needed(needTokens) + wm > pool.freeCount { return false }
+        for b in hitBlocks { pool.touch(b) }
+        requests[s].blocks = hitBlocks
+        requests[s].numCachedBlocks = hitBlocks.count
+        let k = cdiv(needTokens, blockSize) - hitBlocks.count
+        if k > 0 { for _ in 0..<k { requests[s].blocks.append(pool.allocate()) } }
+        if prefixCaching { cacheBlocks(s, upTo: min(total + n, r.numTokens)) }
+        return true
+    }
+
+    /// `cache_blocks`: registers the request's full blocks up to `tokens` in the prefix cache.
+    private mutating func cacheBlocks(_ s: Int, upTo tokens: Int) {
+        let full = tokens / blockSize
+        guard full > requests[s].numCachedBlocks else { return }
+        hasher.extend(&requests[s])
+        let upto = min(full, requests[s].blockHashes.count, requests[s].blocks.count)
+        var i = requests[s].numCachedBlocks
+        while i < upto {
+            pool.register(requests[s].blocks[i], hash: requests[s].blockHashes[i])
+            i += 1
+        }
+        requests[s].numCachedBlocks = max(requests[s].numCachedBlocks, upto)
+    }
+
+    // MARK: update_from_output()
+
+    /// What processing a step's output did.
+    public struct OutputEffects: Sendable {
+        /// Requests that produced their first output token.
+        public var firstTokens: [RequestSlot] = []
+        /// Requests that finished (their blocks are already freed).
+        public var finished: [RequestSlot] = []
+        /// Batch entries that produced no token.
+        public var noToken: [RequestSlot] = []
+        public init() {}
+        mutating func reset() {
+            firstTokens.removeAll(keepingCapacity: true)
+            finished.removeAll(keepingCapacity: true)
+            noToken.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// vLLM's `update_from_output` (§8): one sampled token per entry that reached the end of
+    /// its known tokens; stop at `max_tokens` or `max_model_len`; free finished requests.
+    public mutating func processOutput(of batch: ScheduledBatch, into effects: inout OutputEffects) {
+        effects.reset()
+        for e in 0..<batch.slots.count {
+            let slot = batch.slots[e]
+            let s = Int(slot)
+            guard s < requests.count, requests[s].serial == batch.serials[e],
+                  requests[s].status != .finished else {
+                effects.noToken.append(slot)
+                continue
+            }
+            let n = Int(batch.tokens[e])
+            requests[s].inFlightTokens -= n
+            var stale = false
+            if requests[s].staleOutputTokens > 0 {
+                stale = true
+                requests[s].staleOutputTokens -= n
+            }
+            guard batch.samples[e] else {
+                effects.noToken.append(slot)
+                continue
+            }
+            let statusBefore = requests[s].status
+            let hadPlaceholders = requests[s].placeholders > 0
+            requests[s].numOutput += 1
+            if requests[s].numOutput == 1 { effects.firstTokens.append(slot) }
+            let r = requests[s]
+            let stopped = r.numOutput >= r.maxTokens || r.numTokens >= maxModelLen
+            if !stale && hadPlaceholders { requests[s].placeholders -= 1 }
+            if !stale && statusBefore == .running && hadPlaceholders && prefixCaching && !stopped {
+                cacheBlocks(s, upTo: r.numComputed - requests[s].inFlightTokens)
+            }
+            if stopped {
+                if statusBefore == .running {
+                    if let j = running.firstIndex(of: slot) { running.remove(at: j) }
+                } else {
+                    waitingTombstones += 1
+                }
+                requests[s].status = .finished
+                pool.free(requests[s].blocks)
+                requests[s].blocks.removeAll()
+                effects.finished.append(slot)
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+/// A request's handle inside one simulation: the slot it occupies while it is live.
+///
+/// Slots are reused once a request has finished or was rejected, so per-request state in
+/// sinks can live in arrays indexed by slot and stays bounded by the number of live requests.
+/// An `arrival` (or `rejected`) event always introduces a slot before any other event uses it.
+public typealias RequestSlot = Int32
+
+/// Why a request was refused instead of scheduled.
+public enum RejectionReason: String, Sendable {
+    /// The prompt leaves no room for an output token (`prompt ≥ max_seq_len`).
+    case promptTooLong = "prompt_too_long"
+    /// Prompt + output exceed `max_seq_len` (vLLM's API server refuses these).
+    case exceedsMaxSeqLen = "exceeds_max_seq_len"
+    /// The request's KV footprint is larger than the whole KV pool: it could never finish.
+    case exceedsKVCache = "exceeds_kv_cache"
+}
+
+/// A request entering the node.
+public struct ArrivalEvent: Sendable, Equatable {
+    public var time: Double
+    public var slot: RequestSlot
+    public var id: String
+    public var promptTokens: Int
+    public var outputTokens: Int
+    public var priority: Int
+}
+
+/// One engine step: what was scheduled, what it cost, and the state after it.
+///
+/// The arrays are reused by the simulator between steps; a sink that keeps them must copy.
+public struct StepRecord: Sendable {
+    /// 1-based step number.
+    public var step: Int
+    /// Start of the step (seconds).
+    public var time: Double
+    /// Duration (seconds); the next step starts at exactly `time + duration`.
+    public var duration: Double
+    /// Scheduled requests in vLLM's order (running first, then newly admitted).
+    public var batchSlots: [RequestSlot] = []
+    /// Tokens scheduled for each entry of `batchSlots`.
+    public var batchTokens: [Int32] = []
+    /// Entries of the batch that produced no output token (partial prefill chunks, and in
+    /// async mode outputs of requests that had already finished).
+    public var noTokenSlots: [RequestSlot] = []
+    /// Requests preempted while this step was being built.
+    public var preemptedSlots: [RequestSlot] = []
+    /// Requests that finished when this step's output was processed.
+    public var finishedSlots: [RequestSlot] = []
+    public var prefillTokens: Int = 0
+    public var decodeTokens: Int = 0
+    /// Queue lengths after the step's output was processed.
+    public var running: Int = 0
+    public var waiting: Int = 0
+    /// Blocks referenced by some request after the step's output was processed.
+    public var kvBlocksUsed: Int = 0
+    /// Usable blocks (vLLM's null block not counted).
+    public var kvBlocksTotal: Int = 0
+    /// FLOPs and bytes of the step, as the roofline counts them.
+    public var flops: Double = 0
+    public var bytes: Double = 0
+
+    public init(step: Int = 0, time: Double = 0, duration: Double = 0) {
+        self.step = step
+        self.time = time
+        self.duration = duration
+    }
+
+    /// End of the step.
+    public var endTime: Double { time + duration }
+}
+
+/// Everything the simulator reports, in time order.
+public enum SimulationEvent: Sendable {
+    case arrival(ArrivalEvent)
+    /// A request refused at arrival.
+    case rejected(time: Double, slot: RequestSlot, id: String, reason: RejectionReason)
+    /// A prefix-cache lookup found `tokens` cached tokens at (re)admission in `step`.
+    case cacheHit(time: Double, step: Int, slot: RequestSlot, tokens: Int, resumed: Bool)
+    /// Emitted after the step's output was processed (so `finishedSlots` is known), before the
+    /// `firstToken` and `finished` events it caused.
+    case step(StepRecord)
+    case firstToken(time: Double, step: Int, slot: RequestSlot)
+    case preempted(time: Double, step: Int, slot: RequestSlot)
+    case finished(time: Double, step: Int, slot: RequestSlot, outputTokens: Int)
+}
+
+/// Receives the simulator's events.
+///
+/// Sinks are generic parameters, never existentials, so calls are static and inlinable.
+public protocol EventSink {
+    mutating func consume(_ event: SimulationEvent)
+}
+
+/// Discards everything.
+public struct NullSink: EventSink {
+    public init() {}
+    @inlinable public mutating func consume(_ event: SimulationEvent) {}
+}
+
+/// Sends every event to two sinks, first `a` then `b`.
+public struct TeeSink<A: EventSink, B: EventSink>: EventSink {
+    public var a: A
+    public var b: B
+    public init(_ a: A, _ b: B) { self.a = a; self.b = b }
+    public mutating func consume(_ event: SimulationEvent) {
+        a.consume(event)
+        b.consume(event)
+    }
+}
+
+/// Keeps every event in memory (tests and small runs).
+public struct RecordingSink: EventSink {
+    public var events: [SimulationEvent] = []
+    public init() {}
+    public mutating func consume(_ event: SimulationEvent) { events.append(event) }
+}

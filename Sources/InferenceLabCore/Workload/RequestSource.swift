@@ -1,0 +1,59 @@
+/// One request as a source describes it, before the simulator assigns it a slot.
+public struct RequestSpec: Sendable, Equatable {
+    /// External id, written to the event log (a trace's `request_id`, or the index).
+    public var id: String
+    /// Seconds since the start of the run.
+    public var arrivalTime: Double
+    public var promptTokens: Int
+    /// Output tokens to generate (vLLM's `max_tokens`, with EOS ignored).
+    public var outputTokens: Int
+    /// Lower is served first under the priority policy (vLLM's convention).
+    public var priority: Int
+    /// Optional prefix identity: one hash per `prefixHashBlockSize` prompt tokens.
+    public var prefixHashes: [UInt64]
+
+    public init(id: String, arrivalTime: Double, promptTokens: Int, outputTokens: Int,
+                priority: Int = 0, prefixHashes: [UInt64] = []) {
+        self.id = id
+        self.arrivalTime = arrivalTime
+        self.promptTokens = promptTokens
+        self.outputTokens = outputTokens
+        self.priority = priority
+        self.prefixHashes = prefixHashes
+    }
+}
+
+/// Yields requests in arrival order.
+///
+/// Closed-loop sources depend on completions: the simulator reports every finished (or
+/// rejected) request through ``requestCompleted(at:)`` before asking for the next arrival.
+public protocol RequestSource {
+    /// Arrival time of the next request, or `nil` if none is pending right now. A closed-loop
+    /// source may return `nil` now and a time later, after a completion.
+    mutating func peekArrivalTime() -> Double?
+    /// Removes and returns the next request (only after `peekArrivalTime()` returned a time).
+    mutating func next() -> RequestSpec
+    /// Called when a request leaves the system at time `t`.
+    mutating func requestCompleted(at t: Double)
+    /// True when no request will ever arrive again, whatever completes.
+    var isExhausted: Bool { get }
+}
+
+/// A fixed list of requests, sorted by arrival time (tests and small programs).
+public struct ArrayRequestSource: RequestSource {
+    public private(set) var requests: [RequestSpec]
+    private var index = 0
+
+    /// - Precondition: `requests` is sorted by `arrivalTime`.
+    public init(_ requests: [RequestSpec]) { self.requests = requests }
+
+    public mutating func peekArrivalTime() -> Double? {
+        index < requests.count ? requests[index].arrivalTime : nil
+    }
+    public mutating func next() -> RequestSpec {
+        defer { index += 1 }
+        return requests[index]
+    }
+    public mutating func requestCompleted(at t: Double) {}
+    public var isExhausted: Bool { index >= requests.count }
+}
