@@ -372,7 +372,7 @@ public struct Scheduler: Sendable {
             let r = requests[s]
             let stopped = r.numOutput >= r.maxTokens || r.numTokens >= maxModelLen
             if !stale && hadPlaceholders { requests[s].placeholders -= 1 }
-            if !stale && statusBefore == .running && hadPlaceholders && prefixCaching && !stopped {
+            if !stale && statusBefore == .running && hadPlaceholders && prefixCaching {
                 cacheBlocks(s, upTo: r.numComputed - requests[s].inFlightTokens)
             }
             if stopped {
