@@ -407,11 +407,16 @@ import Testing
         // max_seq_len 160. P (160 prompt) leaves no room for a token; Q (100 + 61 > 160)
         // exceeds max_seq_len; R is fine and still runs.
         let cfg = scenarioConfig(blocks: 10, maxSeqLen: 160)
+        // S (100 + 60 = 160) is exactly at the limit and runs: its last decode computes
+        // position 158 = max_seq_len − 2, and its 60th token brings it to 160.
         let r = try simulate(cfg, [req("P", prompt: 160, out: 1), req("Q", prompt: 100, out: 61),
                                    req("R", prompt: 16, out: 2)])
         #expect(r.status == .complete)
         #expect(r.rejected == ["P": .promptTooLong, "Q": .exceedsMaxSeqLen])
         #expect(r.batches == ["[R:16]", "[R:1] fin[R]"])
+        let s = try simulate(cfg, [req("S", prompt: 100, out: 60)])
+        #expect(s.rejected.isEmpty && s.outputTokensAtFinish["S"] == 60)
+        #expect(s.batches == ["[S:100]"] + repeated("[S:1]", 58) + ["[S:1] fin[S]"])
     }
 
     @Test func requestLargerThanThePoolIsRejected() {
