@@ -1,7 +1,7 @@
 /// "Did you mean …?" for misspelt keys and values.
 enum NameSuggestion {
     /// The candidate closest to `name` by edit distance (ignoring case), if it is close enough
-    /// to be a plausible typo: at most max(2, ⌊length / 3⌋) edits, or one name containing the
+    /// to be a plausible typo: at most max(2, ⌊2 × length / 5⌋) edits, or one name containing the
     /// other.
     static func nearest(to name: String, among candidates: [String]) -> String? {
         let lowered = name.lowercased()
@@ -11,7 +11,7 @@ enum NameSuggestion {
             if best == nil || distance < best!.distance { best = (candidate, distance) }
         }
         guard let best else { return nil }
-        let limit = lowered.count <= 2 ? 1 : max(2, lowered.count / 3)
+        let limit = lowered.count <= 2 ? 1 : max(2, lowered.count * 2 / 5)
         if best.distance <= limit { return best.candidate }
         if lowered.count >= 4,
            let containing = candidates.first(where: { $0.lowercased().contains(lowered) || lowered.contains($0.lowercased()) }) {
