@@ -60,8 +60,12 @@ extension ConfigDocumentReader {
         let type = rawType.lowercased()
         guard let keys = ConfigSchema.distributionKeys.first(where: { $0.type == type })?.keys else {
             var message = "unknown distribution type \"\(rawType)\""
-            if let near = NameSuggestion.nearest(to: rawType, among: types) { message += "; did you mean \"\(near)\"?" }
-            message += " Valid values: \(types.joined(separator: ", "))"
+            if let near = NameSuggestion.nearest(to: rawType, among: types) {
+                message += "; did you mean \"\(near)\"? Valid values: "
+            } else {
+                message += "; valid values: "
+            }
+            message += types.joined(separator: ", ")
             diagnostics.report(.value, at: t.path + ["type"], message)
             return nil
         }

@@ -88,8 +88,12 @@ struct ConfigTableReader {
         if let value = E.allCases.first(where: { $0.rawValue == raw.lowercased() }) { return value }
         let valid = E.allCases.map(\.rawValue)
         var message = "unknown \(what) \"\(raw)\""
-        if let near = NameSuggestion.nearest(to: raw, among: valid) { message += "; did you mean \"\(near)\"?" }
-        message += " Valid values: \(valid.joined(separator: ", "))"
+        if let near = NameSuggestion.nearest(to: raw, among: valid) {
+            message += "; did you mean \"\(near)\"? Valid values: "
+        } else {
+            message += "; valid values: "
+        }
+        message += valid.joined(separator: ", ")
         d.report(.value, at: path + [key], message)
         return nil
     }
