@@ -1,0 +1,42 @@
+/// Collects the problems found while reading a config file and picks the one to report.
+///
+/// Reading goes on after a problem so that the most useful one can be reported: structural
+/// problems (unknown tables and keys) before bad values, bad values before missing keys (a
+/// required key may depend on a value that was bad), and within each kind the first in the
+/// file.
+struct ConfigDiagnostics {
+    enum Kind: Int, Comparable {
+        case structure, value, missing
+        static func < (a: Kind, b: Kind) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    let file: String
+    let locator: TOMLKeyLocator
+    private var problems: [(kind: Kind, error: InputError)] = []
+
+    init(file: String, locator: TOMLKeyLocator) {
+        self.file = file
+        self.locator = locator
+    }
+
+    /// Records a problem with the key at `path`, located at that key's line (or the nearest
+    /// enclosing key or table the file has).
+    mutating func report(_ kind: Kind, at path: [String], field: String? = nil, _ message: String) {
+        let error = InputError(file: file, line: locator.line(of: path),
+                               field: field ?? path.joined(separator: "."), message: message)
+        problems.append((kind, error))
+    }
+
+    /// The problem to report, if any.
+    var firstError: InputError? {
+        var best: (kind: Kind, error: InputError)?
+        for problem in problems {
+            guard let current = best else { best = problem; continue }
+            if problem.kind < current.kind
+                || (problem.kind == current.kind && (problem.error.line ?? .max) < (current.error.line ?? .max)) {
+                best = problem
+            }
+        }
+        return best?.error
+    }
+}

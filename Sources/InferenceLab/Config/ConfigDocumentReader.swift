@@ -1,0 +1,151 @@
+/// Turns a parsed TOML document into a ``SimulatorConfig``, table by table.
+///
+/// A table the file leaves out takes its value from ``SimulatorConfig/default`` (the values of
+/// `configs/config.toml`); `[simulation]` takes the original's default `log_interval = 100`.
+/// Inside a table that is present, a key is required only where it is used and has no
+/// sensible default (the hardware and model numbers, the arrival pattern, the arrival rate of
+/// a rate-driven pattern, the length distributions of a generator); the other keys take the
+/// original's defaults.
+struct ConfigDocumentReader {
+    let root: [String: TOMLNode]
+    var diagnostics: ConfigDiagnostics
+
+    init(root: [String: TOMLNode], diagnostics: ConfigDiagnostics) {
+        self.root = root
+        self.diagnostics = diagnostics
+    }
+
+    /// Reads the whole document; check `diagnostics.firstError` before using the result.
+    mutating func read() -> SimulatorConfig {
+        rejectUnknownTables()
+        let fallback = SimulatorConfig.default
+        return SimulatorConfig(
+            hardware: readHardware(table("hardware")) ?? fallback.hardware,
+            model: readModel(table("model")) ?? fallback.model,
+            scheduler: readScheduler(table("scheduler")) ?? fallback.scheduler,
+            workload: readWorkload(table("workload")) ?? fallback.workload,
+            compute: readCompute(table("compute")) ?? fallback.compute,
+            logInterval: readLogInterval(table("simulation")))
+    }
+
+    /// The top-level table `name`, with its unknown keys reported.
+    mutating func table(_ name: String) -> ConfigTableReader {
+        let reader = ConfigTableReader(path: [name], node: root[name])
+        if reader.isPresent, let keys = ConfigSchema.keys(of: name) {
+            reader.rejectUnknownKeys(allowed: keys, &diagnostics)
+        }
+        return reader
+    }
+
+    /// Top-level entries must be the known tables.
+    private mutating func rejectUnknownTables() {
+        let names = ConfigSchema.tableNames
+        let valid = names.map { "[\($0)]" }.joined(separator: ", ")
+        for key in root.keys.sorted() {
+            let node = root[key]!
+            if names.contains(key) {
+                if case .table = node { continue }
+                diagnostics.report(.value, at: [key], "expected a table ([\(key)]), got \(node.kindAndValue)")
+                continue
+            }
+            var message: String
+            if case .table = node {
+                message = "unknown table [\(key)]"
+                if let near = NameSuggestion.nearest(to: key, among: names) {
+                    message += "; did you mean [\(near)]?"
+                } else {
+                    message += "; valid tables: \(valid)"
+                }
+            } else {
+                message = "unknown key at the top level"
+                if let home = ConfigSchema.table(defining: key) {
+                    message += "; \"\(key)\" belongs in [\(home)]"
+                } else {
+                    message += "; every key belongs in one of the tables \(valid)"
+                }
+            }
+            diagnostics.report(.structure, at: [key], message)
+        }
+    }
+
+    // MARK: - Tables
+
+    private mutating func readHardware(_ t: ConfigTableReader) -> HardwareConfig? {
+        guard t.isPresent else { return nil }
+        let d = HardwareConfig()
+        let name = t.require(t.string("name", &diagnostics), "name", &diagnostics)
+        let flops = t.require(t.double("compute_flops", &diagnostics), "compute_flops", &diagnostics)
+        let bandwidth = t.require(t.double("memory_bandwidth", &diagnostics), "memory_bandwidth", &diagnostics)
+        let memory = t.require(t.double("memory_capacity", &diagnostics), "memory_capacity", &diagnostics)
+        // As in the original, 0 means "derive from memory_capacity".
+        let kv = t.double("kv_cache_capacity", &diagnostics).flatMap { $0 == 0 ? nil : $0 }
+        let bytes = t.require(t.integer("bytes_per_param", &diagnostics), "bytes_per_param", &diagnostics)
+        return HardwareConfig(
+            name: name ?? d.name,
+            computeFlops: flops ?? d.computeFlops,
+            memoryBandwidth: bandwidth ?? d.memoryBandwidth,
+            memoryCapacity: memory ?? d.memoryCapacity,
+            kvCacheCapacity: kv,
+            gpuMemoryUtilization: t.double("gpu_memory_utilization", &diagnostics) ?? d.gpuMemoryUtilization,
+            bytesPerParam: bytes ?? d.bytesPerParam,
+            kvCacheBytesPerElement: t.integer("kv_cache_bytes_per_element", &diagnostics))
+    }
+
+    private mutating func readModel(_ t: ConfigTableReader) -> ModelConfig? {
+        guard t.isPresent else { return nil }
+        let d = ModelConfig()
+        let name = t.require(t.string("name", &diagnostics), "name", &diagnostics)
+        let parameters = t.require(t.double("num_parameters", &diagnostics), "num_parameters", &diagnostics)
+        let layers = t.require(t.integer("num_layers", &diagnostics), "num_layers", &diagnostics)
+        let hidden = t.require(t.integer("hidden_dim", &diagnostics), "hidden_dim", &diagnostics)
+        let heads = t.require(t.integer("num_heads", &diagnostics), "num_heads", &diagnostics)
+        let maxSeqLen = t.require(t.integer("max_seq_len", &diagnostics), "max_seq_len", &diagnostics)
+        return ModelConfig(
+            name: name ?? d.name,
+            numParameters: parameters ?? d.numParameters,
+            numActiveParameters: t.double("num_active_parameters", &diagnostics),
+            numLayers: layers ?? d.numLayers,
+            hiddenDim: hidden ?? d.hiddenDim,
+            numHeads: heads ?? d.numHeads,
+            numKVHeads: t.integer("num_kv_heads", &diagnostics),
+            headDim: t.integer("head_dim", &diagnostics),
+            maxSeqLen: maxSeqLen ?? d.maxSeqLen,
+            slidingWindow: t.integer("sliding_window", &diagnostics),
+            numSlidingLayers: t.integer("num_sliding_layers", &diagnostics),
+            numExperts: t.integer("num_experts", &diagnostics),
+            numExpertsPerToken: t.integer("num_experts_per_token", &diagnostics))
+    }
+
+    private mutating func readScheduler(_ t: ConfigTableReader) -> SchedulerConfig? {
+        guard t.isPresent else { return nil }
+        let d = SchedulerConfig()
+        return SchedulerConfig(
+            maxNumBatchedTokens: t.integer("max_num_batched_tokens", &diagnostics) ?? d.maxNumBatchedTokens,
+            maxNumSeqs: t.integer("max_num_seqs", &diagnostics) ?? d.maxNumSeqs,
+            policy: t.choice("policy", what: "policy", as: SchedulingPolicy.self, &diagnostics) ?? d.policy,
+            enableChunkedPrefill: t.bool("enable_chunked_prefill", &diagnostics) ?? d.enableChunkedPrefill,
+            blockSize: t.integer("block_size", &diagnostics) ?? d.blockSize,
+            longPrefillTokenThreshold: t.integer("long_prefill_token_threshold", &diagnostics)
+                ?? d.longPrefillTokenThreshold,
+            maxNumPartialPrefills: t.integer("max_num_partial_prefills", &diagnostics) ?? d.maxNumPartialPrefills,
+            enablePrefixCaching: t.bool("enable_prefix_caching", &diagnostics) ?? d.enablePrefixCaching,
+            asyncScheduling: t.bool("async_scheduling", &diagnostics) ?? d.asyncScheduling,
+            watermark: t.double("watermark", &diagnostics) ?? d.watermark,
+            reserveFullPrompt: t.bool("reserve_full_prompt", &diagnostics) ?? d.reserveFullPrompt,
+            numGPUBlocksOverride: t.integer("num_gpu_blocks_override", &diagnostics),
+            prefixHashBlockSize: t.integer("prefix_hash_block_size", &diagnostics) ?? d.prefixHashBlockSize)
+    }
+
+    private mutating func readCompute(_ t: ConfigTableReader) -> ComputeConfig? {
+        guard t.isPresent else { return nil }
+        return ComputeConfig(
+            model: t.choice("model", what: "compute model", as: ComputeModelKind.self, &diagnostics) ?? .roofline,
+            baseSeconds: t.double("base_seconds", &diagnostics) ?? 0,
+            perTokenSeconds: t.double("per_token_seconds", &diagnostics) ?? 0,
+            perRequestSeconds: t.double("per_request_seconds", &diagnostics) ?? 0)
+    }
+
+    private mutating func readLogInterval(_ t: ConfigTableReader) -> Int {
+        t.integer("log_interval", &diagnostics) ?? 100
+    }
+}

@@ -1,0 +1,82 @@
+import TOMLKit
+
+/// Reads TOML config files into a validated ``SimulatorConfig``.
+///
+/// The schema is the original inference-lab's five tables (`[hardware]`, `[model]`,
+/// `[scheduler]`, `[workload]` with `[workload.input_len_dist]` / `[workload.output_len_dist]`,
+/// `[simulation]`) plus our additions and `[compute]`. Unlike the original, reading is strict:
+/// an unknown table or key, a wrong type or an out-of-range value is an ``InputError`` naming
+/// the file, the 1-based line and the dotted key, with a "did you mean …?" for misspellings.
+///
+/// - A table the file leaves out takes the value of ``SimulatorConfig/default`` (the values of
+///   `configs/config.toml`); a missing `[simulation]` means `log_interval = 100`.
+/// - A key is required only where it is used and has no sensible default: the hardware and
+///   model numbers when those tables are present, `arrival_pattern`, `arrival_rate` for
+///   poisson/gamma/uniform/fixed_rate, and the length distributions for every pattern but
+///   `trace`. `kv_cache_capacity = 0` means "derive it", as in the original.
+/// - Numbers: integers are accepted where a float is expected; counts and sizes must be
+///   integers in 0...2³¹−1; `seed` is a non-negative integer.
+/// - Enumerated values (`policy`, `arrival_pattern`, distribution `type`, `[compute] model`)
+///   ignore case.
+/// - After reading, ``SimulatorConfig/validate()`` runs: its first error is thrown (located at
+///   the key it names), its warnings are returned in ``LoadedConfig/warnings``.
+/// - `trace_path` is kept as written (relative paths are relative to the working directory).
+///
+/// Tools exit with ``InputError/exitCode`` (2) when this throws.
+public enum ConfigLoader {
+    /// Reads and validates the config file at `path`.
+    ///
+    /// - Throws: ``InputError`` if the file cannot be read, is not UTF-8 TOML, or does not
+    ///   describe a valid configuration.
+    public static func load(path: String) throws(InputError) -> LoadedConfig {
+        let text: String
+        switch ConfigFileReader.readText(path: path) {
+        case .success(let t): text = t
+        case .failure(let reason): throw InputError(file: path, message: reason.message)
+        }
+        return try parse(text, file: path)
+    }
+
+    /// Parses and validates config text.
+    ///
+    /// - Parameters:
+    ///   - text: the TOML document.
+    ///   - file: how to name the source in messages (usually its path).
+    /// - Throws: ``InputError`` on a syntax error (with line and column), a schema error or a
+    ///   validation error (with line and key).
+    public static func parse(_ text: String, file: String) throws(InputError) -> LoadedConfig {
+        if let nul = text.utf8.firstIndex(of: 0) {
+            let line = text.utf8[..<nul].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+            throw InputError(file: file, line: line, message: "contains a NUL byte; a config must be TOML text")
+        }
+        let root: [String: TOMLNode]
+        do {
+            root = try TOMLNode.parseDocument(text)
+        } catch let error as TOMLParseError {
+            let position = error.source.begin
+            throw InputError(file: file, line: position.line > 0 ? position.line : nil,
+                             column: position.column > 0 ? position.column : nil,
+                             message: "TOML syntax error: \(error.description)")
+        } catch {
+            throw InputError(file: file, message: "TOML syntax error: \(error)")
+        }
+
+        let locator = TOMLKeyLocator(source: text)
+        var reader = ConfigDocumentReader(root: root, diagnostics: ConfigDiagnostics(file: file, locator: locator))
+        let config = reader.read()
+        if let error = reader.diagnostics.firstError { throw error }
+
+        var warnings: [String] = []
+        for issue in config.validate() {
+            let line = locator.line(ofDotted: issue.key)
+            switch issue.severity {
+            case .error:
+                throw InputError(file: file, line: line, field: issue.key, message: issue.message)
+            case .warning:
+                let place = line.map { "\(file):\($0)" } ?? file
+                warnings.append("\(place): warning: \(issue.key): \(issue.message)")
+            }
+        }
+        return LoadedConfig(config: config, warnings: warnings)
+    }
+}
