@@ -31,9 +31,22 @@ public struct ByteBuffer: Sendable {
 
     /// Appends the decimal form of `value`.
     public mutating func append(_ value: Int) {
-        if value >= 0 && value < 10 { bytes.append(UInt8(truncatingIfNeeded: value) &+ 0x30); return }
-        var magnitude = value.magnitude
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        appendDecimal(value.magnitude)
+    }
+
+    /// Appends the decimal form of `value`.
+    public mutating func append(_ value: UInt64) {
+        appendDecimal(value)
+    }
+
+    private mutating func appendDecimal(_ value: UInt) {
+        appendDecimal(UInt64(value))
+    }
+
+    private mutating func appendDecimal(_ value: UInt64) {
+        if value < 10 { bytes.append(UInt8(truncatingIfNeeded: value) &+ 0x30); return }
+        var magnitude = value
         // 20 digits hold UInt64.max.
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
         withUnsafeMutableBytes(of: &digits) { raw in
