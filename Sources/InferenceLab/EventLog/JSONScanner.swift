@@ -152,6 +152,25 @@ struct JSONScanner {
         throw JSONScanError("unterminated string")
     }
 
+    /// Reads a string without escapes and returns the span of its bytes (quotes excluded);
+    /// returns nil, consuming nothing, when the string has escapes (use ``readString()``).
+    mutating func readPlainString() throws(JSONScanError) -> Range<Int>? {
+        guard peek() == UInt8(ascii: "\"") else { throw unexpected(expecting: "a string") }
+        let quote = index
+        var i = index + 1
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == UInt8(ascii: "\"") {
+                index = i + 1
+                return quote + 1..<i
+            }
+            if c == UInt8(ascii: "\\") { return nil }
+            if c < 0x20 { throw JSONScanError("control character in a string at column \(i + 1)") }
+            i += 1
+        }
+        throw JSONScanError("unterminated string")
+    }
+
     private mutating func readHex4() throws(JSONScanError) -> UInt32 {
         guard index + 4 <= bytes.count else { throw JSONScanError("truncated \\u escape") }
         var v: UInt32 = 0
