@@ -157,3 +157,64 @@ struct EventLogReaderErrorTests {
         #expect(reader.end?.counts.steps == writer2.counts.steps)
     }
 }
+
+@Suite("event log reader slots")
+struct EventLogReaderSlotTests {
+    static let header = #"{"type":"header","schema":"inference-lab.events/1","version":"v","seed":1,"config":{"hardware":{"compute_flops":1e15,"memory_bandwidth":3e12}}}"#
+
+    static func step(_ n: Int, _ t: Double, batch: [(String, Int)], noToken: [String] = [], finished: [String] = []) -> String {
+        let b = batch.map { "[\"\($0.0)\",\($0.1)]" }.joined(separator: ",")
+        let q: ([String]) -> String = { "[" + $0.map { "\"\($0)\"" }.joined(separator: ",") + "]" }
+        return #"{"type":"step","step":\#(n),"t":\#(t),"dt":0.1,"batch":[\#(b)],"no_token":\#(q(noToken)),"preempted":[],"finished":\#(q(finished)),"prefill_tokens":0,"decode_tokens":0,"running":1,"waiting":0,"kv_blocks_used":1,"kv_blocks_total":10,"flops":1.0,"bytes":2.0}"#
+    }
+
+    static func arrival(_ id: String, _ t: Double) -> String {
+        #"{"type":"arrival","t":\#(t),"id":"\#(id)","prompt_tokens":10,"output_tokens":1,"priority":0}"#
+    }
+
+    @Test("an id that finishes and arrives again gets a fresh slot; a finished id may appear in the next step")
+    func reusedID() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let lines = [
+            Self.header,
+            Self.arrival("a", 0), Self.arrival("b", 0),
+            Self.step(1, 0, batch: [("a", 10), ("b", 10)], finished: ["a"]),
+            #"{"type":"finished","t":0.1,"step":1,"id":"a","output_tokens":1}"#,
+            Self.arrival("a", 0.1),
+            // "a" is the new request here; the cached old "a" must not match.
+            Self.step(2, 0.1, batch: [("a", 10), ("b", 1)], finished: ["b"]),
+            #"{"type":"finished","t":0.2,"step":2,"id":"b","output_tokens":2}"#,
+            // "b" finished in step 2 and is still listed (async stale output).
+            Self.step(3, 0.2, batch: [("a", 1), ("b", 1)], noToken: ["b"]),
+            Self.step(4, 0.3, batch: [("a", 1)], finished: ["a"]),
+            #"{"type":"finished","t":0.4,"step":4,"id":"a","output_tokens":1}"#,
+            #"{"type":"end","status":"complete","steps":4,"arrived":3,"finished":3,"rejected":0,"sim_time":0.4}"#,
+        ]
+        let path = dir.file("reuse.jsonl")
+        try writeOutput(lines.joined(separator: "\n") + "\n", to: path)
+        let reader = try EventLogReader(path: path)
+        var rec = RecordingSink()
+        try reader.read(into: &rec)
+        var arrivals: [RequestSlot] = []
+        var steps: [[RequestSlot]] = []
+        for e in rec.events {
+            if case .arrival(let a) = e { arrivals.append(a.slot) }
+            if case .step(let r) = e { steps.append(r.batchSlots) }
+        }
+        #expect(Set(arrivals).count == 3)  // the second "a" does not reuse the retiring slot
+        #expect(steps[0] == [arrivals[0], arrivals[1]])
+        #expect(steps[1] == [arrivals[2], arrivals[1]])
+        #expect(steps[2] == [arrivals[2], arrivals[1]])
+        #expect(steps[3] == [arrivals[2]])
+        #expect(reader.end?.counts.finished == 3)
+
+        // Two steps after it finished, "b" is gone: listing it again is an error.
+        var bad = lines
+        bad.insert(Self.step(5, 0.4, batch: [("b", 1)]), at: bad.count - 2)
+        try writeOutput(bad.joined(separator: "\n") + "\n", to: path)
+        let error = inputError { _ = try replay(path) }
+        #expect(error?.field == "batch")
+        #expect(error?.message == "request 'b' has no arrival before it")
+    }
+}
