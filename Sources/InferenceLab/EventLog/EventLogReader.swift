@@ -22,6 +22,8 @@ public final class EventLogReader {
     public var name: String { input.name }
     /// Whether a log without an `end` record is accepted.
     public let allowIncomplete: Bool
+    /// The header's line number (1 unless blank lines precede it).
+    private let headerLine: Int
 
     private let input: InputReader
     private var finishedReading = false
@@ -34,11 +36,11 @@ public final class EventLogReader {
     ///   - path: a file, or `-` for standard input.
     ///   - allowIncomplete: accept a log that ends without an `end` record (a run that was
     ///     killed); by default that is an error.
-    ///   - maxLineLength: the longest record accepted (default 64 MiB: a step record lists
+    ///   - maxLineLength: the longest record accepted (default 16 MiB: a step record lists
     ///     its whole batch).
     /// - Throws: ``InputError`` when the file cannot be read, is not an event log, or has
     ///   another schema.
-    public init(path: String, allowIncomplete: Bool = false, maxLineLength: Int = 64 << 20) throws(InputError) {
+    public init(path: String, allowIncomplete: Bool = false, maxLineLength: Int = 16 << 20) throws(InputError) {
         self.allowIncomplete = allowIncomplete
         input = try InputReader(path: path, maxLineLength: maxLineLength)
         var line: UnsafeBufferPointer<UInt8>?
@@ -46,7 +48,8 @@ public final class EventLogReader {
         guard let line else {
             throw InputError(file: input.name, "empty file: not an inference-lab event log")
         }
-        header = try Self.parseHeader(line, file: input.name, line: input.lineNumber)
+        headerLine = input.lineNumber
+        header = try Self.parseHeader(line, file: input.name, line: headerLine)
         decoder = EventLogDecoder(file: input.name)
     }
 
@@ -55,10 +58,10 @@ public final class EventLogReader {
     ///   `hardware.memory_bandwidth`.
     public func makeMetricsReducer() throws(InputError) -> MetricsReducer {
         guard let flops = header.computeFlops, flops > 0 else {
-            throw InputError(file: name, line: 1, field: "config.hardware.compute_flops", "missing from the header")
+            throw InputError(file: name, line: headerLine, field: "config.hardware.compute_flops", "missing from the header")
         }
         guard let bandwidth = header.memoryBandwidth, bandwidth > 0 else {
-            throw InputError(file: name, line: 1, field: "config.hardware.memory_bandwidth", "missing from the header")
+            throw InputError(file: name, line: headerLine, field: "config.hardware.memory_bandwidth", "missing from the header")
         }
         return MetricsReducer(computeFlops: flops, memoryBandwidth: bandwidth)
     }
