@@ -34,6 +34,11 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
         self.message = message
     }
 
+    /// The same without a column, message last (the readers' shorthand).
+    public init(file: String, line: Int? = nil, field: String? = nil, _ message: String) {
+        self.init(file: file, line: line, column: nil, field: field, message: message)
+    }
+
     /// `file[:line[:column]]: [field: ]message`.
     public var description: String {
         var text = file

@@ -23,6 +23,15 @@ public struct ArrivalEvent: Sendable, Equatable {
     public var promptTokens: Int
     public var outputTokens: Int
     public var priority: Int
+
+    public init(time: Double, slot: RequestSlot, id: String, promptTokens: Int, outputTokens: Int, priority: Int) {
+        self.time = time
+        self.slot = slot
+        self.id = id
+        self.promptTokens = promptTokens
+        self.outputTokens = outputTokens
+        self.priority = priority
+    }
 }
 
 /// One engine step: what was scheduled, what it cost, and the state after it.

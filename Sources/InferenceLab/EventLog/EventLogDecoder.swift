@@ -1,0 +1,347 @@
+/// Turns the records after an event log's header into ``SimulationEvent``s, assigning slots.
+///
+/// Slots: an `arrival` takes a free slot; a finished request keeps its slot for two more
+/// `step` records (an asynchronously scheduled step may still list it), then the slot is
+/// recycled. Memory is bounded by the number of live requests.
+///
+/// Batch ids are resolved through a small cache of the previous step's batch: consecutive
+/// steps list mostly the same running requests in the same order, so most entries match the
+/// previous batch at a moving cursor and need neither a `String` nor a hash. A per-slot
+/// generation, bumped whenever a slot changes hands, keeps cached entries honest.
+struct EventLogDecoder {
+    let file: String
+    private var line = 0
+    private(set) var end: EventLogEnd?
+    private var seen = EventLogCounts()
+
+    // Slot assignment.
+    private var live: [String: RequestSlot] = [:]
+    private var freeSlots: [RequestSlot] = []
+    private var generation: [UInt32] = []
+    /// Requests finished recently: an asynchronously scheduled step may still list them.
+    private var retiring: [(id: String, slot: RequestSlot, steps: Int)] = []
+
+    // The previous batch's ids (bytes) and slots, and the one being read.
+    private struct CachedID {
+        var start: Int
+        var count: Int
+        var slot: RequestSlot
+        var generation: UInt32
+    }
+    private var previousBytes: [UInt8] = []
+    private var previousIDs: [CachedID] = []
+    private var currentBytes: [UInt8] = []
+    private var currentIDs: [CachedID] = []
+
+    // Per-line scratch, reused.
+    private var record = Fields()
+    private var stepRecord = StepRecord()
+
+    init(file: String) { self.file = file }
+
+    /// The fields of one record, as far as this schema knows them.
+    private struct Fields {
+        var type: String?
+        var t: Double?, dt: Double?, simTime: Double?, flops: Double?, bytes: Double?
+        var step: Int?, promptTokens: Int?, outputTokens: Int?, priority: Int?, tokens: Int?
+        var prefillTokens: Int?, decodeTokens: Int?, running: Int?, waiting: Int?
+        var kvBlocksUsed: Int?, kvBlocksTotal: Int?
+        var steps: Int?, arrived: Int?, finishedCount: Int?, rejected: Int?
+        var id: String?, reason: String?, status: String?
+        var resumed: Bool?
+        var hasBatch = false
+        var batchSlots: [RequestSlot] = [], batchTokens: [Int32] = []
+        var noToken: [RequestSlot] = [], preempted: [RequestSlot] = [], finished: [RequestSlot] = []
+
+        mutating func reset() {
+            type = nil
+            t = nil; dt = nil; simTime = nil; flops = nil; bytes = nil
+            step = nil; promptTokens = nil; outputTokens = nil; priority = nil; tokens = nil
+            prefillTokens = nil; decodeTokens = nil; running = nil; waiting = nil
+            kvBlocksUsed = nil; kvBlocksTotal = nil
+            steps = nil; arrived = nil; finishedCount = nil; rejected = nil
+            id = nil; reason = nil; status = nil
+            resumed = nil
+            hasBatch = false
+            batchSlots.removeAll(keepingCapacity: true)
+            batchTokens.removeAll(keepingCapacity: true)
+            noToken.removeAll(keepingCapacity: true)
+            preempted.removeAll(keepingCapacity: true)
+            finished.removeAll(keepingCapacity: true)
+        }
+    }
+
+    private func fail(_ field: String?, _ message: String) -> InputError {
+        InputError(file: file, line: line, field: field, message)
+    }
+
+    /// Decodes one record; nil for the `end` record and for record types this build does not
+    /// know (skipped, so later writers may add some).
+    mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws(InputError) -> SimulationEvent? {
+        self.line = line
+        record.reset()
+        var scanner = JSONScanner(bytes)
+        var field: String?
+        do {
+            try scanner.beginObject()
+            var first = true
+            while let key = try scanner.nextKey(first: &first) {
+                field = key
+                switch key {
+                case "type": record.type = try scanner.readString()
+                case "t": record.t = try scanner.readDouble()
+                case "dt": record.dt = try scanner.readDouble()
+                case "sim_time": record.simTime = try scanner.readDouble()
+                case "flops": record.flops = try scanner.readDouble()
+                case "bytes": record.bytes = try scanner.readDouble()
+                case "step": record.step = try scanner.readInt()
+                case "prompt_tokens": record.promptTokens = try scanner.readInt()
+                case "output_tokens": record.outputTokens = try scanner.readInt()
+                case "priority": record.priority = try scanner.readInt()
+                case "tokens": record.tokens = try scanner.readInt()
+                case "prefill_tokens": record.prefillTokens = try scanner.readInt()
+                case "decode_tokens": record.decodeTokens = try scanner.readInt()
+                case "running": record.running = try scanner.readInt()
+                case "waiting": record.waiting = try scanner.readInt()
+                case "kv_blocks_used": record.kvBlocksUsed = try scanner.readInt()
+                case "kv_blocks_total": record.kvBlocksTotal = try scanner.readInt()
+                case "steps": record.steps = try scanner.readInt()
+                case "arrived": record.arrived = try scanner.readInt()
+                case "rejected": record.rejected = try scanner.readInt()
+                case "id": record.id = try scanner.readString()
+                case "reason": record.reason = try scanner.readString()
+                case "status": record.status = try scanner.readString()
+                case "resumed": record.resumed = try scanner.readBool()
+                case "batch" where isStepOrUntyped:
+                    record.hasBatch = true
+                    try readBatch(&scanner)
+                case "no_token" where isStepOrUntyped:
+                    try readIDs(&scanner, into: \.noToken, field: "no_token")
+                case "preempted" where isStepOrUntyped && scanner.peek() == UInt8(ascii: "["):
+                    try readIDs(&scanner, into: \.preempted, field: "preempted")
+                case "finished" where scanner.peek() == UInt8(ascii: "["):
+                    // An id list in `step`, a count in `end`.
+                    if isStepOrUntyped { try readIDs(&scanner, into: \.finished, field: "finished") } else { try scanner.skipValue() }
+                case "finished":
+                    record.finishedCount = try scanner.readInt()
+                default:
+                    try scanner.skipValue()
+                }
+            }
+            field = nil
+            try scanner.expectEnd()
+        } catch let error as InputError {
+            throw error
+        } catch let error as JSONScanError {
+            throw fail(field, error.message)
+        } catch {
+            throw fail(field, "\(error)")
+        }
+        guard let type = record.type else { throw fail("type", "missing") }
+        switch type {
+        case "arrival": return try arrival()
+        case "step": return try step()
+        case "cache_hit":
+            let slot = try resolve(try need(record.id, "id"))
+            return .cacheHit(time: try need(record.t, "t"), step: try need(record.step, "step"), slot: slot,
+                             tokens: try need(record.tokens, "tokens"), resumed: record.resumed ?? false)
+        case "first_token":
+            let slot = try resolve(try need(record.id, "id"))
+            return .firstToken(time: try need(record.t, "t"), step: try need(record.step, "step"), slot: slot)
+        case "preempted":
+            let slot = try resolve(try need(record.id, "id"))
+            return .preempted(time: try need(record.t, "t"), step: try need(record.step, "step"), slot: slot)
+        case "finished": return try finished()
+        case "rejected":
+            let id = try need(record.id, "id")
+            let reasonText = try need(record.reason, "reason")
+            guard let reason = RejectionReason(rawValue: reasonText) else {
+                throw fail("reason", "unknown rejection reason '\(reasonText)'")
+            }
+            let t = try need(record.t, "t")
+            seen.arrived += 1
+            seen.rejected += 1
+            return .rejected(time: t, slot: -1, id: id, reason: reason)
+        case "end":
+            try endRecord()
+            return nil
+        case "header":
+            throw fail("type", "a second header record")
+        default:
+            return nil
+        }
+    }
+
+    /// Id lists are resolved while scanning (our writer puts `type` first); in a record of
+    /// another type they are skipped.
+    private var isStepOrUntyped: Bool { record.type == nil || record.type == "step" }
+
+    private mutating func readBatch(_ scanner: inout JSONScanner) throws {
+        try scanner.beginArray()
+        var first = true
+        var cursor = 0
+        while try scanner.nextElement(first: &first) {
+            try scanner.beginArray()
+            let slot: RequestSlot
+            if let span = try scanner.readPlainString() {
+                if let hit = cachedSlot(scanner.bytes, span, cursor: &cursor) {
+                    slot = hit
+                } else {
+                    slot = try resolve(scanner.text(span), field: "batch")
+                }
+                let start = currentBytes.count
+                currentBytes.append(contentsOf: UnsafeBufferPointer(rebasing: scanner.bytes[span]))
+                currentIDs.append(CachedID(start: start, count: span.count, slot: slot, generation: generation[Int(slot)]))
+            } else {
+                slot = try resolve(try scanner.readString(), field: "batch")
+            }
+            record.batchSlots.append(slot)
+            try scanner.expect(UInt8(ascii: ","), "','")
+            let n = try scanner.readInt()
+            guard n >= 0 && n <= Int(Int32.max) else { throw JSONScanError("token count out of range: \(n)") }
+            record.batchTokens.append(Int32(n))
+            try scanner.expect(UInt8(ascii: "]"), "']' after an [id, tokens] pair")
+        }
+        swap(&previousBytes, &currentBytes)
+        swap(&previousIDs, &currentIDs)
+        currentBytes.removeAll(keepingCapacity: true)
+        currentIDs.removeAll(keepingCapacity: true)
+    }
+
+    /// The slot of the id at `span` if the previous batch has it at or just after `cursor`.
+    private func cachedSlot(_ bytes: UnsafeBufferPointer<UInt8>, _ span: Range<Int>, cursor: inout Int) -> RequestSlot? {
+        let limit = min(cursor + 4, previousIDs.count)
+        guard cursor < limit else { return nil }
+        return previousBytes.withUnsafeBufferPointer { prev -> RequestSlot? in
+            for k in cursor..<limit {
+                let c = previousIDs[k]
+                guard c.count == span.count, generation[Int(c.slot)] == c.generation else { continue }
+                var equal = true
+                for j in 0..<c.count where prev[c.start + j] != bytes[span.lowerBound + j] { equal = false; break }
+                if equal {
+                    cursor = k + 1
+                    return c.slot
+                }
+            }
+            return nil
+        }
+    }
+
+    private mutating func readIDs(_ scanner: inout JSONScanner, into list: WritableKeyPath<Fields, [RequestSlot]>,
+                                  field: String) throws {
+        try scanner.beginArray()
+        var first = true
+        while try scanner.nextElement(first: &first) {
+            let slot = try resolve(try scanner.readString(), field: field)
+            record[keyPath: list].append(slot)
+        }
+    }
+
+    private func need<T>(_ value: T?, _ field: String) throws(InputError) -> T {
+        guard let value else { throw fail(field, "missing") }
+        return value
+    }
+
+    private func resolve(_ id: String, field: String? = "id") throws(InputError) -> RequestSlot {
+        if let slot = live[id] { return slot }
+        if let r = retiring.last(where: { $0.id == id }) { return r.slot }
+        throw fail(field, "request '\(id)' has no arrival before it")
+    }
+
+    private mutating func arrival() throws(InputError) -> SimulationEvent {
+        let id = try need(record.id, "id")
+        let t = try need(record.t, "t")
+        let prompt = try need(record.promptTokens, "prompt_tokens")
+        let output = try need(record.outputTokens, "output_tokens")
+        guard live[id] == nil else {
+            throw fail("id", "request '\(id)' arrives again while still in the system (duplicate id)")
+        }
+        // An id reused right after it finished: its old slot must no longer match by id.
+        for r in retiring where r.id == id { generation[Int(r.slot)] &+= 1 }
+        let slot: RequestSlot
+        if let reused = freeSlots.popLast() { slot = reused } else {
+            guard generation.count < Int(Int32.max) else { throw fail("id", "too many live requests") }
+            slot = RequestSlot(generation.count)
+            generation.append(0)
+        }
+        generation[Int(slot)] &+= 1
+        live[id] = slot
+        seen.arrived += 1
+        return .arrival(ArrivalEvent(time: t, slot: slot, id: id, promptTokens: prompt, outputTokens: output,
+                                     priority: record.priority ?? 0))
+    }
+
+    private mutating func finished() throws(InputError) -> SimulationEvent {
+        let id = try need(record.id, "id")
+        let t = try need(record.t, "t")
+        let step = try need(record.step, "step")
+        let outputs = try need(record.outputTokens, "output_tokens")
+        guard let slot = live.removeValue(forKey: id) else {
+            throw fail("id", "request '\(id)' finishes without an arrival (or finishes twice)")
+        }
+        retiring.append((id, slot, 0))
+        seen.finished += 1
+        return .finished(time: t, step: step, slot: slot, outputTokens: outputs)
+    }
+
+    private mutating func step() throws(InputError) -> SimulationEvent {
+        var r = stepRecord
+        stepRecord = StepRecord()  // keep `r` uniquely referenced so its arrays are reused
+        r.step = try need(record.step, "step")
+        r.time = try need(record.t, "t")
+        r.duration = try need(record.dt, "dt")
+        guard record.hasBatch else { throw fail("batch", "missing") }
+        r.batchSlots.removeAll(keepingCapacity: true)
+        r.batchSlots.append(contentsOf: record.batchSlots)
+        r.batchTokens.removeAll(keepingCapacity: true)
+        r.batchTokens.append(contentsOf: record.batchTokens)
+        r.noTokenSlots.removeAll(keepingCapacity: true)
+        r.noTokenSlots.append(contentsOf: record.noToken)
+        r.preemptedSlots.removeAll(keepingCapacity: true)
+        r.preemptedSlots.append(contentsOf: record.preempted)
+        r.finishedSlots.removeAll(keepingCapacity: true)
+        r.finishedSlots.append(contentsOf: record.finished)
+        r.prefillTokens = try need(record.prefillTokens, "prefill_tokens")
+        r.decodeTokens = try need(record.decodeTokens, "decode_tokens")
+        r.running = try need(record.running, "running")
+        r.waiting = try need(record.waiting, "waiting")
+        r.kvBlocksUsed = try need(record.kvBlocksUsed, "kv_blocks_used")
+        r.kvBlocksTotal = try need(record.kvBlocksTotal, "kv_blocks_total")
+        r.flops = try need(record.flops, "flops")
+        r.bytes = try need(record.bytes, "bytes")
+        // Requests that finished before this step may be listed by it (async scheduling) and
+        // by no later one after the next: recycle their slots after two steps.
+        var k = 0
+        while k < retiring.count {
+            retiring[k].steps += 1
+            if retiring[k].steps >= 2 {
+                let slot = retiring[k].slot
+                generation[Int(slot)] &+= 1
+                freeSlots.append(slot)
+                retiring.remove(at: k)
+            } else {
+                k += 1
+            }
+        }
+        seen.steps += 1
+        stepRecord = r
+        return .step(r)
+    }
+
+    private mutating func endRecord() throws(InputError) {
+        let statusText = try need(record.status, "status")
+        guard let status = RunStatus(rawValue: statusText) else {
+            throw fail("status", "unknown status '\(statusText)' (expected complete, interrupted or failed)")
+        }
+        let counts = EventLogCounts(steps: try need(record.steps, "steps"), arrived: try need(record.arrived, "arrived"),
+                                    finished: try need(record.finishedCount, "finished"),
+                                    rejected: try need(record.rejected, "rejected"),
+                                    simTime: try need(record.simTime, "sim_time"))
+        for (field, claimed, found) in [("steps", counts.steps, seen.steps), ("arrived", counts.arrived, seen.arrived),
+                                        ("finished", counts.finished, seen.finished),
+                                        ("rejected", counts.rejected, seen.rejected)] where claimed != found {
+            throw fail(field, "the end record counts \(claimed) but the log holds \(found) (records lost or edited)")
+        }
+        end = EventLogEnd(status: status, counts: counts)
+    }
+}

@@ -1,0 +1,170 @@
+/// Reads an event log (schema `inference-lab.events/1`) back into ``SimulationEvent``s.
+///
+/// Streams the file (gzip or plain, a path or `-` for standard input) one line at a time, in
+/// memory bounded by the longest line and the number of live requests. Slots are assigned
+/// here: an `arrival` takes a free slot, and a request's slot is recycled shortly after it
+/// finishes, so a ``MetricsReducer`` fed these events computes exactly the ``Summary`` the
+/// simulator's own reducer computed during the run.
+///
+/// ```swift
+/// let log = try EventLogReader(path: "run.events.jsonl.gz")
+/// var metrics = try log.makeMetricsReducer()
+/// try log.read(into: &metrics)
+/// print(log.end!.status, metrics.summary().ttft.p99)
+/// ```
+public final class EventLogReader {
+    /// The log's header record.
+    public let header: EventLogHeader
+    /// The `end` record, once it has been read (nil for a log read with `allowIncomplete`
+    /// that has none).
+    public var end: EventLogEnd? { decoder.end }
+    /// The log's name for messages (`<stdin>` for `-`).
+    public var name: String { input.name }
+    /// Whether a log without an `end` record is accepted.
+    public let allowIncomplete: Bool
+    /// The header's line number (1 unless blank lines precede it).
+    private let headerLine: Int
+
+    private let input: InputReader
+    private var finishedReading = false
+    /// All per-record state lives in one struct, so the hot path pays one exclusivity check
+    /// per line instead of one per field (reference/swift-notes.md §7).
+    private var decoder: EventLogDecoder
+
+    /// Opens a log and reads its header.
+    /// - Parameters:
+    ///   - path: a file, or `-` for standard input.
+    ///   - allowIncomplete: accept a log that ends without an `end` record (a run that was
+    ///     killed); by default that is an error.
+    ///   - maxLineLength: the longest record accepted (default 16 MiB: a step record lists
+    ///     its whole batch).
+    /// - Throws: ``InputError`` when the file cannot be read, is not an event log, or has
+    ///   another schema.
+    public init(path: String, allowIncomplete: Bool = false, maxLineLength: Int = 16 << 20) throws(InputError) {
+        self.allowIncomplete = allowIncomplete
+        input = try InputReader(path: path, maxLineLength: maxLineLength)
+        var line: UnsafeBufferPointer<UInt8>?
+        repeat { line = try input.nextLine() } while line.map(Self.isBlank) == true
+        guard let line else {
+            throw InputError(file: input.name, "empty file: not an inference-lab event log")
+        }
+        headerLine = input.lineNumber
+        header = try Self.parseHeader(line, file: input.name, line: headerLine)
+        decoder = EventLogDecoder(file: input.name)
+    }
+
+    /// Builds a reducer with the hardware peaks from the header's config.
+    /// - Throws: ``InputError`` when the config lacks `hardware.compute_flops` or
+    ///   `hardware.memory_bandwidth`.
+    public func makeMetricsReducer() throws(InputError) -> MetricsReducer {
+        guard let flops = header.computeFlops, flops > 0 else {
+            throw InputError(file: name, line: headerLine, field: "config.hardware.compute_flops", "missing from the header")
+        }
+        guard let bandwidth = header.memoryBandwidth, bandwidth > 0 else {
+            throw InputError(file: name, line: headerLine, field: "config.hardware.memory_bandwidth", "missing from the header")
+        }
+        return MetricsReducer(computeFlops: flops, memoryBandwidth: bandwidth)
+    }
+
+    /// Feeds every remaining event to `sink`.
+    public func read<Sink: EventSink>(into sink: inout Sink) throws(InputError) {
+        while let event = try next() { sink.consume(event) }
+    }
+
+    /// The next event, or nil after the last one.
+    ///
+    /// A `step` event's arrays are reused by the next call; copy the record to keep it
+    /// (keeping the value copies it on the next write).
+    /// - Throws: ``InputError`` naming the file, line and field of a malformed record, a
+    ///   request id without an arrival, a record after `end`, or a missing `end` record
+    ///   (unless `allowIncomplete`).
+    public func next() throws(InputError) -> SimulationEvent? {
+        while !finishedReading {
+            guard let line = try input.nextLine() else {
+                finishedReading = true
+                if end == nil && !allowIncomplete {
+                    throw InputError(file: name, "incomplete event log: no end record after line \(input.lineNumber) (truncated file, or a run that was killed)")
+                }
+                return nil
+            }
+            if Self.isBlank(line) { continue }
+            if end != nil {
+                throw InputError(file: name, line: input.lineNumber, "record after the end record")
+            }
+            if let event = try decoder.decode(line, line: input.lineNumber) { return event }
+        }
+        return nil
+    }
+
+    // MARK: parsing
+
+    private static func isBlank(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        line.allSatisfy { $0 == 0x20 || $0 == 0x09 }
+    }
+
+    private static func parseHeader(_ line: UnsafeBufferPointer<UInt8>, file: String, line number: Int) throws(InputError) -> EventLogHeader {
+        var scanner = JSONScanner(line)
+        var type: String?, schema: String?, version: String?, seed: UInt64?
+        var config: Range<Int>?
+        var field: String?
+        do throws(JSONScanError) {
+            guard scanner.peek() == UInt8(ascii: "{") else {
+                throw JSONScanError("not an inference-lab event log (the first line is not a JSON object)")
+            }
+            try scanner.beginObject()
+            var first = true
+            while let key = try scanner.nextKey(first: &first) {
+                field = key
+                switch key {
+                case "type": type = try scanner.readString()
+                case "schema": schema = try scanner.readString()
+                case "version": version = try scanner.readString()
+                case "seed": seed = try scanner.takeNull() ? nil : scanner.readUInt64()
+                case "config":
+                    guard scanner.peek() == UInt8(ascii: "{") else { throw scanner.unexpected(expecting: "an object") }
+                    config = try scanner.skipValue()
+                default: try scanner.skipValue()
+                }
+            }
+            field = nil
+            try scanner.expectEnd()
+        } catch {
+            throw InputError(file: file, line: number, field: field, error.message)
+        }
+        guard type == "header" else {
+            throw InputError(file: file, line: number, "not an inference-lab event log (the first record is not a header)")
+        }
+        guard let schema else { throw InputError(file: file, line: number, field: "schema", "missing") }
+        guard schema == EventLogSchema.current else {
+            throw InputError(file: file, line: number, field: "schema",
+                             "unsupported schema '\(schema)' (this build reads \(EventLogSchema.current))")
+        }
+        guard let version else { throw InputError(file: file, line: number, field: "version", "missing") }
+        guard let config else { throw InputError(file: file, line: number, field: "config", "missing") }
+        var header = EventLogHeader(schema: schema, version: version, seed: seed, configJSON: scanner.text(config))
+        // config.hardware.{compute_flops, memory_bandwidth}
+        var path = "config"
+        do throws(JSONScanError) {
+            var c = JSONScanner(UnsafeBufferPointer(rebasing: line[config]))
+            try c.beginObject()
+            var first = true
+            while let key = try c.nextKey(first: &first) {
+                guard key == "hardware", c.peek() == UInt8(ascii: "{") else { try c.skipValue(); continue }
+                try c.beginObject()
+                var firstHW = true
+                while let hw = try c.nextKey(first: &firstHW) {
+                    path = "config.hardware.\(hw)"
+                    switch hw {
+                    case "compute_flops": header.computeFlops = try c.readDouble()
+                    case "memory_bandwidth": header.memoryBandwidth = try c.readDouble()
+                    default: try c.skipValue()
+                    }
+                }
+                path = "config"
+            }
+        } catch {
+            throw InputError(file: file, line: number, field: path, error.message)
+        }
+        return header
+    }
+}

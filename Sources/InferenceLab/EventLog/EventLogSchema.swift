@@ -1,0 +1,62 @@
+/// Names shared by ``EventLogWriter`` and ``EventLogReader``.
+public enum EventLogSchema {
+    /// The schema this build writes and reads (DESIGN.md §5).
+    public static let current = "inference-lab.events/1"
+}
+
+/// The totals an event log's `end` record carries.
+public struct EventLogCounts: Sendable, Equatable {
+    /// `step` records.
+    public var steps = 0
+    /// Requests that arrived, rejected ones included (as ``Summary/arrived`` counts them).
+    public var arrived = 0
+    public var finished = 0
+    public var rejected = 0
+    /// Simulated time at the end of the run (seconds): the latest event time or step end.
+    public var simTime = 0.0
+
+    public init(steps: Int = 0, arrived: Int = 0, finished: Int = 0, rejected: Int = 0, simTime: Double = 0) {
+        self.steps = steps
+        self.arrived = arrived
+        self.finished = finished
+        self.rejected = rejected
+        self.simTime = simTime
+    }
+}
+
+/// An event log's first record.
+public struct EventLogHeader: Sendable, Equatable {
+    /// Always ``EventLogSchema/current`` for a log the reader accepted.
+    public var schema: String
+    /// The simulator version that wrote the log.
+    public var version: String
+    /// The workload seed, when the header has one.
+    public var seed: UInt64?
+    /// The resolved config as the JSON text found in the header (an object).
+    public var configJSON: String
+    /// `config.hardware.compute_flops`, when present.
+    public var computeFlops: Double?
+    /// `config.hardware.memory_bandwidth`, when present.
+    public var memoryBandwidth: Double?
+
+    public init(schema: String = EventLogSchema.current, version: String, seed: UInt64?, configJSON: String,
+                computeFlops: Double? = nil, memoryBandwidth: Double? = nil) {
+        self.schema = schema
+        self.version = version
+        self.seed = seed
+        self.configJSON = configJSON
+        self.computeFlops = computeFlops
+        self.memoryBandwidth = memoryBandwidth
+    }
+}
+
+/// An event log's last record.
+public struct EventLogEnd: Sendable, Equatable {
+    public var status: RunStatus
+    public var counts: EventLogCounts
+
+    public init(status: RunStatus, counts: EventLogCounts) {
+        self.status = status
+        self.counts = counts
+    }
+}

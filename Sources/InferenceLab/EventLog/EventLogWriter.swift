@@ -1,0 +1,269 @@
+/// Writes the simulator's events as an event log (schema `inference-lab.events/1`,
+/// DESIGN.md §5): gzip JSONL when the name ends in `.gz`, plain JSONL otherwise or for `-`.
+///
+/// Records are emitted by hand into one reusable byte buffer, with a fixed field order, so the
+/// same run always gives the same bytes. Times are written in their shortest round-trip form,
+/// so a reader gets back exactly the `Double`s the simulator used. Request ids are looked up by
+/// slot in a table filled at `arrival`, bounded by the number of live requests.
+///
+/// The file appears under its name only when ``finish(status:simTime:)`` succeeds; ``abort()``
+/// (or a write error) leaves nothing behind. `consume` cannot throw (it is an ``EventSink``),
+/// so the first write error is kept and reported by `finish`.
+///
+/// ```swift
+/// var log = try EventLogWriter(path: "run.events.jsonl.gz", version: "0.1.0",
+///                              seed: config.workload.seed, configJSON: renderedConfig)
+/// var sink = TeeSink(log, MetricsReducer(config: config))
+/// let status = sim.run(into: &sink)
+/// try sink.a.finish(status: status)
+/// ```
+///
+/// Do not copy a writer and use both copies: they share one output file.
+public struct EventLogWriter: EventSink {
+    /// Bytes collected before they are handed to the (gzip) output.
+    static let flushThreshold = 256 << 10
+
+    /// The output's name for messages (`<stdout>` for `-`).
+    public var name: String { output.name }
+    /// What the `end` record will say, so far.
+    public private(set) var counts = EventLogCounts()
+
+    private let output: OutputFile
+    private var buffer = ByteBuffer(capacity: EventLogWriter.flushThreshold + (64 << 10))
+    /// Each live slot's id, already quoted and escaped as JSON.
+    private var ids: [[UInt8]] = []
+    private var failure: OutputError?
+    private var closed = false
+
+    /// Opens `path` (`-` for standard output) and writes the header record.
+    /// - Parameters:
+    ///   - version: the simulator's version string.
+    ///   - seed: the workload seed.
+    ///   - configJSON: the resolved config, rendered as one JSON object on one line; written
+    ///     verbatim. The analyzer reads `hardware.compute_flops` and
+    ///     `hardware.memory_bandwidth` from it.
+    ///   - compression: gzip by name (`.gz`) by default.
+    ///   - gzipLevel: zlib level for gzip output (default 1: deflate dominates the cost).
+    /// - Throws: ``InputError`` when the file cannot be created (e.g. a missing directory).
+    public init(path: String, version: String, seed: UInt64, configJSON: String,
+                compression: OutputCompression = .automatic, gzipLevel: Int32 = 1) throws(InputError) {
+        let output = try OutputFile(path: path, compression: compression, gzipLevel: gzipLevel)
+        self.init(output: output, version: version, seed: seed, configJSON: configJSON)
+    }
+
+    /// Writes to an already opened output, which the writer commits or aborts.
+    public init(output: OutputFile, version: String, seed: UInt64, configJSON: String) {
+        self.output = output
+        buffer.append(ascii: #"{"type":"header","schema":""#)
+        buffer.append(ascii: "inference-lab.events/1")
+        buffer.append(ascii: #"","version":"#)
+        buffer.appendJSONString(version)
+        buffer.append(ascii: #","seed":"#)
+        buffer.append(seed)
+        buffer.append(ascii: #","config":"#)
+        var config = configJSON
+        config.withUTF8 { buffer.append(contentsOf: $0) }
+        if configJSON.utf8.isEmpty { buffer.append(ascii: "{}") }
+        buffer.append(ascii: "}\n")
+    }
+
+    public mutating func consume(_ event: SimulationEvent) {
+        guard !closed && failure == nil else { return }
+        switch event {
+        case .arrival(let a):
+            counts.arrived += 1
+            note(a.time)
+            buffer.append(ascii: #"{"type":"arrival","t":"#)
+            buffer.append(a.time)
+            buffer.append(ascii: #","id":"#)
+            let idStart = buffer.count
+            buffer.appendJSONString(a.id)
+            remember(slot: a.slot, from: idStart)
+            buffer.append(ascii: #","prompt_tokens":"#)
+            buffer.append(a.promptTokens)
+            buffer.append(ascii: #","output_tokens":"#)
+            buffer.append(a.outputTokens)
+            buffer.append(ascii: #","priority":"#)
+            buffer.append(a.priority)
+            buffer.append(ascii: "}\n")
+        case .rejected(let t, _, let id, let reason):
+            counts.arrived += 1
+            counts.rejected += 1
+            note(t)
+            buffer.append(ascii: #"{"type":"rejected","t":"#)
+            buffer.append(t)
+            buffer.append(ascii: #","id":"#)
+            buffer.appendJSONString(id)
+            buffer.append(ascii: #","reason":"#)
+            buffer.appendJSONString(reason.rawValue)
+            buffer.append(ascii: "}\n")
+        case .cacheHit(let t, let step, let slot, let tokens, let resumed):
+            note(t)
+            buffer.append(ascii: #"{"type":"cache_hit","t":"#)
+            buffer.append(t)
+            buffer.append(ascii: #","step":"#)
+            buffer.append(step)
+            buffer.append(ascii: #","id":"#)
+            appendID(slot)
+            buffer.append(ascii: #","tokens":"#)
+            buffer.append(tokens)
+            buffer.append(ascii: resumed ? #","resumed":true}"# : #","resumed":false}"#)
+            buffer.append(ascii: "\n")
+        case .step(let r):
+            writeStep(r)
+        case .firstToken(let t, let step, let slot):
+            note(t)
+            buffer.append(ascii: #"{"type":"first_token","t":"#)
+            buffer.append(t)
+            buffer.append(ascii: #","step":"#)
+            buffer.append(step)
+            buffer.append(ascii: #","id":"#)
+            appendID(slot)
+            buffer.append(ascii: "}\n")
+        case .preempted(let t, let step, let slot):
+            note(t)
+            buffer.append(ascii: #"{"type":"preempted","t":"#)
+            buffer.append(t)
+            buffer.append(ascii: #","step":"#)
+            buffer.append(step)
+            buffer.append(ascii: #","id":"#)
+            appendID(slot)
+            buffer.append(ascii: "}\n")
+        case .finished(let t, let step, let slot, let outputTokens):
+            counts.finished += 1
+            note(t)
+            buffer.append(ascii: #"{"type":"finished","t":"#)
+            buffer.append(t)
+            buffer.append(ascii: #","step":"#)
+            buffer.append(step)
+            buffer.append(ascii: #","id":"#)
+            appendID(slot)
+            buffer.append(ascii: #","output_tokens":"#)
+            buffer.append(outputTokens)
+            buffer.append(ascii: "}\n")
+        }
+        if buffer.count >= Self.flushThreshold { flush() }
+    }
+
+    private mutating func writeStep(_ r: StepRecord) {
+        counts.steps += 1
+        note(r.time + r.duration)
+        buffer.append(ascii: #"{"type":"step","step":"#)
+        buffer.append(r.step)
+        buffer.append(ascii: #","t":"#)
+        buffer.append(r.time)
+        buffer.append(ascii: #","dt":"#)
+        buffer.append(r.duration)
+        buffer.append(ascii: #","batch":["#)
+        for e in 0..<r.batchSlots.count {
+            if e > 0 { buffer.append(UInt8(ascii: ",")) }
+            buffer.append(UInt8(ascii: "["))
+            appendID(r.batchSlots[e])
+            buffer.append(UInt8(ascii: ","))
+            buffer.append(e < r.batchTokens.count ? Int(r.batchTokens[e]) : 0)
+            buffer.append(UInt8(ascii: "]"))
+        }
+        buffer.append(ascii: #"],"no_token":"#)
+        appendIDs(r.noTokenSlots)
+        buffer.append(ascii: #","preempted":"#)
+        appendIDs(r.preemptedSlots)
+        buffer.append(ascii: #","finished":"#)
+        appendIDs(r.finishedSlots)
+        buffer.append(ascii: #","prefill_tokens":"#)
+        buffer.append(r.prefillTokens)
+        buffer.append(ascii: #","decode_tokens":"#)
+        buffer.append(r.decodeTokens)
+        buffer.append(ascii: #","running":"#)
+        buffer.append(r.running)
+        buffer.append(ascii: #","waiting":"#)
+        buffer.append(r.waiting)
+        buffer.append(ascii: #","kv_blocks_used":"#)
+        buffer.append(r.kvBlocksUsed)
+        buffer.append(ascii: #","kv_blocks_total":"#)
+        buffer.append(r.kvBlocksTotal)
+        buffer.append(ascii: #","flops":"#)
+        buffer.append(r.flops)
+        buffer.append(ascii: #","bytes":"#)
+        buffer.append(r.bytes)
+        buffer.append(ascii: "}\n")
+    }
+
+    private mutating func note(_ t: Double) {
+        if t > counts.simTime { counts.simTime = t }
+    }
+
+    /// Copies the id just written at `start…` into the slot's table entry.
+    private mutating func remember(slot: RequestSlot, from start: Int) {
+        let s = Int(slot)
+        guard s >= 0 else { return }
+        while ids.count <= s { ids.append([]) }
+        ids[s].removeAll(keepingCapacity: true)
+        buffer.bytes.withUnsafeBufferPointer { all in
+            ids[s].append(contentsOf: UnsafeBufferPointer(rebasing: all[start..<all.count]))
+        }
+    }
+
+    private mutating func appendID(_ slot: RequestSlot) {
+        let s = Int(slot)
+        if s >= 0 && s < ids.count && !ids[s].isEmpty {
+            buffer.bytes.append(contentsOf: ids[s])
+        } else {
+            // A slot no arrival introduced: a simulator bug, but keep the log valid JSON.
+            buffer.append(ascii: "null")
+        }
+    }
+
+    private mutating func appendIDs(_ slots: [RequestSlot]) {
+        buffer.append(UInt8(ascii: "["))
+        for i in 0..<slots.count {
+            if i > 0 { buffer.append(UInt8(ascii: ",")) }
+            appendID(slots[i])
+        }
+        buffer.append(UInt8(ascii: "]"))
+    }
+
+    private mutating func flush() {
+        guard failure == nil, !buffer.isEmpty else { return }
+        do { try output.write(buffer) } catch { failure = error }
+        buffer.removeAll()
+    }
+
+    /// Writes the `end` record, ends the (gzip) stream and renames the file into place.
+    /// - Parameters:
+    ///   - status: how the run ended.
+    ///   - simTime: the simulated time to report; by default the latest time seen.
+    /// - Throws: ``OutputError`` for any write error during the run or now; the file is then
+    ///   removed.
+    public mutating func finish(status: RunStatus, simTime: Double? = nil) throws(OutputError) {
+        guard !closed else { throw OutputError(file: output.name, "event log already finished") }
+        if let simTime { counts.simTime = simTime }
+        buffer.append(ascii: #"{"type":"end","status":"#)
+        buffer.appendJSONString(status.rawValue)
+        buffer.append(ascii: #","steps":"#)
+        buffer.append(counts.steps)
+        buffer.append(ascii: #","arrived":"#)
+        buffer.append(counts.arrived)
+        buffer.append(ascii: #","finished":"#)
+        buffer.append(counts.finished)
+        buffer.append(ascii: #","rejected":"#)
+        buffer.append(counts.rejected)
+        buffer.append(ascii: #","sim_time":"#)
+        buffer.append(counts.simTime)
+        buffer.append(ascii: "}\n")
+        flush()
+        closed = true
+        if let failure {
+            output.abort()
+            throw failure
+        }
+        try output.commit()
+    }
+
+    /// Drops the log: nothing is left under its name (standard output is left as written).
+    public mutating func abort() {
+        guard !closed else { return }
+        closed = true
+        buffer.removeAll()
+        output.abort()
+    }
+}

@@ -1,0 +1,234 @@
+import CZlib
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Streams the lines of a file or of standard input (`-`), plain or gzip, in constant memory.
+///
+/// gzip is recognised by its magic bytes (`1f 8b`), not by the name, and may consist of
+/// several concatenated members (as `cat a.gz b.gz` or `pigz` produce). Input is read in
+/// 256 KiB pieces and inflated 1 MiB at a time; lines are split with `memchr`, and only the
+/// bytes of a line that crosses a chunk boundary are copied. Lines end at `\n`; a `\r` before
+/// it is dropped, and a last line without `\n` still counts.
+///
+/// ```swift
+/// let input = try InputReader(path: "trace.jsonl.gz")
+/// while let line = try input.nextLine() {
+///     // `line` is valid until the next call; input.lineNumber is its 1-based number.
+/// }
+/// ```
+public final class InputReader {
+    /// The path as given (`-` for standard input).
+    public let path: String
+    /// The name for messages (`<stdin>` for `-`).
+    public let name: String
+    /// The longest line accepted (bytes, without the line end).
+    public let maxLineLength: Int
+    /// Whether the input is gzip-compressed.
+    public private(set) var isCompressed = false
+    /// The 1-based number of the line last returned (0 before the first).
+    public private(set) var lineNumber = 0
+
+    static let readSize = 256 << 10
+    static let inflateSize = 1 << 20
+
+    private var fd: Int32
+    private let ownsDescriptor: Bool
+    /// Compressed input (gzip only after the first read).
+    private let raw: UnsafeMutablePointer<UInt8>
+    /// Decoded bytes; the current partial line is kept at its start.
+    private let buffer: UnsafeMutablePointer<UInt8>
+    private let capacity: Int
+    private var start = 0
+    private var end = 0
+    private var scanFrom = 0
+    /// No more decoded bytes will come.
+    private var decodedEOF = false
+    private var stream: UnsafeMutablePointer<z_stream>?
+    private var rawEOF = false
+    private var memberEnded = false
+
+    /// Opens `path` (or standard input for `-`) and reads its first bytes to detect gzip.
+    /// - Parameter maxLineLength: longer lines are an error, so a file without line breaks
+    ///   cannot make the reader grow without bound (default 1 MiB).
+    /// - Throws: ``InputError`` when the file cannot be opened or read.
+    public init(path: String, maxLineLength: Int = 1 << 20) throws(InputError) {
+        self.path = path
+        self.maxLineLength = max(maxLineLength, 1)
+        if path == "-" {
+            name = "<stdin>"
+            fd = 0
+            ownsDescriptor = false
+        } else {
+            name = path
+            fd = open(path, O_RDONLY | O_CLOEXEC)
+            ownsDescriptor = fd >= 0
+        }
+        // Room for a partial line (with its `\r`) plus one inflated or read piece.
+        capacity = self.maxLineLength + 2 + Self.inflateSize
+        raw = .allocate(capacity: Self.readSize)
+        buffer = .allocate(capacity: capacity)
+        guard fd >= 0 else {
+            let code = errno
+            throw InputError(file: name, code == ENOENT ? "no such file" : "cannot open: \(SystemCalls.message(code))")
+        }
+        try detectFormat()
+    }
+
+    deinit {
+        close()
+        raw.deallocate()
+        buffer.deallocate()
+    }
+
+    /// Releases the file and the decompressor early; afterwards ``nextLine()`` returns nil.
+    public func close() {
+        if let stream {
+            inflateEnd(stream)
+            stream.deinitialize(count: 1)
+            stream.deallocate()
+            self.stream = nil
+        }
+        if ownsDescriptor && fd >= 0 { SystemCalls.closeDescriptor(fd) }
+        fd = -1
+        decodedEOF = true
+        rawEOF = true
+        start = 0
+        end = 0
+        scanFrom = 0
+    }
+
+    private func detectFormat() throws(InputError) {
+        var n = 0
+        while n < 2 {
+            let got = try readRaw(into: raw + n, count: Self.readSize - n)
+            if got == 0 { break }
+            n += got
+        }
+        if n >= 2 && raw[0] == 0x1F && raw[1] == 0x8B {
+            isCompressed = true
+            let s = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+            s.initialize(to: z_stream())
+            // 47 = 15 + 32: window 32 KiB, detect gzip or zlib headers automatically.
+            let rc = inflateInit2_(s, 47, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+            guard rc == Z_OK else {
+                s.deinitialize(count: 1)
+                s.deallocate()
+                throw InputError(file: name, "cannot start gzip decompression (zlib error \(rc))")
+            }
+            stream = s
+            s.pointee.next_in = raw
+            s.pointee.avail_in = UInt32(n)
+        } else {
+            buffer.update(from: raw, count: n)
+            end = n
+            if n == 0 { decodedEOF = true; rawEOF = true }
+        }
+    }
+
+    private func readRaw(into base: UnsafeMutablePointer<UInt8>, count: Int) throws(InputError) -> Int {
+        let n = SystemCalls.readSome(fd, base, count)
+        if n < 0 {
+            let code = Int32(-n)
+            throw InputError(file: name, code == EISDIR ? "is a directory" : "read failed: \(SystemCalls.message(code))")
+        }
+        return n
+    }
+
+    /// The next line without its line end, or nil at the end of the input.
+    ///
+    /// The bytes are valid only until the next call. ``lineNumber`` is the line's number.
+    /// - Throws: ``InputError`` for a line longer than ``maxLineLength``, a read error, or a
+    ///   truncated or corrupt gzip stream.
+    public func nextLine() throws(InputError) -> UnsafeBufferPointer<UInt8>? {
+        while true {
+            if scanFrom < end, let hit = memchr(buffer + scanFrom, 0x0A, end - scanFrom) {
+                let newline = hit.assumingMemoryBound(to: UInt8.self) - buffer
+                let lineStart = start
+                start = newline + 1
+                scanFrom = start
+                return try finishLine(from: lineStart, to: newline)
+            }
+            scanFrom = end
+            if end - start > maxLineLength + 1 { throw lineTooLong() }
+            if decodedEOF {
+                guard start < end else { return nil }
+                let lineStart = start
+                start = end
+                return try finishLine(from: lineStart, to: end)
+            }
+            if start > 0 {
+                let pending = end - start
+                if pending > 0 { buffer.update(from: buffer + start, count: pending) }
+                start = 0
+                end = pending
+                scanFrom = pending
+            }
+            if stream != nil { try inflateMore() } else { try readMore() }
+        }
+    }
+
+    private func finishLine(from lineStart: Int, to lineEnd: Int) throws(InputError) -> UnsafeBufferPointer<UInt8> {
+        lineNumber += 1
+        var length = lineEnd - lineStart
+        if length > 0 && buffer[lineStart + length - 1] == 0x0D { length -= 1 }
+        if length > maxLineLength { throw lineTooLong(line: lineNumber) }
+        return UnsafeBufferPointer(start: buffer + lineStart, count: length)
+    }
+
+    private func lineTooLong(line: Int? = nil) -> InputError {
+        InputError(file: name, line: line ?? lineNumber + 1, "line longer than \(maxLineLength) bytes")
+    }
+
+    /// Calls `body` with each remaining line and its number.
+    public func forEachLine(_ body: (UnsafeBufferPointer<UInt8>, Int) throws(InputError) -> Void) throws(InputError) {
+        while let line = try nextLine() { try body(line, lineNumber) }
+    }
+
+    private func readMore() throws(InputError) {
+        let n = try readRaw(into: buffer + end, count: min(Self.readSize, capacity - end))
+        if n == 0 { decodedEOF = true; rawEOF = true } else { end += n }
+    }
+
+    private func inflateMore() throws(InputError) {
+        guard let s = stream else { decodedEOF = true; return }
+        let room = min(Self.inflateSize, capacity - end)
+        s.pointee.next_out = buffer + end
+        s.pointee.avail_out = UInt32(room)
+        while s.pointee.avail_out == UInt32(room) {
+            if s.pointee.avail_in == 0 && !rawEOF {
+                let n = try readRaw(into: raw, count: Self.readSize)
+                if n == 0 { rawEOF = true } else {
+                    s.pointee.next_in = raw
+                    s.pointee.avail_in = UInt32(n)
+                }
+            }
+            if s.pointee.avail_in == 0 && rawEOF {
+                if memberEnded { decodedEOF = true; break }
+                throw InputError(file: name, "truncated gzip stream (the file ends in the middle of compressed data)")
+            }
+            if memberEnded {
+                // Another gzip member follows (concatenated .gz files).
+                inflateReset(s)
+                memberEnded = false
+            }
+            let rc = inflate(s, Z_NO_FLUSH)
+            switch rc {
+            case Z_OK:
+                break
+            case Z_STREAM_END:
+                memberEnded = true
+            case Z_BUF_ERROR where s.pointee.avail_in == 0:
+                break  // needs more input
+            default:
+                let detail = s.pointee.msg.map { String(cString: $0) } ?? "zlib error \(rc)"
+                throw InputError(file: name, "corrupt gzip data: \(detail)")
+            }
+        }
+        end += room - Int(s.pointee.avail_out)
+    }
+}

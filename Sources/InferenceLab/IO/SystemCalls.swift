@@ -1,0 +1,59 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Thin wrappers over the POSIX calls the I/O layer uses (retrying on `EINTR`).
+enum SystemCalls {
+    /// The C library's text for an `errno` value.
+    static func message(_ code: Int32) -> String {
+        guard let text = strerror(code) else { return "error \(code)" }
+        return String(cString: text)
+    }
+
+    /// Writes all `count` bytes; returns 0 or the `errno` of the failure.
+    static func writeAll(_ fd: Int32, _ base: UnsafeRawPointer, _ count: Int) -> Int32 {
+        var offset = 0
+        while offset < count {
+            let n = write(fd, base + offset, count - offset)
+            if n < 0 {
+                let code = errno
+                if code == EINTR { continue }
+                return code
+            }
+            offset += n
+        }
+        return 0
+    }
+
+    /// Reads up to `count` bytes; returns the byte count (0 at end of file) or `-errno`.
+    static func readSome(_ fd: Int32, _ base: UnsafeMutableRawPointer, _ count: Int) -> Int {
+        while true {
+            let n = read(fd, base, count)
+            if n >= 0 { return n }
+            let code = errno
+            if code != EINTR { return -Int(code) }
+        }
+    }
+
+    /// Closes a descriptor (errors ignored: used only for inputs and cleanup).
+    static func closeDescriptor(_ fd: Int32) {
+        _ = close(fd)
+    }
+
+    /// Whether `path` names an existing directory.
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return false }
+        return (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Whether anything exists at `path`.
+    static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0
+    }
+}
