@@ -3,12 +3,11 @@ import InferenceLab
 
 @main
 struct InferenceLabCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "inference-lab", abstract: "Simulate a vLLM serving node.")
-    func run() throws {
-        var sim = try Simulator(config: .default)
-        var metrics = MetricsReducer(config: .default)
-        sim.run(into: &metrics)
-        let s = metrics.summary()
-        print(s.completed, s.outputThroughput, s.ttft.mean, s.tpot.mean, s.steps, s.preemptions)
-    }
+    static let configuration = CommandConfiguration(
+        commandName: "inference-lab",
+        abstract: "Simulate a vLLM serving node: latency and throughput without a GPU.",
+        version: "inference-lab \(InferenceLabVersion.string)",
+        subcommands: [SimulateCommand.self],
+        defaultSubcommand: SimulateCommand.self
+    )
 }

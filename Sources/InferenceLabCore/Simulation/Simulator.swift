@@ -54,7 +54,9 @@ public struct Simulator<Source: RequestSource> {
     private var chunks: [ScheduledChunk] = []
     private var record = StepRecord()
     private var effects = Scheduler.OutputEffects()
-    private var completions: [Double] = []
+    /// Async mode: finished slots still named by the in-flight step; released after it.
+    private var deferredRelease: [RequestSlot] = []
+    private var releaseNow: [RequestSlot] = []
 
     /// Creates a simulator over `source`.
     /// - Throws: the first error-severity ``ConfigIssue`` of the config.
@@ -169,6 +171,9 @@ public struct Simulator<Source: RequestSource> {
         let end = entry.start + entry.cost.seconds
         now = max(now, end)
         scheduler.processOutput(of: entry.batch, into: &effects)
+        // Slots of requests that finished with the previous step are free once the step
+        // scheduled before that finish (this one) has been processed.
+        swap(&releaseNow, &deferredRelease)
 
         for slot in entry.carriedPreempted {
             sink.consume(.preempted(time: entry.start, step: entry.step, slot: slot))
@@ -187,9 +192,11 @@ public struct Simulator<Source: RequestSource> {
             let outputs = scheduler.requests[Int(slot)].numOutput
             sink.consume(.finished(time: end, step: entry.step, slot: slot, outputTokens: outputs))
             finishedCount += 1
-            scheduler.release(slot)
+            if depth > 1 { deferredRelease.append(slot) } else { scheduler.release(slot) }
             source.requestCompleted(at: end)
         }
+        for slot in releaseNow { scheduler.release(slot) }
+        releaseNow.removeAll(keepingCapacity: true)
         spare.append(entry)
     }
 
