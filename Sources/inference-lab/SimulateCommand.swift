@@ -35,6 +35,32 @@ struct SimulateCommand: ParsableCommand {
     @Flag(name: [.short, .customLong("quiet")], help: "Print nothing but errors (and --json output).")
     var quiet = false
 
+    @Option(name: .customLong("trace"), help: ArgumentHelp(
+        "Replay this trace (native JSONL, gzip or plain; '-' for stdin) instead of the config's workload.",
+        valueName: "file"))
+    var trace: String?
+
+    @Option(name: .customLong("time-scale"), help: ArgumentHelp(
+        "Multiply the trace's arrival times by X: 2 = half the request rate, 0.5 = twice the rate (default 1, or [workload] time_scale).",
+        valueName: "x"))
+    var timeScale: Double?
+
+    @Option(name: .customLong("max-requests"), help: ArgumentHelp(
+        "Replay (or generate) at most N requests; overrides [workload] num_requests.", valueName: "n"))
+    var maxRequests: Int?
+
+    @Flag(name: .customLong("skip-invalid"), help: "Skip invalid trace lines (counted and reported on stderr) instead of stopping with exit status 2.")
+    var skipInvalid = false
+
+    func validate() throws {
+        if let timeScale, !(timeScale > 0 && timeScale.isFinite) {
+            throw ValidationError("--time-scale must be a positive number, got \(timeScale)")
+        }
+        if let maxRequests, maxRequests <= 0 {
+            throw ValidationError("--max-requests must be a positive integer, got \(maxRequests)")
+        }
+    }
+
     mutating func run() throws {
         let started = wallSeconds()
         let (simConfig, configName) = try reportingErrors { () throws -> (SimulatorConfig, String) in
@@ -46,60 +72,41 @@ struct SimulateCommand: ParsableCommand {
             }
             for w in loaded.warnings { printError(w) }
             if let seed { loaded.config.workload.seed = seed }
+            if let trace {
+                // The trace replaces the configured workload, including its request count.
+                loaded.config.workload.arrivalPattern = .trace
+                loaded.config.workload.tracePath = trace
+                loaded.config.workload.numRequests = nil
+                loaded.config.workload.durationSecs = nil
+            }
+            if let maxRequests { loaded.config.workload.numRequests = maxRequests }
+            if let timeScale { loaded.config.workload.timeScale = timeScale }
+            if let error = loaded.config.validate().first(where: { $0.severity == .error }) { throw error }
             return (loaded.config, config ?? "<built-in default>")
         }
-        let eventsToStdout = events == "-"
-        let textOut: Int32 = eventsToStdout || json ? 2 : 1
-
-        var metrics = MetricsReducer(config: simConfig)
-        let status: RunStatus
-        var writer: EventLogWriter? = nil
-        if let path = events {
-            writer = try reportingErrors {
-                try EventLogWriter(path: path, version: InferenceLabVersion.string, seed: simConfig.workload.seed,
-                                   configJSON: resolvedConfigJSON(simConfig))
+        let w = simConfig.workload
+        if w.arrivalPattern != .trace && (timeScale != nil || skipInvalid) {
+            printError("error: --time-scale and --skip-invalid apply to trace replay (--trace, or arrival_pattern = \"trace\")")
+            throw ExitStatus.badInput
+        }
+        let run = SimulationRun(config: simConfig, configName: configName, events: events, json: json,
+                                output: output, quiet: quiet, started: started)
+        if w.arrivalPattern == .trace {
+            let source = try reportingErrors {
+                try TraceSource(path: w.tracePath ?? "-", timeScale: w.timeScale, maxRequests: w.numRequests,
+                                durationSecs: w.durationSecs, skipInvalid: skipInvalid)
             }
-        }
-        if !quiet && !json {
-            writeText(Self.header(simConfig, configName: configName), fd: textOut)
-        }
-        var sim = try reportingErrors { try Simulator(config: simConfig) }
-        if var log = writer {
-            var sink = TeeSink(log, metrics)
-            status = Self.drive(&sim, into: &sink, progress: !quiet)
-            log = sink.a
-            metrics = sink.b
-            try reportingErrors { try log.finish(status: status, simTime: sim.now) }
+            try run.execute(source) { source in
+                if !quiet, let report = source.skipped.report(file: source.name) { printError(report) }
+                return source.error
+            }
         } else {
-            status = Self.drive(&sim, into: &metrics, progress: !quiet)
-        }
-
-        let summary = metrics.summary()
-        if json { writeText(SummaryJSON.render(summary) + "\n", fd: 1) }
-        if let output {
-            try reportingErrors {
-                let file = try OutputFile(path: output, compression: .none)
-                var buffer = ByteBuffer(capacity: 4096)
-                for b in (SummaryJSON.render(summary) + "\n").utf8 { buffer.append(b) }
-                try file.write(buffer)
-                try file.commit()
-            }
-        }
-        if !quiet && !json {
-            writeText(SummaryTable.render(summary, wallSeconds: wallSeconds() - started), fd: textOut)
-        }
-        switch status {
-        case .complete: return
-        case .failed:
-            printError("error: the run could not finish: \(sim.scheduler.waitingCount + sim.scheduler.runningCount) requests can never be scheduled")
-            throw ExitStatus.deadlock
-        case .interrupted:
-            throw ExitCode(130)
+            try run.execute(SyntheticSource(w)) { _ in nil }
         }
     }
 
     /// Runs the simulation to the end, with a progress line on a terminal.
-    static func drive<Sink: EventSink>(_ sim: inout Simulator<SyntheticSource>, into sink: inout Sink, progress: Bool) -> RunStatus {
+    static func drive<Source: RequestSource, Sink: EventSink>(_ sim: inout Simulator<Source>, into sink: inout Sink, progress: Bool) -> RunStatus {
         let showProgress = progress && stderrIsTerminal
         var nextReport = wallSeconds() + 0.5
         var iterations = 0
@@ -129,10 +136,13 @@ struct SimulateCommand: ParsableCommand {
         switch w.arrivalPattern {
         case .closedLoop: s += "  Arrival:    closed loop (\(w.numConcurrentUsers ?? 0) users)"
         case .batched: s += "  Arrival:    batched (all requests at t=0)"
-        case .trace: s += "  Arrival:    trace \(w.tracePath ?? "")"
+        case .trace:
+            s += "  Arrival:    trace \(w.tracePath ?? "")"
+            if w.timeScale != 1 { s += " (time scale \(w.timeScale))" }
         default: s += "  Arrival:    \(w.arrivalPattern.rawValue) (\(w.arrivalRate) req/s)"
         }
-        s += w.numRequests.map { ", \($0) requests\n" } ?? "\n"
+        let limit = w.arrivalPattern == .trace ? ", at most " : ", "
+        s += w.numRequests.map { "\(limit)\($0) requests\n" } ?? "\n"
         s += "  Step time:  \(c.compute.model.rawValue)\n\n"
         return s
     }

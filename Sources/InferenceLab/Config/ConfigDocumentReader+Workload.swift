@@ -36,7 +36,8 @@ extension ConfigDocumentReader {
             inputLengths: input ?? d.inputLengths,
             outputLengths: output ?? d.outputLengths,
             seed: seed,
-            tracePath: t.string("trace_path", &diagnostics))
+            tracePath: t.string("trace_path", &diagnostics),
+            timeScale: t.double("time_scale", &diagnostics) ?? 1)
     }
 
     /// `[workload.<key>]` (or an inline table): `type` and that type's parameters.

@@ -63,6 +63,7 @@ public func resolvedConfigJSON(_ config: SimulatorConfig) -> String {
     workload.add("think_time", w.thinkTime)
     workload.add("seed", raw: String(w.seed))
     if let path = w.tracePath { workload.add("trace_path", string: path) }
+    if w.arrivalPattern == .trace { workload.add("time_scale", w.timeScale) }
     workload.add("input_len_dist", object: distributionJSON(w.inputLengths))
     workload.add("output_len_dist", object: distributionJSON(w.outputLengths))
 

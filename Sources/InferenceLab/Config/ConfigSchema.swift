@@ -20,7 +20,7 @@ enum ConfigSchema {
         ]),
         ("workload", [
             "arrival_pattern", "arrival_rate", "cv", "num_requests", "duration_secs",
-            "num_concurrent_users", "think_time", "seed", "trace_path",
+            "num_concurrent_users", "think_time", "seed", "trace_path", "time_scale",
             "input_len_dist", "output_len_dist",
         ]),
         ("compute", ["model", "base_seconds", "per_token_seconds", "per_request_seconds"]),

@@ -32,6 +32,9 @@ public final class InputReader {
     public private(set) var isCompressed = false
     /// The 1-based number of the line last returned (0 before the first).
     public private(set) var lineNumber = 0
+    /// Whether the last error thrown was a too-long line, after which reading may go on
+    /// (the next ``nextLine()`` returns the line after it).
+    public private(set) var canResumeAfterError = false
 
     static let readSize = 256 << 10
     static let inflateSize = 1 << 20
@@ -51,6 +54,8 @@ public final class InputReader {
     private var stream: UnsafeMutablePointer<z_stream>?
     private var rawEOF = false
     private var memberEnded = false
+    /// After a too-long line: drop bytes up to its end before reading on.
+    private var skippingLongLine = false
 
     /// Opens `path` (or standard input for `-`) and reads its first bytes to detect gzip.
     /// - Parameter maxLineLength: longer lines are an error, so a file without line breaks
@@ -143,9 +148,30 @@ public final class InputReader {
     ///
     /// The bytes are valid only until the next call. ``lineNumber`` is the line's number.
     /// - Throws: ``InputError`` for a line longer than ``maxLineLength``, a read error, or a
-    ///   truncated or corrupt gzip stream.
+    ///   truncated or corrupt gzip stream. After a too-long line the next call resumes at the
+    ///   line after it (so a caller may skip it); after any other error the input is unusable.
     public func nextLine() throws(InputError) -> UnsafeBufferPointer<UInt8>? {
+        canResumeAfterError = false
         while true {
+            if skippingLongLine {
+                if start < end, let hit = memchr(buffer + start, 0x0A, end - start) {
+                    start = hit.assumingMemoryBound(to: UInt8.self) - buffer + 1
+                    scanFrom = start
+                    skippingLongLine = false
+                    lineNumber += 1
+                    continue
+                }
+                start = 0
+                end = 0
+                scanFrom = 0
+                if decodedEOF {
+                    skippingLongLine = false
+                    lineNumber += 1
+                    return nil
+                }
+                if stream != nil { try inflateMore() } else { try readMore() }
+                continue
+            }
             if scanFrom < end, let hit = memchr(buffer + scanFrom, 0x0A, end - scanFrom) {
                 let newline = hit.assumingMemoryBound(to: UInt8.self) - buffer
                 let lineStart = start
@@ -154,7 +180,10 @@ public final class InputReader {
                 return try finishLine(from: lineStart, to: newline)
             }
             scanFrom = end
-            if end - start > maxLineLength + 1 { throw lineTooLong() }
+            if end - start > maxLineLength + 1 {
+                skippingLongLine = true
+                throw lineTooLong()
+            }
             if decodedEOF {
                 guard start < end else { return nil }
                 let lineStart = start
@@ -181,7 +210,8 @@ public final class InputReader {
     }
 
     private func lineTooLong(line: Int? = nil) -> InputError {
-        InputError(file: name, line: line ?? lineNumber + 1, "line longer than \(maxLineLength) bytes")
+        canResumeAfterError = true
+        return InputError(file: name, line: line ?? lineNumber + 1, "line longer than \(maxLineLength) bytes")
     }
 
     /// Calls `body` with each remaining line and its number.

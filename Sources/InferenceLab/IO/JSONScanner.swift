@@ -81,6 +81,31 @@ struct JSONScanner {
         return key
     }
 
+    /// Reads the next key and its colon like ``nextKey(first:)``, and returns its position in
+    /// `keys` (-1 for a key not listed), or nil at the closing `}`.
+    ///
+    /// Keys without escapes are compared byte by byte, so a record with known keys costs no
+    /// `String` allocation.
+    mutating func nextKey(first: inout Bool, matching keys: [StaticString]) throws(JSONScanError) -> Int? {
+        if take(UInt8(ascii: "}")) { return nil }
+        if first { first = false } else { try expect(UInt8(ascii: ","), "',' or '}'") }
+        guard peek() == UInt8(ascii: "\"") else { throw unexpected(expecting: "a key") }
+        var found = -1
+        if let span = try readPlainString() {
+            for (k, key) in keys.enumerated() where key.utf8CodeUnitCount == span.count {
+                let same = key.withUTF8Buffer { w in
+                    memcmp(bytes.baseAddress! + span.lowerBound, w.baseAddress!, span.count) == 0
+                }
+                if same { found = k; break }
+            }
+        } else {
+            let name = try readString()
+            found = keys.firstIndex { $0.description == name } ?? -1
+        }
+        try expect(UInt8(ascii: ":"), "':'")
+        return found
+    }
+
     /// Reads `[`, then call ``nextElement(first:)`` before each element.
     mutating func beginArray() throws(JSONScanError) { try expect(UInt8(ascii: "["), "'['") }
 
@@ -240,13 +265,20 @@ struct JSONScanner {
         return value
     }
 
-    /// Reads a non-negative integer that may use all 64 bits (seeds).
+    /// Reads a non-negative integer that may use all 64 bits (seeds, prefix hashes).
     mutating func readUInt64() throws(JSONScanError) -> UInt64 {
         let (span, isInteger) = try scanNumber()
-        guard isInteger, bytes[span.lowerBound] != UInt8(ascii: "-"), let v = UInt64(text(span)) else {
+        guard isInteger, bytes[span.lowerBound] != UInt8(ascii: "-") else {
             throw JSONScanError("expected a non-negative integer, found \(text(span))")
         }
-        return v
+        var value: UInt64 = 0
+        for i in span {
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(UInt64(bytes[i] &- 0x30))
+            guard !o1 && !o2 else { throw JSONScanError("integer out of range: \(text(span))") }
+            value = a
+        }
+        return value
     }
 
     /// Reads a number, or `null` as NaN (the writer's form of non-finite values).
@@ -255,13 +287,72 @@ struct JSONScanner {
             try literal("null")
             return .nan
         }
+        return try readNumber()
+    }
+
+    /// Exact powers of ten as `Double`s (10^22 is the largest one a `Double` holds exactly).
+    private static let exactPowersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ]
+
+    /// Reads a number (not `null`), correctly rounded.
+    ///
+    /// Clinger's fast path: when the significant digits fit in 2^53 and the decimal exponent
+    /// is within ±22, one IEEE multiplication or division of two exact values gives the
+    /// correctly rounded result. Anything else (long mantissas, huge exponents) goes to
+    /// `strtod`.
+    mutating func readNumber() throws(JSONScanError) -> Double {
         let (span, _) = try scanNumber()
+        if let fast = fastDouble(span) { return fast }
         let count = span.count
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { text in
             for k in 0..<count { text[k] = CChar(bitPattern: bytes[span.lowerBound + k]) }
             text[count] = 0
             return strtod(text.baseAddress!, nil)
         }
+    }
+
+    /// Clinger's fast path over a span that ``scanNumber()`` validated; nil when it does not apply.
+    private func fastDouble(_ span: Range<Int>) -> Double? {
+        var i = span.lowerBound
+        let end = span.upperBound
+        let negative = bytes[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        var mantissa: UInt64 = 0
+        var significant = 0
+        var exponent = 0
+        var inFraction = false
+        while i < end {
+            let c = bytes[i]
+            if c == UInt8(ascii: ".") { inFraction = true; i += 1; continue }
+            guard c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") else { break }
+            if inFraction { exponent -= 1 }
+            let d = UInt64(c &- 0x30)
+            if mantissa != 0 || d != 0 {
+                guard significant < 19 else { return nil }
+                mantissa = mantissa &* 10 &+ d
+                significant += 1
+            }
+            i += 1
+        }
+        if i < end {  // exponent part: e, E, sign, digits
+            i += 1
+            var sign = 1
+            if bytes[i] == UInt8(ascii: "-") { sign = -1; i += 1 } else if bytes[i] == UInt8(ascii: "+") { i += 1 }
+            var e = 0
+            while i < end {
+                e = e * 10 + Int(bytes[i] &- 0x30)
+                guard e < 10_000 else { return nil }
+                i += 1
+            }
+            exponent += sign * e
+        }
+        if mantissa == 0 { return negative ? -0.0 : 0.0 }
+        guard mantissa <= 1 << 53, exponent >= -22, exponent <= 22 else { return nil }
+        var value = Double(mantissa)
+        value = exponent < 0 ? value / Self.exactPowersOfTen[-exponent] : value * Self.exactPowersOfTen[exponent]
+        return negative ? -value : value
     }
 
     mutating func readBool() throws(JSONScanError) -> Bool {

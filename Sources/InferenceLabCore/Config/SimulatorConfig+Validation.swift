@@ -109,6 +109,9 @@ extension SimulatorConfig {
             }
         case .trace:
             if w.tracePath == nil { error("workload.trace_path", "is required for arrival_pattern = \"trace\"") }
+            if !(w.timeScale > 0 && w.timeScale.isFinite) {
+                error("workload.time_scale", "must be a positive number, got \(w.timeScale)")
+            }
         case .batched:
             if w.numRequests == nil { error("workload.num_requests", "is required for arrival_pattern = \"batched\"") }
         case .poisson, .gamma, .uniform, .fixedRate:

@@ -15,7 +15,7 @@ public enum ArrivalPattern: String, Sendable, CaseIterable {
     /// `numConcurrentUsers` users, each sending its next request `thinkTime` after the last
     /// one finished.
     case closedLoop = "closed_loop"
-    /// Requests come from a trace file (`traceFile`); handled by the I/O layer.
+    /// Requests come from a trace file (`tracePath`); handled by the I/O layer.
     case trace
 }
 
@@ -49,6 +49,10 @@ public struct WorkloadConfig: Sendable, Equatable {
     public var seed: UInt64
     /// Trace to replay when `arrivalPattern == .trace`.
     public var tracePath: String?
+    /// Trace replay: every arrival time is multiplied by this (2 = half the request rate,
+    /// 0.5 = twice the rate). `num_requests` and `duration_secs` cap a replay as they cap a
+    /// generator (`duration_secs` in scaled seconds).
+    public var timeScale: Double
 
     public init(
         arrivalPattern: ArrivalPattern = .poisson,
@@ -61,7 +65,8 @@ public struct WorkloadConfig: Sendable, Equatable {
         inputLengths: LengthDistribution = .lognormal(mean: 6.9, stdDev: 0.7),
         outputLengths: LengthDistribution = .lognormal(mean: 5.3, stdDev: 0.8),
         seed: UInt64 = 42,
-        tracePath: String? = nil
+        tracePath: String? = nil,
+        timeScale: Double = 1
     ) {
         self.arrivalPattern = arrivalPattern
         self.arrivalRate = arrivalRate
@@ -74,5 +79,6 @@ public struct WorkloadConfig: Sendable, Equatable {
         self.outputLengths = outputLengths
         self.seed = seed
         self.tracePath = tracePath
+        self.timeScale = timeScale
     }
 }

@@ -1,0 +1,173 @@
+/// The fields of one trace line, as written (before the checks that span lines).
+struct TraceLine {
+    var arrivalTime = 0.0
+    var promptTokens = 0
+    var outputTokens = 0
+    /// `request_id` when the line has one.
+    var requestID: String?
+    var priority = 0
+    var prefixHashes: [UInt64] = []
+}
+
+/// What is wrong with one line: the field (nil when the line is not a JSON object at all)
+/// and a message.
+struct TraceLineError: Error {
+    var field: String?
+    var message: String
+    init(_ field: String?, _ message: String) {
+        self.field = field
+        self.message = message
+    }
+}
+
+/// Parses one line of a native trace (DESIGN.md §5) with ``JSONScanner``: no Foundation, and no
+/// allocation for the keys, the numbers or the line itself.
+///
+/// Accepted: `{"arrival_time": number, "prompt_tokens": int, "output_tokens": int}` with
+/// optional `"request_id": string`, `"priority": int` and `"prefix_hashes": [int, …]`, in any
+/// order, plus any other fields (skipped, after checking their syntax). `null` for an optional
+/// field means "absent". Checks that need only this line are made here:
+/// - `arrival_time` is a finite number ≥ 0 (JSON has no NaN or infinity; a literal too large
+///   for a `Double` reads as infinity and is refused);
+/// - `prompt_tokens` and `output_tokens` are integers in 1…2³¹−1, `priority` in Int32's range;
+/// - `prefix_hashes` entries are integers in 0…2⁶⁴−1 (hashes, so the full unsigned range);
+/// - no field appears twice.
+enum TraceLineParser {
+    /// Field names, in the order of ``Field``.
+    static let keys: [StaticString] = [
+        "arrival_time", "prompt_tokens", "output_tokens", "request_id", "priority", "prefix_hashes",
+    ]
+
+    private enum Field: Int {
+        case arrivalTime, promptTokens, outputTokens, requestID, priority, prefixHashes
+        var name: String { TraceLineParser.keys[rawValue].description }
+    }
+
+    /// Parses `bytes` into `line` (whose `prefixHashes` storage is reused).
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, into line: inout TraceLine) throws(TraceLineError) {
+        var scanner = JSONScanner(bytes)
+        var seen: UInt8 = 0
+        var current: Field? = nil
+        line.requestID = nil
+        line.priority = 0
+        line.prefixHashes.removeAll(keepingCapacity: true)
+        do {
+            guard scanner.peek() == UInt8(ascii: "{") else {
+                throw TraceLineError(nil, "expected a JSON object ('{'), found \(describeValue(&scanner))")
+            }
+            try scanner.beginObject()
+            var first = true
+            while let k = try scanner.nextKey(first: &first, matching: keys) {
+                guard let field = Field(rawValue: k) else {
+                    try scanner.skipValue()
+                    continue
+                }
+                current = field
+                let bit: UInt8 = 1 << UInt8(k)
+                if seen & bit != 0 { throw TraceLineError(field.name, "appears twice in the line") }
+                seen |= bit
+                switch field {
+                case .arrivalTime:
+                    let t = try number(&scanner, field)
+                    guard t.isFinite else { throw TraceLineError(field.name, "must be a finite number of seconds, got \(t)") }
+                    guard t >= 0 else { throw TraceLineError(field.name, "must be ≥ 0, got \(t)") }
+                    line.arrivalTime = t
+                case .promptTokens, .outputTokens:
+                    let n = try integer(&scanner, field)
+                    guard n >= 1 else { throw TraceLineError(field.name, "must be a positive number of tokens, got \(n)") }
+                    guard n <= Int(Int32.max) else {
+                        throw TraceLineError(field.name, "out of range: \(n) (at most \(Int32.max))")
+                    }
+                    if field == .promptTokens { line.promptTokens = n } else { line.outputTokens = n }
+                case .requestID:
+                    if try scanner.takeNull() { continue }
+                    guard scanner.peek() == UInt8(ascii: "\"") else {
+                        throw TraceLineError(field.name, "expected a string, got \(describeValue(&scanner))")
+                    }
+                    let id = try scanner.readString()
+                    guard !id.isEmpty else { throw TraceLineError(field.name, "must not be empty") }
+                    line.requestID = id
+                case .priority:
+                    if try scanner.takeNull() { continue }
+                    let p = try integer(&scanner, field)
+                    guard p >= Int(Int32.min) && p <= Int(Int32.max) else {
+                        throw TraceLineError(field.name, "out of range: \(p) (Int32: \(Int32.min)…\(Int32.max))")
+                    }
+                    line.priority = p
+                case .prefixHashes:
+                    if try scanner.takeNull() { continue }
+                    guard scanner.peek() == UInt8(ascii: "[") else {
+                        throw TraceLineError(field.name, "expected a list of non-negative integers, got \(describeValue(&scanner))")
+                    }
+                    try scanner.beginArray()
+                    var firstElement = true
+                    while try scanner.nextElement(first: &firstElement) {
+                        let c = scanner.peek()
+                        guard c == UInt8(ascii: "-") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) else {
+                            throw TraceLineError(field.name, "entry \(line.prefixHashes.count): expected a non-negative integer, got \(describeValue(&scanner))")
+                        }
+                        do throws(JSONScanError) {
+                            line.prefixHashes.append(try scanner.readUInt64())
+                        } catch {
+                            throw TraceLineError(field.name, "entry \(line.prefixHashes.count): \(error.message)")
+                        }
+                    }
+                }
+                current = nil
+            }
+            try scanner.expectEnd()
+        } catch let error as TraceLineError {
+            throw error
+        } catch let error as JSONScanError {
+            throw TraceLineError(current?.name, error.message)
+        } catch {
+            throw TraceLineError(current?.name, "\(error)")
+        }
+        for required in [Field.arrivalTime, .promptTokens, .outputTokens] where seen & (1 << UInt8(required.rawValue)) == 0 {
+            throw TraceLineError(required.name, "missing (required on every line)")
+        }
+    }
+
+    /// A number, with a message naming what was found instead.
+    private static func number(_ scanner: inout JSONScanner, _ field: Field) throws(TraceLineError) -> Double {
+        let c = scanner.peek()
+        guard c == UInt8(ascii: "-") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) else {
+            throw TraceLineError(field.name, "expected a number, got \(describeValue(&scanner))")
+        }
+        do throws(JSONScanError) { return try scanner.readNumber() } catch {
+            throw TraceLineError(field.name, error.message)
+        }
+    }
+
+    /// An integer literal, with a message naming what was found instead (`12.5`, `"12"`, …).
+    private static func integer(_ scanner: inout JSONScanner, _ field: Field) throws(TraceLineError) -> Int {
+        let c = scanner.peek()
+        guard c == UInt8(ascii: "-") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) else {
+            throw TraceLineError(field.name, "expected an integer, got \(describeValue(&scanner))")
+        }
+        let start = scanner.index
+        do throws(JSONScanError) { return try scanner.readInt() } catch {
+            scanner.index = start
+            let shown = (try? scanner.skipValue()).map { scanner.text($0) } ?? "?"
+            if error.message.hasPrefix("integer out of range") {
+                throw TraceLineError(field.name, "out of range: \(shortened(shown)) (at most \(Int32.max))")
+            }
+            throw TraceLineError(field.name, "expected an integer, got \(shortened(shown))")
+        }
+    }
+
+    /// The text of the value at the scanner (consumed), shortened for messages; or a
+    /// description of what is there when it is not a value.
+    private static func describeValue(_ scanner: inout JSONScanner) -> String {
+        if scanner.peek() == 0 { return "the end of the line" }
+        let start = scanner.index
+        if let span = try? scanner.skipValue() { return shortened(scanner.text(span)) }
+        scanner.index = start
+        let rest = scanner.text(start..<min(start + 20, scanner.bytes.count))
+        return "'\(rest)'"
+    }
+
+    private static func shortened(_ text: String) -> String {
+        text.count <= 40 ? text : String(text.prefix(37)) + "..."
+    }
+}

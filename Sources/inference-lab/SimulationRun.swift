@@ -1,0 +1,82 @@
+import ArgumentParser
+import InferenceLab
+
+/// One simulation as the `simulate` command runs it, for any request source: the synthetic
+/// generator and trace replay share this code path.
+struct SimulationRun {
+    let config: SimulatorConfig
+    let configName: String
+    /// Event log path (`-` for stdout), if any.
+    let events: String?
+    let json: Bool
+    /// Summary JSON file, if any.
+    let output: String?
+    let quiet: Bool
+    /// Wall-clock start, for the report.
+    let started: Double
+
+    /// Runs the simulation over `source`, writes the outputs and prints the summary.
+    ///
+    /// `sourceError` is asked after the run whether the source stopped on bad input (the
+    /// core has no error channel); if so, the event log is aborted (nothing is left under its
+    /// name), no summary is written and the command exits with status 2.
+    func execute<Source: RequestSource>(_ source: Source, sourceError: (Source) -> InputError?) throws {
+        let eventsToStdout = events == "-"
+        let textOut: Int32 = eventsToStdout || json ? 2 : 1
+
+        var metrics = MetricsReducer(config: config)
+        let status: RunStatus
+        var writer: EventLogWriter? = nil
+        if let path = events {
+            writer = try reportingErrors {
+                try EventLogWriter(path: path, version: InferenceLabVersion.string, seed: config.workload.seed,
+                                   configJSON: resolvedConfigJSON(config))
+            }
+        }
+        if !quiet && !json {
+            writeText(SimulateCommand.header(config, configName: configName), fd: textOut)
+        }
+        var sim = try reportingErrors { try Simulator(config: config, source: source) }
+        if var log = writer {
+            var sink = TeeSink(log, metrics)
+            status = SimulateCommand.drive(&sim, into: &sink, progress: !quiet)
+            log = sink.a
+            metrics = sink.b
+            if let error = sourceError(sim.source) {
+                log.abort()
+                printError("error: \(error)")
+                throw ExitStatus.badInput
+            }
+            try reportingErrors { try log.finish(status: status, simTime: sim.now) }
+        } else {
+            status = SimulateCommand.drive(&sim, into: &metrics, progress: !quiet)
+            if let error = sourceError(sim.source) {
+                printError("error: \(error)")
+                throw ExitStatus.badInput
+            }
+        }
+
+        let summary = metrics.summary()
+        if json { writeText(SummaryJSON.render(summary) + "\n", fd: 1) }
+        if let output {
+            try reportingErrors {
+                let file = try OutputFile(path: output, compression: .none)
+                var buffer = ByteBuffer(capacity: 4096)
+                for b in (SummaryJSON.render(summary) + "\n").utf8 { buffer.append(b) }
+                try file.write(buffer)
+                try file.commit()
+            }
+        }
+        if !quiet && !json {
+            writeText(SummaryTable.render(summary, wallSeconds: wallSeconds() - started), fd: textOut)
+        }
+        switch status {
+        case .complete: return
+        case .failed:
+            printError("error: the run could not finish: \(sim.scheduler.waitingCount + sim.scheduler.runningCount) requests can never be scheduled")
+            throw ExitStatus.deadlock
+        case .interrupted:
+            throw ExitCode(130)
+        }
+    }
+}
