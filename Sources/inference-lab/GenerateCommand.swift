@@ -26,13 +26,11 @@ struct GenerateCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The trace to write: gzip JSONL when the name ends in .gz, '-' for stdout.", valueName: "out"))
     var out: String
 
-    func validate() throws {
-        if let maxRequests, maxRequests <= 0 {
-            throw ValidationError("--max-requests must be a positive integer, got \(maxRequests)")
-        }
-    }
-
     mutating func run() throws {
+        if let maxRequests, maxRequests <= 0 {
+            printError("error: --max-requests must be a positive integer, got \(maxRequests)")
+            throw ExitStatus.badInput
+        }
         let count = try reportingErrors { () throws -> Int in
             var loaded = try config.map { try ConfigLoader.load(path: $0) } ?? LoadedConfig(config: .default)
             for w in loaded.warnings { printError(w) }

@@ -52,17 +52,18 @@ struct SimulateCommand: ParsableCommand {
     @Flag(name: .customLong("skip-invalid"), help: "Skip invalid trace lines (counted and reported on stderr) instead of stopping with exit status 2.")
     var skipInvalid = false
 
-    func validate() throws {
-        if let timeScale, !(timeScale > 0 && timeScale.isFinite) {
-            throw ValidationError("--time-scale must be a positive number, got \(timeScale)")
-        }
-        if let maxRequests, maxRequests <= 0 {
-            throw ValidationError("--max-requests must be a positive integer, got \(maxRequests)")
-        }
-    }
-
     mutating func run() throws {
         let started = wallSeconds()
+        // Checked here rather than in validate(), so that bad values exit with status 2 like
+        // every other bad input (ArgumentParser's validation errors exit with 64).
+        if let timeScale, !(timeScale > 0 && timeScale.isFinite) {
+            printError("error: --time-scale must be a positive number, got \(timeScale)")
+            throw ExitStatus.badInput
+        }
+        if let maxRequests, maxRequests <= 0 {
+            printError("error: --max-requests must be a positive integer, got \(maxRequests)")
+            throw ExitStatus.badInput
+        }
         let (simConfig, configName) = try reportingErrors { () throws -> (SimulatorConfig, String) in
             var loaded: LoadedConfig
             if let path = config {
