@@ -163,8 +163,13 @@ enum TraceLineParser {
         let start = scanner.index
         if let span = try? scanner.skipValue() { return shortened(scanner.text(span)) }
         scanner.index = start
-        let rest = scanner.text(start..<min(start + 20, scanner.bytes.count))
-        return "'\(rest)'"
+        var end = start
+        while end < scanner.bytes.count && end - start < 20 {
+            let c = scanner.bytes[end]
+            if c == UInt8(ascii: ",") || c == UInt8(ascii: "}") || c == UInt8(ascii: "]") { break }
+            end += 1
+        }
+        return "'\(scanner.text(start..<max(end, start + 1)))'"
     }
 
     private static func shortened(_ text: String) -> String {
