@@ -7,7 +7,7 @@ struct InferenceLabCommand: ParsableCommand {
         commandName: "inference-lab",
         abstract: "Simulate a vLLM serving node: latency and throughput without a GPU.",
         version: "inference-lab \(InferenceLabVersion.string)",
-        subcommands: [SimulateCommand.self, GenerateCommand.self, ConvertCommand.self],
+        subcommands: [SimulateCommand.self, GenerateCommand.self, ConvertCommand.self, CheckTraceCommand.self],
         defaultSubcommand: SimulateCommand.self
     )
 }
