@@ -4,8 +4,9 @@ public struct AxisScale: Sendable, Equatable {
     public var upper: Double
     public var ticks: [Double]
 
-    /// Ticks covering `[lo, hi]` with about `target` intervals; the axis ends on ticks.
-    public init(lo: Double, hi: Double, target: Int = 5) {
+    /// Ticks covering `[lo, hi]` with about `target` intervals; the axis ends on ticks, or
+    /// exactly at `lo` and `hi` when `tight` (ticks then stay inside).
+    public init(lo: Double, hi: Double, target: Int = 5, tight: Bool = false) {
         var lo = lo.isFinite ? lo : 0, hi = hi.isFinite ? hi : 1
         if hi < lo { swap(&lo, &hi) }
         if hi == lo {
@@ -24,9 +25,15 @@ public struct AxisScale: Sendable, Equatable {
             ticks.append(abs(v) < step * 1e-9 ? 0 : v)
             k += 1
         }
-        lower = first
-        upper = ticks.last ?? last
-        self.ticks = ticks
+        if tight {
+            lower = lo
+            upper = hi
+            self.ticks = ticks.filter { $0 >= lo - step * 1e-9 && $0 <= hi + step * 1e-9 }
+        } else {
+            lower = first
+            upper = ticks.last ?? last
+            self.ticks = ticks
+        }
     }
 
     /// The smallest 1/2/2.5/5 × 10ⁿ at least `raw`.

@@ -98,7 +98,14 @@ public enum HTMLReport {
         let origin = data.buckets.origin
         let lines = series.map { (s, name, color) -> SVGChart.Line in
             let pts = data.points(s)
-            let mean = pts.map { (x: $0.t - origin, y: $0.stats.count > 0 ? $0.stats.mean : 0) }
+            // Windows without a step: queue lengths and KV use keep their last value (the
+            // node is idle), batch tokens are 0.
+            let carries = s == .kvUsed || s == .running || s == .waiting
+            var last = 0.0
+            let mean = pts.map { p -> (x: Double, y: Double) in
+                if p.stats.count > 0 { last = p.stats.mean } else if !carries { last = 0 }
+                return (x: p.t - origin, y: last)
+            }
             let band = bands ? pts.filter { $0.stats.count > 0 }.map { (x: $0.t - origin, lo: $0.stats.min, hi: $0.stats.max) } : []
             return SVGChart.Line(name: name, color: color, points: mean, band: band)
         }

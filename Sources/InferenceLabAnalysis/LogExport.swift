@@ -23,6 +23,8 @@ public enum LogExport {
     public struct Counts: Sendable, Equatable {
         public var requests = 0
         public var steps = 0
+        /// The log's end record (nil for an incomplete log read with `allowIncomplete`).
+        public var end: EventLogEnd?
     }
 
     /// Reads the log at `path` and writes the CSV files (atomically: nothing appears under
@@ -53,6 +55,7 @@ public enum LogExport {
                 try row(outcome, requests)
                 counts.requests += 1
             }
+            counts.end = reader.end
             try requests.commit()
             try steps?.commit()
             return counts

@@ -41,17 +41,25 @@ public struct ReportData: Sendable {
                 let i = buckets.index(t)
                 buckets.add(series: Series.finishes.rawValue, at: i, 1)
             case .step(let r):
-                let i = buckets.index(r.time)
-                let dt = r.duration
+                // A step may be longer than a window: its values count in every window it
+                // overlaps, weighted by the overlap, and its output tokens are spread over them.
+                let start = r.time, end = r.time + r.duration
+                let last = buckets.index(end)  // first: this may widen the windows
+                let first = buckets.index(start)
                 let kv = r.kvBlocksTotal > 0 ? Double(r.kvBlocksUsed) / Double(r.kvBlocksTotal) : 0
-                buckets.add(series: Series.kvUsed.rawValue, at: i, kv * 100, weight: dt)
-                buckets.add(series: Series.running.rawValue, at: i, Double(r.running), weight: dt)
-                buckets.add(series: Series.waiting.rawValue, at: i, Double(r.waiting), weight: dt)
-                buckets.add(series: Series.prefillTokens.rawValue, at: i, Double(r.prefillTokens))
-                buckets.add(series: Series.decodeTokens.rawValue, at: i, Double(r.decodeTokens))
-                // Output tokens appear when the step ends.
-                let j = buckets.index(r.time + dt)
-                buckets.add(series: Series.outputTokens.rawValue, at: j, Double(r.batchSlots.count - r.noTokenSlots.count))
+                let outputs = Double(r.batchSlots.count - r.noTokenSlots.count)
+                for i in first...max(first, last) {
+                    let lo = max(start, buckets.start(i)), hi = min(end, buckets.start(i) + buckets.width)
+                    let overlap = r.duration > 0 ? max(hi - lo, 0) : 0
+                    let share = r.duration > 0 ? overlap / r.duration : (i == first ? 1 : 0)
+                    guard share > 0 || i == first else { continue }
+                    buckets.add(series: Series.kvUsed.rawValue, at: i, kv * 100, weight: overlap)
+                    buckets.add(series: Series.running.rawValue, at: i, Double(r.running), weight: overlap)
+                    buckets.add(series: Series.waiting.rawValue, at: i, Double(r.waiting), weight: overlap)
+                    buckets.add(series: Series.prefillTokens.rawValue, at: i, Double(r.prefillTokens), weight: overlap)
+                    buckets.add(series: Series.decodeTokens.rawValue, at: i, Double(r.decodeTokens), weight: overlap)
+                    buckets.add(series: Series.outputTokens.rawValue, at: i, outputs * share)
+                }
             default:
                 break
             }

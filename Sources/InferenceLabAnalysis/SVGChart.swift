@@ -34,6 +34,8 @@ public struct SVGChart: Sendable {
     /// Forced y range ends (e.g. 0 and 100 for percentages).
     public var yMin: Double? = 0
     public var yMax: Double?
+    /// Forced left end of the x axis (e.g. 0 for time since the first arrival).
+    public var xMin: Double? = 0
     public var width = 560.0
     public var height = 300.0
 
@@ -56,7 +58,8 @@ public struct SVGChart: Sendable {
             for p in l.points where p.x.isFinite { xs.append(p.x); if p.y.isFinite { ys.append(p.y) } }
             for b in l.band where b.x.isFinite { if b.lo.isFinite { ys.append(b.lo) }; if b.hi.isFinite { ys.append(b.hi) } }
         }
-        let xScale = AxisScale(lo: xs.min() ?? 0, hi: xs.max() ?? 1, target: 6)
+        let xLo = Swift.min(xMin ?? .infinity, xs.min() ?? 0)
+        let xScale = AxisScale(lo: xLo, hi: xs.max() ?? 1, target: 6, tight: true)
         let yScale = AxisScale(lo: yMin ?? (ys.min() ?? 0), hi: Swift.max(yMax ?? (ys.max() ?? 1), yMin ?? -.infinity), target: 5)
         func px(_ x: Double) -> Double { left + xScale.fraction(x) * plotW }
         func py(_ y: Double) -> Double { top + (1 - yScale.fraction(y)) * plotH }
@@ -107,7 +110,8 @@ public struct SVGChart: Sendable {
         for m in markers where m.x.isFinite {
             let x = px(m.x)
             s += "<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(top + plotH))\" class=\"mark\"/>"
-            s += "<text x=\"\(f(x + 3))\" y=\"\(f(top + 11))\" class=\"ml\">\(HTMLText.escape(m.label))</text>\n"
+            let flip = x > left + plotW * 0.75
+            s += "<text x=\"\(f(flip ? x - 3 : x + 3))\" y=\"\(f(top + 11))\" class=\"ml\" text-anchor=\"\(flip ? "end" : "start")\">\(HTMLText.escape(m.label))</text>\n"
         }
         // Legend, right-aligned above the plot.
         var x = left + plotW

@@ -39,6 +39,7 @@ struct ExportCommand: ParsableCommand {
         let counts = try reportingErrors {
             try LogExport.run(path: events, requestsPath: requests, stepsPath: steps, allowIncomplete: log.allowIncomplete)
         }
+        warnIfUnfinished(name: events == "-" ? "<stdin>" : events, end: counts.end)
         if !quiet {
             var text = "wrote \(counts.requests) requests to \(requests == "-" ? "<stdout>" : requests)"
             if let steps { text += ", \(counts.steps) steps to \(steps == "-" ? "<stdout>" : steps)" }
