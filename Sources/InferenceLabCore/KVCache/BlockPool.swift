@@ -18,9 +18,11 @@ public struct BlockPool: Sendable {
     /// Blocks in the free queue (free plus cached-but-unreferenced).
     public private(set) var freeCount: Int
     /// hash → the first block registered with it.
-    private var cached: [UInt64: Int32] = [:]
+    private var cached = BlockHashTable()
     /// hash → later blocks registered with the same hash, in registration order (rare).
     private var duplicates: [UInt64: [Int32]] = [:]
+    /// Scratch list for `free(_:)`, kept to avoid an allocation per call.
+    private var unhashedScratch: [Int32] = []
 
     public init(count: Int) {
         self.count = count
@@ -77,12 +79,12 @@ public struct BlockPool: Sendable {
         let h = hashOf[Int(b)]
         guard h != 0 else { return }
         hashOf[Int(b)] = 0
-        if cached[h] == b {
+        if cached.find(h) == b {
             if var later = duplicates[h], !later.isEmpty {
-                cached[h] = later.removeFirst()
+                cached.update(h, later.removeFirst())
                 duplicates[h] = later.isEmpty ? nil : later
             } else {
-                cached[h] = nil
+                cached.remove(h)
             }
         } else if var later = duplicates[h], let i = later.firstIndex(of: b) {
             later.remove(at: i)
@@ -105,7 +107,9 @@ public struct BlockPool: Sendable {
     /// they can never serve a hit), those with one to the tail (so the least recently freed
     /// cached block is evicted first, and within a request the deepest block of the chain).
     public mutating func free(_ blocks: [Int32]) {
-        var unhashed: [Int32] = []
+        var unhashed = unhashedScratch
+        unhashedScratch = []
+        unhashed.removeAll(keepingCapacity: true)
         var i = blocks.count - 1
         while i >= 0 {
             let b = blocks[i]
@@ -118,18 +122,19 @@ public struct BlockPool: Sendable {
         // Prepend as a group, keeping its order: the first freed ends up at the head.
         var j = unhashed.count - 1
         while j >= 0 { prependFree(unhashed[j]); j -= 1 }
+        unhashedScratch = unhashed
     }
 
     // MARK: Prefix cache
 
     /// The block registered with `hash`, if any.
-    public func lookup(_ hash: UInt64) -> Int32? { cached[hash] }
+    public func lookup(_ hash: UInt64) -> Int32? { cached.find(hash) }
 
     /// Registers a full block under `hash` (duplicates are kept; lookups return the first).
     public mutating func register(_ b: Int32, hash: UInt64) {
         guard hashOf[Int(b)] == 0 else { return }
         hashOf[Int(b)] = hash
-        if cached[hash] == nil { cached[hash] = b } else { duplicates[hash, default: []].append(b) }
+        if !cached.insert(hash, b) { duplicates[hash, default: []].append(b) }
     }
 
     /// Number of hashes currently in the cache (distinct).

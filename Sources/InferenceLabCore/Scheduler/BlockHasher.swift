@@ -21,14 +21,14 @@ struct BlockHasher: Sendable {
         return z == 0 ? 1 : z
     }
 
-    /// Extends `request.blockHashes` to cover every full block of its known tokens.
-    func extend(_ request: inout Request) {
+    /// Extends `hashes` to cover every full block of the request's known tokens.
+    func extend(_ hashes: inout [UInt64], of request: Request, prefixHashes: [UInt64]) {
         let full = request.numTokens / blockSize
-        var i = request.blockHashes.count
+        var i = hashes.count
         guard i < full else { return }
-        let covered = min(request.promptTokens, request.prefixHashes.count * hashBlockSize)
-        var parent: UInt64 = i > 0 ? request.blockHashes[i - 1] : 0x5EED
-        request.blockHashes.reserveCapacity(full)
+        let covered = min(request.promptTokens, prefixHashes.count * hashBlockSize)
+        var parent: UInt64 = i > 0 ? hashes[i - 1] : 0x5EED
+        hashes.reserveCapacity(full)
         while i < full {
             let start = i * blockSize, end = start + blockSize
             var key: UInt64
@@ -38,7 +38,7 @@ struct BlockHasher: Sendable {
                 while t < end {
                     let j = t / hashBlockSize
                     let segmentEnd = min(end, (j + 1) * hashBlockSize)
-                    key = BlockHasher.mix(key, request.prefixHashes[j])
+                    key = BlockHasher.mix(key, prefixHashes[j])
                     key = BlockHasher.mix(key, UInt64(t - j * hashBlockSize) << 32 | UInt64(segmentEnd - t))
                     t = segmentEnd
                 }
@@ -47,7 +47,7 @@ struct BlockHasher: Sendable {
                 key = BlockHasher.mix(key, request.serial)
             }
             parent = BlockHasher.mix(parent, key)
-            request.blockHashes.append(parent)
+            hashes.append(parent)
             i += 1
         }
     }

@@ -1,9 +1,12 @@
 /// A request's scheduler state (vLLM's `v1/request.py`, the parts that matter here).
+///
+/// Plain values only, so reading one is a copy of a few words; the request's id and its
+/// variable-length state (block table, block hashes, trace prefix hashes) live in parallel
+/// arrays of the ``Scheduler``.
 public struct Request: Sendable {
     /// Where a request is in its life.
     public enum Status: Sendable { case waiting, running, preempted, finished }
 
-    public var id: String
     /// Unique in the run (arrival order); seeds the hashes of the request's private blocks.
     public var serial: UInt64
     public var arrivalTime: Double
@@ -25,18 +28,16 @@ public struct Request: Sendable {
     public var numPreemptions: Int = 0
     /// Whether this step's chunk stops short of the request's known tokens.
     public var isPrefillChunk: Bool = false
-    /// Trace prefix identity, one hash per `prefixHashBlockSize` prompt tokens.
-    public var prefixHashes: [UInt64]
-    /// Chained hashes of the full blocks of prompt + outputs computed so far.
-    public var blockHashes: [UInt64] = []
-    /// KV block table: entry i holds tokens [i·bs, (i+1)·bs).
-    public var blocks: [Int32] = []
     /// Leading blocks already registered in the prefix cache.
     public var numCachedBlocks: Int = 0
-    /// Whether the first token was produced (for the event log).
-    public var producedFirstToken = false
-    /// Prefix-cache tokens found at the first admission.
-    public var firstAdmissionHit: Int? = nil
+
+    public init(serial: UInt64, arrivalTime: Double, promptTokens: Int, maxTokens: Int, priority: Int) {
+        self.serial = serial
+        self.arrivalTime = arrivalTime
+        self.promptTokens = promptTokens
+        self.maxTokens = maxTokens
+        self.priority = priority
+    }
 
     /// Prompt plus outputs so far.
     @inline(__always) public var numTokens: Int { promptTokens + numOutput }

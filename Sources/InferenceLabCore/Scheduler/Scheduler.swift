@@ -19,6 +19,16 @@ public struct Scheduler: Sendable {
 
     /// Request table indexed by slot.
     public private(set) var requests: [Request] = []
+    /// External ids, by slot.
+    public private(set) var ids: [String] = []
+    /// Trace prefix hashes, by slot.
+    private var prefixHashes: [[UInt64]] = []
+    /// Chained hashes of each request's full blocks computed so far, by slot.
+    private var blockHashes: [[UInt64]] = []
+    /// KV block tables (entry i holds tokens [i·bs, (i+1)·bs)), by slot.
+    private var blockTables: [[Int32]] = []
+    /// Running entries that finished while processing a step's output (compacted once).
+    private var finishedWhileRunning = 0
     private var freeSlots: [RequestSlot] = []
     private var nextSerial: UInt64 = 0
     private var waiting: WaitingQueue
@@ -28,6 +38,7 @@ public struct Scheduler: Sendable {
     public private(set) var running: [RequestSlot] = []
     public private(set) var pool: BlockPool
     private let hasher: BlockHasher
+    private var hitScratch: [Int32] = []
 
     public init(_ config: SimulatorConfig) {
         let s = config.scheduler
@@ -74,29 +85,40 @@ public struct Scheduler: Sendable {
     /// Adds a request to the waiting queue (vLLM's `add_request`).
     /// - Returns: the slot it occupies until ``release(_:)``.
     public mutating func add(_ spec: RequestSpec) -> RequestSlot {
-        let r = Request(id: spec.id, serial: nextSerial, arrivalTime: spec.arrivalTime,
+        let r = Request(serial: nextSerial, arrivalTime: spec.arrivalTime,
                         promptTokens: spec.promptTokens, maxTokens: spec.outputTokens,
-                        priority: spec.priority, prefixHashes: spec.prefixHashes)
+                        priority: spec.priority)
         nextSerial += 1
         let slot: RequestSlot
         if let reused = freeSlots.popLast() {
             slot = reused
-            requests[Int(slot)] = r
+            let s = Int(slot)
+            requests[s] = r
+            ids[s] = spec.id
+            prefixHashes[s] = spec.prefixHashes
         } else {
             slot = RequestSlot(requests.count)
             requests.append(r)
+            ids.append(spec.id)
+            prefixHashes.append(spec.prefixHashes)
+            blockHashes.append([])
+            blockTables.append([])
         }
-        waiting.append(slot, r)
+        waiting.append(slot, r, id: spec.id)
         return slot
     }
 
     /// Returns a finished request's slot for reuse.
     public mutating func release(_ slot: RequestSlot) {
-        requests[Int(slot)].blocks = []
-        requests[Int(slot)].blockHashes = []
-        requests[Int(slot)].prefixHashes = []
+        let s = Int(slot)
+        blockTables[s].removeAll(keepingCapacity: true)
+        blockHashes[s].removeAll(keepingCapacity: true)
+        prefixHashes[s] = []
         freeSlots.append(slot)
     }
+
+    /// Blocks held by the request in `slot`.
+    public func blockCount(of slot: RequestSlot) -> Int { blockTables[Int(slot)].count }
 
     // MARK: schedule()
 
@@ -153,19 +175,22 @@ public struct Scheduler: Sendable {
             while budget > 0 {
                 guard let slot = peekWaiting() else { break }
                 if running.count >= maxNumSeqs { break }
-                var r = requests[Int(slot)]
+                let s = Int(slot)
+                let r = requests[s]
                 // Async: a preempted request's stale in-flight output must drain first.
                 if r.staleOutputTokens > 0 {
                     waiting.pop()
                     skipped.append(slot)
                     continue
                 }
-                var hitBlocks: [Int32] = []
+                var hitBlocks = hitScratch
+                hitScratch = []
+                hitBlocks.removeAll(keepingCapacity: true)
                 var hit = 0
                 if r.numComputed == 0 && prefixCaching {
-                    (hitBlocks, hit) = findCachedPrefix(&r)
-                    requests[Int(slot)].blockHashes = r.blockHashes
+                    hit = findCachedPrefix(s, into: &hitBlocks)
                 }
+                defer { hitScratch = hitBlocks }
                 var n = r.numTokens - hit
                 if threshold > 0 && threshold < n { n = threshold }
                 if !chunkedPrefill && n > budget { break }
@@ -174,18 +199,15 @@ public struct Scheduler: Sendable {
                 waiting.pop()
                 let resumed = r.status == .preempted
                 running.append(slot)
-                requests[Int(slot)].status = .running
-                requests[Int(slot)].numComputed = hit
+                requests[s].status = .running
+                requests[s].numComputed = hit
                 if hit > 0 { out.cacheHits.append((slot, hit, resumed)) }
-                if !resumed && requests[Int(slot)].firstAdmissionHit == nil {
-                    requests[Int(slot)].firstAdmissionHit = hit
-                }
                 out.append(slot: slot, serial: r.serial, tokens: n, context: hit)
                 budget -= n
             }
             // Skipped requests go back to the front, in their order.
             var k = skipped.count - 1
-            while k >= 0 { waiting.prepend(skipped[k], requests[Int(skipped[k])]); k -= 1 }
+            while k >= 0 { waiting.prepend(skipped[k], requests[Int(skipped[k])], id: ids[Int(skipped[k])]); k -= 1 }
         }
 
         // 3. Advance num_computed_tokens (vLLM's `_update_after_schedule`).
@@ -193,8 +215,7 @@ public struct Scheduler: Sendable {
             let slot = Int(out.slots[e])
             requests[slot].numComputed += Int(out.tokens[e])
             requests[slot].inFlightTokens += Int(out.tokens[e])
-            let r = requests[slot]
-            let partial = r.numComputed < r.numTokens + r.placeholders
+            let partial = requests[slot].numComputed < requests[slot].numTokens + requests[slot].placeholders
             requests[slot].isPrefillChunk = partial
             out.samples[e] = !partial
             if asyncScheduling && !partial { requests[slot].placeholders += 1 }
@@ -222,9 +243,11 @@ public struct Scheduler: Sendable {
             return running.count - 1
         case .priority:
             var best = 0
+            var bestPriority = requests[Int(running[0])].priority
+            var bestArrival = requests[Int(running[0])].arrivalTime
             for j in 1..<running.count {
-                let a = requests[Int(running[j])], b = requests[Int(running[best])]
-                if (a.priority, a.arrivalTime) > (b.priority, b.arrivalTime) { best = j }
+                let p = requests[Int(running[j])].priority, a = requests[Int(running[j])].arrivalTime
+                if (p, a) > (bestPriority, bestArrival) { best = j; bestPriority = p; bestArrival = a }
             }
             return best
         case .sjf, .sof, .lof, .stf, .ltf, .sif, .lif:
@@ -247,15 +270,15 @@ public struct Scheduler: Sendable {
     /// vLLM's `_preempt_request`: free everything, recompute later, back to the front.
     private mutating func preempt(_ slot: RequestSlot) {
         let s = Int(slot)
-        pool.free(requests[s].blocks)
-        requests[s].blocks.removeAll(keepingCapacity: true)
+        pool.free(blockTables[s])
+        blockTables[s].removeAll(keepingCapacity: true)
         requests[s].numCachedBlocks = 0
         requests[s].status = .preempted
         requests[s].numComputed = 0
         requests[s].staleOutputTokens = requests[s].inFlightTokens
         requests[s].placeholders = 0
         requests[s].numPreemptions += 1
-        waiting.prepend(slot, requests[s])
+        waiting.prepend(slot, requests[s], id: ids[s])
     }
 
     // MARK: KV cache manager
@@ -263,50 +286,50 @@ public struct Scheduler: Sendable {
     private func cdiv(_ a: Int, _ b: Int) -> Int { (a + b - 1) / b }
 
     /// `get_computed_blocks`: the longest run of cached full blocks, capped so that at least
-    /// one token is computed.
-    private func findCachedPrefix(_ r: inout Request) -> ([Int32], Int) {
-        hasher.extend(&r)
-        let maxBlocks = (r.numTokens - 1) / blockSize
-        var blocks: [Int32] = []
+    /// one token is computed. Appends the hit blocks to `blocks`; returns the hit tokens.
+    private mutating func findCachedPrefix(_ s: Int, into blocks: inout [Int32]) -> Int {
+        hasher.extend(&blockHashes[s], of: requests[s], prefixHashes: prefixHashes[s])
+        let maxBlocks = min((requests[s].numTokens - 1) / blockSize, blockHashes[s].count)
         var i = 0
-        while i < maxBlocks && i < r.blockHashes.count {
-            guard let b = pool.lookup(r.blockHashes[i]) else { break }
+        while i < maxBlocks {
+            guard let b = pool.lookup(blockHashes[s][i]) else { break }
             blocks.append(b)
             i += 1
         }
-        return (blocks, blocks.count * blockSize)
+        return blocks.count * blockSize
     }
 
     /// `allocate_slots` for a running request (it already has a block table).
     private mutating func allocateRunning(_ slot: RequestSlot, tokens n: Int) -> Bool {
         let s = Int(slot)
-        let r = requests[s]
-        let needTokens = min(r.numComputed + n, maxModelLen)
-        let newBlocks = max(cdiv(needTokens, blockSize) - r.blocks.count, 0)
+        let computed = requests[s].numComputed
+        let needTokens = min(computed + n, maxModelLen)
+        let newBlocks = max(cdiv(needTokens, blockSize) - blockTables[s].count, 0)
         if newBlocks > pool.freeCount { return false }
-        for _ in 0..<newBlocks { requests[s].blocks.append(pool.allocate()) }
-        if prefixCaching { cacheBlocks(s, upTo: min(r.numComputed + n, r.numTokens)) }
+        for _ in 0..<newBlocks { blockTables[s].append(pool.allocate()) }
+        if prefixCaching { cacheBlocks(s, upTo: min(computed + n, requests[s].numTokens)) }
         return true
     }
 
     /// `allocate_slots` for a waiting or preempted request, with its prefix hit.
     private mutating func allocateWaiting(_ slot: RequestSlot, tokens n: Int, hitBlocks: [Int32], hit: Int) -> Bool {
         let s = Int(slot)
-        let r = requests[s]
+        let numTokens = requests[s].numTokens
         let total = min(hit, maxModelLen)
         let wm = running.isEmpty ? 0 : watermarkBlocks
         var evictableHits = 0
         for b in hitBlocks where pool.isFree(b) { evictableHits += 1 }
         func needed(_ tokens: Int) -> Int { max(cdiv(tokens, blockSize) - hitBlocks.count, 0) + evictableHits }
-        if reserveFullPrompt && needed(min(r.numTokens, maxModelLen)) + wm > pool.freeCount { return false }
+        if reserveFullPrompt && needed(min(numTokens, maxModelLen)) + wm > pool.freeCount { return false }
         let needTokens = min(total + n, maxModelLen)
         if needed(needTokens) + wm > pool.freeCount { return false }
         for b in hitBlocks { pool.touch(b) }
-        requests[s].blocks = hitBlocks
+        blockTables[s].removeAll(keepingCapacity: true)
+        blockTables[s].append(contentsOf: hitBlocks)
         requests[s].numCachedBlocks = hitBlocks.count
         let k = cdiv(needTokens, blockSize) - hitBlocks.count
-        if k > 0 { for _ in 0..<k { requests[s].blocks.append(pool.allocate()) } }
-        if prefixCaching { cacheBlocks(s, upTo: min(total + n, r.numTokens)) }
+        if k > 0 { for _ in 0..<k { blockTables[s].append(pool.allocate()) } }
+        if prefixCaching { cacheBlocks(s, upTo: min(total + n, numTokens)) }
         return true
     }
 
@@ -314,11 +337,11 @@ public struct Scheduler: Sendable {
     private mutating func cacheBlocks(_ s: Int, upTo tokens: Int) {
         let full = tokens / blockSize
         guard full > requests[s].numCachedBlocks else { return }
-        hasher.extend(&requests[s])
-        let upto = min(full, requests[s].blockHashes.count, requests[s].blocks.count)
+        hasher.extend(&blockHashes[s], of: requests[s], prefixHashes: prefixHashes[s])
+        let upto = min(full, blockHashes[s].count, blockTables[s].count)
         var i = requests[s].numCachedBlocks
         while i < upto {
-            pool.register(requests[s].blocks[i], hash: requests[s].blockHashes[i])
+            pool.register(blockTables[s][i], hash: blockHashes[s][i])
             i += 1
         }
         requests[s].numCachedBlocks = max(requests[s].numCachedBlocks, upto)
@@ -369,23 +392,23 @@ public struct Scheduler: Sendable {
             let hadPlaceholders = requests[s].placeholders > 0
             requests[s].numOutput += 1
             if requests[s].numOutput == 1 { effects.firstTokens.append(slot) }
-            let r = requests[s]
-            let stopped = r.numOutput >= r.maxTokens || r.numTokens >= maxModelLen
+            let stopped = requests[s].numOutput >= requests[s].maxTokens || requests[s].numTokens >= maxModelLen
             if !stale && hadPlaceholders { requests[s].placeholders -= 1 }
             if !stale && statusBefore == .running && hadPlaceholders && prefixCaching {
-                cacheBlocks(s, upTo: r.numComputed - requests[s].inFlightTokens)
+                cacheBlocks(s, upTo: requests[s].numComputed - requests[s].inFlightTokens)
             }
             if stopped {
-                if statusBefore == .running {
-                    if let j = running.firstIndex(of: slot) { running.remove(at: j) }
-                } else {
-                    waitingTombstones += 1
-                }
+                if statusBefore == .running { finishedWhileRunning += 1 } else { waitingTombstones += 1 }
                 requests[s].status = .finished
-                pool.free(requests[s].blocks)
-                requests[s].blocks.removeAll()
+                pool.free(blockTables[s])
+                blockTables[s].removeAll(keepingCapacity: true)
                 effects.finished.append(slot)
             }
+        }
+        // Drop finished requests from `running` in one pass, keeping the order.
+        if finishedWhileRunning > 0 {
+            running.removeAll { requests[Int($0)].status == .finished }
+            finishedWhileRunning = 0
         }
     }
 }

@@ -36,10 +36,10 @@ struct WaitingQueue: Sendable {
     var count: Int { policy == .fcfs ? fifo.count : heap.count }
     var isEmpty: Bool { count == 0 }
 
-    private func entry(for r: Request, slot: RequestSlot, sequence: Int) -> Entry {
+    private func entry(for r: Request, id: String, slot: RequestSlot, sequence: Int) -> Entry {
         switch policy {
         case .priority:
-            return Entry(key: r.priority, arrival: r.arrivalTime, id: r.id, sequence: 0, slot: slot)
+            return Entry(key: r.priority, arrival: r.arrivalTime, id: id, sequence: 0, slot: slot)
         case .sjf, .sof: return Entry(key: r.maxTokens, arrival: 0, id: "", sequence: sequence, slot: slot)
         case .lof: return Entry(key: -r.maxTokens, arrival: 0, id: "", sequence: sequence, slot: slot)
         case .sif: return Entry(key: r.promptTokens, arrival: 0, id: "", sequence: sequence, slot: slot)
@@ -51,17 +51,17 @@ struct WaitingQueue: Sendable {
     }
 
     /// A new arrival.
-    mutating func append(_ slot: RequestSlot, _ r: Request) {
+    mutating func append(_ slot: RequestSlot, _ r: Request, id: String) {
         if policy == .fcfs { fifo.append(slot); return }
         backSequence += 1
-        heap.insert(entry(for: r, slot: slot, sequence: backSequence))
+        heap.insert(entry(for: r, id: id, slot: slot, sequence: backSequence))
     }
 
     /// A preempted (or skipped) request going back to the front.
-    mutating func prepend(_ slot: RequestSlot, _ r: Request) {
+    mutating func prepend(_ slot: RequestSlot, _ r: Request, id: String) {
         if policy == .fcfs { fifo.prepend(slot); return }
         frontSequence -= 1
-        heap.insert(entry(for: r, slot: slot, sequence: frontSequence))
+        heap.insert(entry(for: r, id: id, slot: slot, sequence: frontSequence))
     }
 
     func peek() -> RequestSlot? { policy == .fcfs ? fifo.first : heap.min?.slot }
