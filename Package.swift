@@ -59,6 +59,7 @@ let package = Package(
         ),
         .testTarget(name: "InferenceLabCoreTests", dependencies: ["InferenceLabCore"]),
         .testTarget(name: "InferenceLabTests", dependencies: ["InferenceLab"]),
+        .testTarget(name: "InferenceLabAnalysisTests", dependencies: ["InferenceLabAnalysis"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["InferenceLab", "InferenceLabAnalysis"]

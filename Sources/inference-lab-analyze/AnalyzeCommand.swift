@@ -1,7 +1,37 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ArgumentParser
 import InferenceLabAnalysis
 
 @main
 struct AnalyzeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "inference-lab-analyze", abstract: "Analyse inference-lab event logs.")
+    static let configuration = CommandConfiguration(
+        commandName: "inference-lab-analyze",
+        abstract: "Analyse inference-lab event logs (schema \(EventLogSchema.current)).",
+        discussion: """
+            Every command reads a gzip or plain JSONL event log written by `inference-lab --events`, \
+            or standard input for '-', in one streaming pass. Exit status: 0 success, 1 a write \
+            failed (or a diff --fail-if condition holds), 2 bad input or usage.
+            """,
+        version: "inference-lab-analyze \(InferenceLabVersion.string)",
+        subcommands: [SummaryCommand.self, DiffCommand.self, ExportCommand.self, ReportCommand.self]
+    )
+
+    /// Like ArgumentParser's `main()`, but a usage error exits with status 2 (as bad input
+    /// does), not 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                printError(fullMessage(for: error))
+                terminate(ExitStatus.badInput.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -51,7 +51,11 @@ public enum SummaryJSON {
 
     /// The summary as a JSON object, one key per line (pretty) or compact.
     public static func render(_ s: Summary, pretty: Bool = true) -> String {
-        let f = fields(s)
+        render(fields: fields(s), pretty: pretty)
+    }
+
+    /// Any key/value list in the same layout (the analyzer appends keys after ``fields(_:)``).
+    public static func render(fields f: [(String, Double)], pretty: Bool = true) -> String {
         var out = "{"
         for (i, (k, v)) in f.enumerated() {
             out += pretty ? "\n  " : ""
@@ -64,7 +68,11 @@ public enum SummaryJSON {
 
     /// The summary as CSV: a header row of keys and one row of values.
     public static func renderCSV(_ s: Summary) -> String {
-        let f = fields(s)
+        renderCSV(fields: fields(s))
+    }
+
+    /// Any key/value list as a CSV header row and one row of values.
+    public static func renderCSV(fields f: [(String, Double)]) -> String {
         return f.map(\.0).joined(separator: ",") + "\n" + f.map { JSONText.number($0.1) }.joined(separator: ",") + "\n"
     }
 }

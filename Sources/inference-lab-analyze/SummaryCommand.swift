@@ -1,0 +1,55 @@
+import ArgumentParser
+import InferenceLabAnalysis
+
+/// `summary EVENTS`: the run's summary, exactly as the simulator printed it.
+struct SummaryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "summary",
+        abstract: "Print the run's summary (the simulator's table, --json or --csv).",
+        discussion: """
+            The standard keys are byte-identical to `inference-lab --json` for the same run. With \
+            --slo-ttft and/or --slo-tpot, `goodput` (completed requests/s meeting every target; a \
+            request with one output token has no TPOT and meets that target) and `slo_attainment` \
+            (the fraction of completed requests meeting them) follow the standard keys.
+            """
+    )
+
+    @Argument(help: "Event log (gzip or plain JSONL; '-' for standard input).")
+    var events: String
+
+    @Flag(name: .customLong("json"), help: "Print the summary as JSON.")
+    var json = false
+
+    @Flag(name: .customLong("csv"), help: "Print the summary as CSV (a header row and a value row).")
+    var csv = false
+
+    @Option(name: .customLong("slo-ttft"), help: ArgumentHelp("TTFT target for goodput, in ms.", valueName: "ms"))
+    var sloTTFT: Double?
+
+    @Option(name: .customLong("slo-tpot"), help: ArgumentHelp("TPOT target for goodput, in ms.", valueName: "ms"))
+    var sloTPOT: Double?
+
+    @OptionGroup var log: LogOptions
+
+    func validate() throws {
+        if json && csv { throw ValidationError("--json and --csv cannot be combined") }
+        for (name, v) in [("--slo-ttft", sloTTFT), ("--slo-tpot", sloTPOT)] {
+            if let v, !(v >= 0 && v.isFinite) { throw ValidationError("\(name) must be a non-negative number of milliseconds") }
+        }
+    }
+
+    func run() throws {
+        let objective = sloTTFT == nil && sloTPOT == nil ? nil : ServiceLevelObjective(ttftMs: sloTTFT, tpotMs: sloTPOT)
+        let result = try reportingErrors {
+            try LogSummary.read(path: events, allowIncomplete: log.allowIncomplete, objective: objective)
+        }
+        warnIfUnfinished(name: events == "-" ? "<stdin>" : events, end: result.end)
+        if json {
+            writeText(result.renderJSON() + "\n", fd: 1)
+        } else if csv {
+            writeText(result.renderCSV(), fd: 1)
+        } else {
+            writeText(result.renderText(), fd: 1)
+        }
+    }
+}
