@@ -125,6 +125,9 @@ private struct RandomCase: CustomStringConvertible {
                 let total = s.batchTokens.reduce(0) { $0 + Int($1) }
                 #expect(total <= cfg.scheduler.maxNumBatchedTokens, "budget exceeded at step \(s.step): \(c)")
                 #expect(s.batchSlots.count <= cfg.scheduler.maxNumSeqs, "max_num_seqs exceeded at step \(s.step): \(c)")
+                #expect(s.waiting >= 0 && s.running >= 0 && s.running <= cfg.scheduler.maxNumSeqs,
+                        "queue lengths out of range at step \(s.step): running \(s.running), waiting \(s.waiting): \(c)")
+                #expect(s.kvBlocksUsed >= 0 && s.kvBlocksUsed <= s.kvBlocksTotal)
                 #expect(Set(s.batchSlots).count == s.batchSlots.count, "request twice in step \(s.step): \(c)")
                 #expect(s.kvBlocksUsed >= 0 && s.kvBlocksUsed <= s.kvBlocksTotal)
                 #expect(s.running <= cfg.scheduler.maxNumSeqs)

@@ -32,8 +32,6 @@ public struct Scheduler: Sendable {
     private var freeSlots: [RequestSlot] = []
     private var nextSerial: UInt64 = 0
     private var waiting: WaitingQueue
-    /// Waiting entries whose request finished while queued (async stale outputs); skipped.
-    private var waitingTombstones = 0
     /// Running requests in admission order.
     public private(set) var running: [RequestSlot] = []
     public private(set) var pool: BlockPool
@@ -63,7 +61,7 @@ public struct Scheduler: Sendable {
     // MARK: Queries
 
     /// Requests waiting to be (re)admitted.
-    public var waitingCount: Int { waiting.count - waitingTombstones }
+    public var waitingCount: Int { waiting.count }
     /// Requests holding a running slot.
     public var runningCount: Int { running.count }
     /// Whether any request is still unfinished.
@@ -173,7 +171,7 @@ public struct Scheduler: Sendable {
         if out.preempted.isEmpty {
             var skipped: [RequestSlot] = []
             while budget > 0 {
-                guard let slot = peekWaiting() else { break }
+                guard let slot = waiting.peek() else { break }
                 if running.count >= maxNumSeqs { break }
                 let s = Int(slot)
                 let r = requests[s]
@@ -222,18 +220,6 @@ public struct Scheduler: Sendable {
         }
     }
 
-    /// The head of the waiting queue, skipping requests that finished while queued.
-    private mutating func peekWaiting() -> RequestSlot? {
-        while let slot = waiting.peek() {
-            if requests[Int(slot)].status == .finished {
-                waiting.pop()
-                waitingTombstones -= 1
-                continue
-            }
-            return slot
-        }
-        return nil
-    }
 
     /// FCFS: the last running request. PRIORITY: the first maximum of (priority, arrival).
     /// The original's policies: the last maximum of their victim key.
@@ -398,7 +384,7 @@ public struct Scheduler: Sendable {
                 cacheBlocks(s, upTo: requests[s].numComputed - requests[s].inFlightTokens)
             }
             if stopped {
-                if statusBefore == .running { finishedWhileRunning += 1 } else { waitingTombstones += 1 }
+                if statusBefore == .running { finishedWhileRunning += 1 } else { waiting.remove(slot) }
                 requests[s].status = .finished
                 pool.free(blockTables[s])
                 blockTables[s].removeAll(keepingCapacity: true)

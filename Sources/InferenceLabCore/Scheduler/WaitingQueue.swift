@@ -64,6 +64,16 @@ struct WaitingQueue: Sendable {
         heap.insert(entry(for: r, id: id, slot: slot, sequence: frontSequence))
     }
 
+    /// Removes `slot` wherever it is (a request that finished while waiting: async stale
+    /// output). O(n); rare.
+    mutating func remove(_ slot: RequestSlot) {
+        if policy == .fcfs {
+            if let i = fifo.firstIndex(of: slot) { fifo.remove(at: i) }
+        } else {
+            heap = Heap(heap.unordered.filter { $0.slot != slot })
+        }
+    }
+
     func peek() -> RequestSlot? { policy == .fcfs ? fifo.first : heap.min?.slot }
 
     @discardableResult
