@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+/// Step-by-step parity with vLLM's real V1 scheduler: `tools/vllm_parity.py --quick` replays
+/// traces through the simulator (linear step-time model) and through vLLM 0.33's own
+/// Scheduler/AsyncScheduler on CPU (the shared `tools/vllm-reference`), and requires every
+/// step's batch, preemptions, finishes, KV use and start time to be identical.
+///
+/// Runs where the reference venv exists (`shared/tools/vllm-reference/setup_venv.sh`) and is
+/// skipped elsewhere (CI machines without the 2 GB venv). The full matrix is
+/// `python3 tools/vllm_parity.py`.
+@Suite struct VLLMParityTests {
+    static let shared = Tool.packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+    static let venvPython: String = {
+        let env = ProcessInfo.processInfo.environment
+        if let p = env["VLLM_REF_PYTHON"] { return p }
+        let venv = env["VLLM_REF_VENV"] ?? (NSHomeDirectory() + "/.cache/vllm-reference-venv")
+        return venv + "/bin/python"
+    }()
+    static var referenceAvailable: Bool {
+        FileManager.default.fileExists(atPath: shared.appendingPathComponent("tools/vllm-reference/compare.py").path)
+            && FileManager.default.isExecutableFile(atPath: venvPython)
+            && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")
+    }
+
+    @Test(.enabled(if: referenceAvailable, "vLLM reference venv or shared/tools/vllm-reference not found: parity run skipped"))
+    func quickMatrixIsStepIdentical() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [Tool.packageRoot.appendingPathComponent("tools/vllm_parity.py").path, "--quick",
+                             "--bin", Tool.binDirectory.appendingPathComponent("inference-lab").path,
+                             "--shared", Self.shared.path]
+        process.currentDirectoryURL = Tool.packageRoot
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(output)")
+        #expect(output.contains("4/4 cases identical"), "\(output)")
+    }
+}
