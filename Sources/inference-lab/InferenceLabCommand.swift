@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ArgumentParser
 import InferenceLab
 
@@ -6,8 +11,29 @@ struct InferenceLabCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inference-lab",
         abstract: "Simulate a vLLM serving node: latency and throughput without a GPU.",
+        discussion: """
+            Exit status: 0 success; 1 a write failed; 2 bad input or usage (the message names the \
+            file, line and field); 3 the run could not finish (a request that can never be \
+            scheduled); 130 / 143 interrupted by SIGINT / SIGTERM (the event log is closed \
+            with status "interrupted").
+            """,
         version: "inference-lab \(InferenceLabVersion.string)",
         subcommands: [SimulateCommand.self, GenerateCommand.self, ConvertCommand.self, CheckTraceCommand.self],
         defaultSubcommand: SimulateCommand.self
     )
+
+    /// Like ArgumentParser's `main()`, but a usage error exits with status 2 (as bad input
+    /// does), not 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                printError(fullMessage(for: error))
+                Glibc.exit(ExitStatus.badInput.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -111,8 +111,13 @@ struct SimulateCommand: ParsableCommand {
         let showProgress = progress && stderrIsTerminal
         var nextReport = wallSeconds() + 0.5
         var iterations = 0
+        installStopSignalHandlers()
         while sim.advance(into: &sink) {
             iterations += 1
+            if stopSignal != 0 {
+                sim.interrupt(into: &sink)
+                break
+            }
             if showProgress && iterations & 1023 == 0 && wallSeconds() >= nextReport {
                 nextReport = wallSeconds() + 0.5
                 writeText("\r\u{1B}[K  t=\(Int(sim.now))s  steps \(sim.stepCount)  finished \(sim.finishedCount)/\(sim.arrivedCount)  running \(sim.scheduler.runningCount)  waiting \(sim.scheduler.waitingCount)", fd: 2)

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ArgumentParser
 import InferenceLab
 
@@ -76,7 +81,8 @@ struct SimulationRun {
             printError("error: the run could not finish: \(sim.scheduler.waitingCount + sim.scheduler.runningCount) requests can never be scheduled")
             throw ExitStatus.deadlock
         case .interrupted:
-            throw ExitCode(130)
+            printError("interrupted at t = \(sim.now) s after \(sim.stepCount) steps; outputs are complete up to there")
+            throw ExitCode(128 + (stopSignal == 0 ? SIGINT : stopSignal))
         }
     }
 }
