@@ -109,8 +109,9 @@ public struct Scheduler: Sendable {
     /// Returns a finished request's slot for reuse.
     public mutating func release(_ slot: RequestSlot) {
         let s = Int(slot)
-        blockTables[s].removeAll(keepingCapacity: true)
-        blockHashes[s].removeAll(keepingCapacity: true)
+        // Drop the storage: a reused slot may wait a long time before it needs any.
+        blockTables[s] = []
+        blockHashes[s] = []
         prefixHashes[s] = []
         freeSlots.append(slot)
     }
