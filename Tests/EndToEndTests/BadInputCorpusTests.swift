@@ -163,7 +163,7 @@ struct BadInputCorpusTests {
         }
     }
 
-    @Test("a 10 MB line: a clear error at its line number, in bounded memory, also through stdin")
+    @Test("a 10 MB line or an endless file: a clear error at its line number, in bounded memory, also through stdin")
     func tenMegabyteLine() throws {
         let dir = try Scratch()
         defer { dir.remove() }
@@ -182,11 +182,21 @@ struct BadInputCorpusTests {
         let skipped = try Tool.simulate(["--trace", trace, "--skip-invalid", "--json"])
         #expect(skipped.status == 0, "\(skipped.stderr)")
         #expect(skipped.stderr.contains("line longer than 1048576 bytes"), "\(skipped.stderr)")
+        // A config is read whole, up to 1 MiB: a 10 MB one, or an endless device, is refused.
+        let config = try dir.write("# " + String(repeating: "z", count: 10_000_000) + "\n[scheduler]\n", "huge.toml")
+        for path in [config, "/dev/zero"] {
+            let c = try Tool.simulate(["-q", "-c", path])
+            #expect(c.status == 2 && c.stderr.contains("error: \(path): larger than 1 MiB: not a config file"), "\(c.stderr)")
+        }
+        let zeros = try Tool.simulate(["-q", "--trace", "/dev/zero"])
+        #expect(zeros.status == 2 && zeros.stderr.contains("error: /dev/zero:1: line longer than 1048576 bytes"), "\(zeros.stderr)")
         // An event log's records may be up to 16 MiB; a 20 MB line is refused the same way.
         let lines = tinyLog.split(separator: "\n")
         let bigRecord = "{\"type\":\"note\",\"pad\":\"" + String(repeating: "y", count: 20_000_000) + "\"}"
         let log = try dir.write(([lines[0], Substring(bigRecord)] + lines.dropFirst()).joined(separator: "\n") + "\n", "huge-log.jsonl")
         let a = try Tool.analyze(["summary", log])
         #expect(a.status == 2 && a.stderr.contains("error: \(log):2: line longer than 16777216 bytes"), "\(a.stderr)")
+        let endless = try Tool.analyze(["summary", "/dev/zero"])
+        #expect(endless.status == 2 && endless.stderr.contains("error: /dev/zero:1: line longer than 16777216 bytes"), "\(endless.stderr)")
     }
 }
