@@ -45,11 +45,15 @@ build() {
 }
 
 run() {
-    local name=$1 seconds=${2:-600} maxlen
-    case $name in trace-line) maxlen=4096 ;; event-log) maxlen=65536 ;; config) maxlen=8192 ;;
+    local name=$1 seconds=${2:-600} maxlen leaks=1
+    case $name in trace-line) maxlen=4096 ;; event-log) maxlen=65536 ;;
+        # TOMLKit 0.6.0 leaks on every parse (TOMLTable.keys/.values, TOMLValue.int, the parse
+        # error object): a few hundred bytes per config load, once per process, and not ours
+        # to fix without forking it; leak detection would stop on the first input.
+        config) maxlen=8192; leaks=0 ;;
         *) echo "unknown target '$name' (${targets[*]})" >&2; exit 2 ;; esac
     mkdir -p "$scratch/corpus/$name" "$scratch/artifacts"
-    "$bin/$name" -max_total_time="$seconds" -max_len="$maxlen" -timeout=10 -rss_limit_mb=2048 \
+    "$bin/$name" -max_total_time="$seconds" -max_len="$maxlen" -timeout=10 -rss_limit_mb=2048 -detect_leaks=$leaks \
         -print_final_stats=1 -artifact_prefix="$scratch/artifacts/$name-" \
         "$scratch/corpus/$name" "tools/fuzz/corpus/$name"
 }

@@ -58,6 +58,7 @@ struct BadInputCorpusTests {
         .trace("trace-not-gzip.jsonl.gz", ":1: expected a JSON object ('{'), found"),
         // Configs.
         .config("config-syntax-error.toml", ":3:12: TOML syntax error: Error while parsing key-value pair: expected '='"),
+        .config("config-toml-parser-abort.toml", ":1:2: TOML syntax error: a table name must start with a letter, digit, '_', '-' or a quote"),
         .config("config-unknown-key.toml", ":3: scheduler.block_sise: unknown key in [scheduler]; did you mean \"block_size\"?"),
         .config("config-unknown-table.toml", ":4: schedular: unknown table [schedular]; did you mean [scheduler]?"),
         .config("config-missing-key.toml", ":2: workload.arrival_rate: is required for arrival_pattern = \"poisson\" but missing from [workload]"),

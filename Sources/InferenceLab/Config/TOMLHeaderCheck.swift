@@ -1,0 +1,81 @@
+/// Guards TOMLKit's parser (toml++ 3) against table headers it aborts on.
+///
+/// toml++ asserts, and so kills the process, on a table header whose name starts with a
+/// character that can start no key: `[`cheduler]`, `[[!x]]`, `[é]` (found by fuzzing,
+/// tools/fuzz.sh). Such a header is a syntax error in any case, so it is reported here first,
+/// as the parser would have reported it. Only headers are checked: lines inside multi-line
+/// strings and arrays are followed so that their contents are never mistaken for one.
+enum TOMLHeaderCheck {
+    struct Failure: Error {
+        var line: Int
+        var column: Int
+        var message: String
+    }
+
+    static func check(_ text: String) throws(Failure) {
+        let bytes = Array(text.utf8)
+        let n = bytes.count
+        var i = 0, line = 1, lineStart = 0
+        var depth = 0  // open `[` / `{` of values
+        var atLineStart = true
+        func at(_ k: Int) -> UInt8 { k < n ? bytes[k] : 0 }
+        func isKeyStart(_ c: UInt8) -> Bool {
+            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
+                || c == UInt8(ascii: "_") || c == UInt8(ascii: "-") || c == UInt8(ascii: "\"") || c == UInt8(ascii: "'")
+        }
+        while i < n {
+            let c = bytes[i]
+            if c == 0x0A {
+                line += 1; i += 1; lineStart = i; atLineStart = true
+                continue
+            }
+            if c == 0x20 || c == 0x09 || c == 0x0D { i += 1; continue }
+            if atLineStart && depth == 0 && c == UInt8(ascii: "[") {
+                // A table header: `[` or `[[`, optional blanks, then the start of a key.
+                var k = i + 1
+                if at(k) == UInt8(ascii: "[") { k += 1 }
+                while at(k) == 0x20 || at(k) == 0x09 { k += 1 }
+                let next = at(k)
+                if k < n && next != 0x0A && next != 0x0D && next != UInt8(ascii: "]") && !isKeyStart(next) {
+                    throw Failure(line: line, column: k - lineStart + 1,
+                                  message: "TOML syntax error: a table name must start with a letter, digit, '_', '-' or a quote")
+                }
+                while i < n && bytes[i] != 0x0A { i += 1 }  // headers do not span lines
+                continue
+            }
+            atLineStart = false
+            switch c {
+            case UInt8(ascii: "#"):
+                while i < n && bytes[i] != 0x0A { i += 1 }
+            case UInt8(ascii: "\""), UInt8(ascii: "'"):
+                let multi = at(i + 1) == c && at(i + 2) == c
+                i += multi ? 3 : 1
+                while i < n {
+                    let d = bytes[i]
+                    if d == 0x5C && c == UInt8(ascii: "\"") {  // an escape in a basic string
+                        if at(i + 1) == 0x0A { line += 1; lineStart = i + 2 }
+                        i += 2
+                        continue
+                    }
+                    if d == 0x0A {
+                        if !multi { break }  // an unterminated string: the parser reports it
+                        line += 1; lineStart = i + 1
+                    }
+                    if d == c && (!multi || (at(i + 1) == c && at(i + 2) == c)) {
+                        i += multi ? 3 : 1
+                        // A closing run may be followed by up to two more quotes (`""""`).
+                        while multi && at(i) == c { i += 1 }
+                        break
+                    }
+                    i += 1
+                }
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1; i += 1
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                depth = max(depth - 1, 0); i += 1
+            default:
+                i += 1
+            }
+        }
+    }
+}
