@@ -13,6 +13,14 @@ import Testing
         #expect(error?.message.hasPrefix("TOML syntax error: ") == true, "\(String(describing: error))")
     }
 
+    @Test(arguments: ["[\n[a]", "[\na]", "[", "[[", "[ \r\n", "[[\t\n"])
+    func headerWithoutANameOnItsLine(header: String) {
+        let text = "[scheduler]\nmax_num_seqs = 256\n\(header)\n"
+        let error = configError(text)
+        #expect(error?.line == 3, "\(String(describing: error))")
+        #expect(error?.message.hasPrefix("TOML syntax error: ") == true, "\(String(describing: error))")
+    }
+
     @Test("brackets inside strings, multi-line strings, comments and arrays are not headers")
     func notHeaders() {
         let text = """

@@ -1,10 +1,11 @@
 /// Guards TOMLKit's parser (toml++ 3) against table headers it aborts on.
 ///
 /// toml++ asserts, and so kills the process, on a table header whose name starts with a
-/// character that can start no key: `[`cheduler]`, `[[!x]]`, `[é]` (found by fuzzing,
-/// tools/fuzz.sh). Such a header is a syntax error in any case, so it is reported here first,
-/// as the parser would have reported it. Only headers are checked: lines inside multi-line
-/// strings and arrays are followed so that their contents are never mistaken for one.
+/// character that can start no key (`[`cheduler]`, `[[!x]]`, `[é]`) or whose line ends right
+/// after the bracket (`[` alone); both found by fuzzing (tools/fuzz.sh). Such a header is a
+/// syntax error in any case, so it is reported here first, as the parser would have. Only
+/// headers are checked: multi-line strings and arrays are followed so that their contents are
+/// never mistaken for one.
 enum TOMLHeaderCheck {
     struct Failure: Error {
         var line: Int
@@ -36,7 +37,11 @@ enum TOMLHeaderCheck {
                 if at(k) == UInt8(ascii: "[") { k += 1 }
                 while at(k) == 0x20 || at(k) == 0x09 { k += 1 }
                 let next = at(k)
-                if k < n && next != 0x0A && next != 0x0D && next != UInt8(ascii: "]") && !isKeyStart(next) {
+                if k >= n || next == 0x0A || next == 0x0D {
+                    throw Failure(line: line, column: k - lineStart + 1,
+                                  message: "TOML syntax error: a table header must name its table on the same line")
+                }
+                if next != UInt8(ascii: "]") && !isKeyStart(next) {
                     throw Failure(line: line, column: k - lineStart + 1,
                                   message: "TOML syntax error: a table name must start with a letter, digit, '_', '-' or a quote")
                 }
