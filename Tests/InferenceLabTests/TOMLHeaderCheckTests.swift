@@ -21,6 +21,12 @@ import Testing
         #expect(error?.message.hasPrefix("TOML syntax error: ") == true, "\(String(describing: error))")
     }
 
+    @Test("after a byte-order mark")
+    func afterABOM() {
+        let error = configError("\u{FEFF}[# comment\n")
+        #expect(error?.line == 1 && error?.column == 2, "\(String(describing: error))")
+    }
+
     @Test("brackets inside strings, multi-line strings, comments and arrays are not headers")
     func notHeaders() {
         let text = """

@@ -17,6 +17,7 @@ enum TOMLHeaderCheck {
         let bytes = Array(text.utf8)
         let n = bytes.count
         var i = 0, line = 1, lineStart = 0
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { i = 3; lineStart = 3 }  // the parser skips a BOM
         var depth = 0  // open `[` / `{` of values
         var atLineStart = true
         func at(_ k: Int) -> UInt8 { k < n ? bytes[k] : 0 }
