@@ -7,7 +7,7 @@
 ///     step = max(matmul FLOPs / (peak · η_compute),   weight bytes / (bandwidth · η_memory))
 ///          + max(attention FLOPs / (peak · η_attn_compute), KV bytes / (bandwidth · η_attn_memory))
 ///          + all-reduces · interconnect_latency + all-reduce bytes / (interconnect_bandwidth · η_interconnect)
-///          + step_overhead + layers · layer_overhead
+///          + step_overhead + layers · layer_overhead + tokens · layers · token_overhead / TP
 ///
 /// The matmuls and attention run as separate kernels, so each is bound by its own resource
 /// and their times add: a prefill's matmuls are compute-bound while a long-context decode's
@@ -41,6 +41,7 @@ public struct CalibratedRoofline: StepTimeModel {
                             t.kvBytes / (r.bandwidth * f.attentionMemoryEfficiency))
         let communication = r.communicationSeconds(t, efficiency: f.interconnectEfficiency)
         return matmul + attention + communication + f.stepOverheadSeconds + r.layers * f.layerOverheadSeconds
+            + t.tokens * r.layers * f.tokenOverheadSeconds / r.tensorParallel
     }
 
     public func cost(of batch: [ScheduledChunk]) -> StepCost {

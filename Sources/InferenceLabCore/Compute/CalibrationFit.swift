@@ -71,7 +71,7 @@ public enum CalibrationFit {
             if p.terms.attentionFlops > 0 || p.terms.kvBytes > 0 { usesAttention = true }
         }
         // Parameter vector: efficiencies as they are, the overhead in units of 100 µs.
-        let overheadScale = 1e-4
+        let overheadScale = 1e-4, tokenScale = 1e-6
         func factors(_ x: [Double]) -> CalibrationFactors {
             var f = start
             f.computeEfficiency = x[0]
@@ -82,11 +82,12 @@ public enum CalibrationFit {
             case .layer: f.layerOverheadSeconds = x[5] * overheadScale
             case .step: f.stepOverheadSeconds = x[5] * overheadScale
             }
+            f.tokenOverheadSeconds = x[6] * tokenScale
             return f
         }
         func objective(_ x: [Double]) -> Double {
             for i in 0..<5 where !(x[i] > 0.01 && x[i] <= 1) { return .infinity }
-            if !(x[5] >= 0) { return .infinity }
+            if !(x[5] >= 0 && x[6] >= 0) { return .infinity }
             let f = factors(x)
             var sum = 0.0
             for p in points {
@@ -101,10 +102,11 @@ public enum CalibrationFit {
         }
         let startOverhead = overhead == .layer ? start.layerOverheadSeconds : start.stepOverheadSeconds
         var x = [start.computeEfficiency, start.memoryEfficiency, start.attentionComputeEfficiency,
-                 start.attentionMemoryEfficiency, start.interconnectEfficiency, startOverhead / overheadScale]
+                 start.attentionMemoryEfficiency, start.interconnectEfficiency, startOverhead / overheadScale,
+                 start.tokenOverheadSeconds / tokenScale]
         for i in 0..<5 { x[i] = min(max(x[i], 0.05), 1) }
         // Restarting from the best point escapes the simplex collapsing early.
-        for _ in 0..<6 { x = nelderMead(objective, from: x, steps: [0.1, 0.1, 0.1, 0.1, 0.1, 0.5], iterations: 4000) }
+        for _ in 0..<6 { x = nelderMead(objective, from: x, steps: [0.1, 0.1, 0.1, 0.1, 0.1, 0.5, 0.2], iterations: 4000) }
         let f = factors(x)
         let predictions = points.map { CalibratedRoofline.seconds($0.terms, roofline: $0.roofline, factors: f) }
         var errors: [Double] = []

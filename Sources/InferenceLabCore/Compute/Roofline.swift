@@ -117,6 +117,7 @@ public struct Roofline: StepTimeModel {
             kvTokens += c + n
         }
         var t = RooflineTerms()
+        t.tokens = Double(tokens)
         t.matmulFlops = 2 * Double(tokens) * activeParameters / tensorParallel
         t.attentionFlops = attention / tensorParallel
         t.weightBytes = (tokens > 0 ? weightBytes(tokens: tokens) : 0) / tensorParallel
@@ -149,6 +150,8 @@ public struct Roofline: StepTimeModel {
 
 /// What one step asks of each GPU, by kind of work.
 public struct RooflineTerms: Sendable, Equatable {
+    /// Tokens computed in the step (N).
+    public var tokens: Double = 0
     /// FLOPs of the weight matmuls (2 per active parameter per token), per GPU.
     public var matmulFlops: Double = 0
     /// FLOPs of attention's QKᵀ and AV, per GPU.

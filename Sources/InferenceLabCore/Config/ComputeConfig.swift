@@ -62,6 +62,11 @@ public struct CalibrationFactors: Sendable, Equatable {
     /// Seconds added per layer per step: kernel launch gaps and the small ops a roofline
     /// does not count (norms, rotary embedding, activation functions, residual adds).
     public var layerOverheadSeconds: Double
+    /// Seconds per token per layer, divided among the TP GPUs: the bandwidth-bound
+    /// element-wise work the roofline does not count (RMSNorm, rotary embedding, SiLU·gate,
+    /// residual adds, activation quantisation), which runs on BF16 activations whatever the
+    /// weight precision, so it does not shrink with FP8 weights.
+    public var tokenOverheadSeconds: Double
 
     public init(
         computeEfficiency: Double = 1,
@@ -70,7 +75,8 @@ public struct CalibrationFactors: Sendable, Equatable {
         attentionMemoryEfficiency: Double = 1,
         interconnectEfficiency: Double = 1,
         stepOverheadSeconds: Double = 0,
-        layerOverheadSeconds: Double = 0
+        layerOverheadSeconds: Double = 0,
+        tokenOverheadSeconds: Double = 0
     ) {
         self.computeEfficiency = computeEfficiency
         self.memoryEfficiency = memoryEfficiency
@@ -79,5 +85,6 @@ public struct CalibrationFactors: Sendable, Equatable {
         self.interconnectEfficiency = interconnectEfficiency
         self.stepOverheadSeconds = stepOverheadSeconds
         self.layerOverheadSeconds = layerOverheadSeconds
+        self.tokenOverheadSeconds = tokenOverheadSeconds
     }
 }

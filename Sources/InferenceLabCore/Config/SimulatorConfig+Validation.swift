@@ -162,7 +162,8 @@ extension SimulatorConfig {
                              ("compute.interconnect_efficiency", f.interconnectEfficiency)]
             where !(v > 0 && v <= 1) { error(key, "must be in (0, 1], got \(v)") }
             for (key, v) in [("compute.step_overhead_seconds", f.stepOverheadSeconds),
-                             ("compute.layer_overhead_seconds", f.layerOverheadSeconds)]
+                             ("compute.layer_overhead_seconds", f.layerOverheadSeconds),
+                             ("compute.token_overhead_seconds", f.tokenOverheadSeconds)]
             where !(v >= 0 && v.isFinite) { error(key, "must be ≥ 0 seconds, got \(v)") }
         }
         if logInterval <= 0 { error("simulation.log_interval", "must be a positive integer, got \(logInterval)") }
