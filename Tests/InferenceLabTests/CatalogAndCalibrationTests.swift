@@ -81,7 +81,7 @@ import Testing
         memory_capacity = 85899345920
         bytes_per_param = 2
         """.write(toFile: dir + "/hardware/mine.toml", atomically: true, encoding: .utf8)
-        try "[hardware]\npreset = \"mine\"\n".write(toFile: dir + "/c.toml", atomically: true, encoding: .utf8)
+        try "[hardware]\npreset = \"mine\"\n[model]\npreset = \"llama-3.1-8b\"\nmax_seq_len = 8192\n".write(toFile: dir + "/c.toml", atomically: true, encoding: .utf8)
         let c = try ConfigLoader.load(path: dir + "/c.toml").config
         #expect(c.hardware.name == "Mine" && c.hardware.computeFlops == 1e15)
     }
