@@ -7,10 +7,11 @@
 /// headers are checked: multi-line strings and arrays are followed so that their contents are
 /// never mistaken for one.
 enum TOMLHeaderCheck {
-    struct Failure: Error {
+    struct Failure: Error, CustomStringConvertible {
         var line: Int
         var column: Int
         var message: String
+        var description: String { "\(message) (line \(line), column \(column))" }
     }
 
     static func check(_ text: String) throws(Failure) {
@@ -40,11 +41,11 @@ enum TOMLHeaderCheck {
                 let next = at(k)
                 if k >= n || next == 0x0A || next == 0x0D {
                     throw Failure(line: line, column: k - lineStart + 1,
-                                  message: "TOML syntax error: a table header must name its table on the same line")
+                                  message: "a table header must name its table on the same line")
                 }
                 if next != UInt8(ascii: "]") && !isKeyStart(next) {
                     throw Failure(line: line, column: k - lineStart + 1,
-                                  message: "TOML syntax error: a table name must start with a letter, digit, '_', '-' or a quote")
+                                  message: "a table name must start with a letter, digit, '_', '-' or a quote")
                 }
                 while i < n && bytes[i] != 0x0A { i += 1 }  // headers do not span lines
                 continue
