@@ -21,6 +21,13 @@ import Testing
         #expect(error?.message.hasPrefix("TOML syntax error: ") == true, "\(String(describing: error))")
     }
 
+    @Test(arguments: ["a = [}", "a = [ }", "a = [[}", "a = [1,}", "a = { b = [} }", "a = [#\n}", "a = [\n  1,\n  }"])
+    func closingBraceWhereAnArrayExpectsAValue(value: String) {
+        let error = configError("[workload]\n\(value)\n")
+        #expect(error?.message.hasPrefix("TOML syntax error: ") == true, "\(String(describing: error))")
+        #expect(error?.line != nil && error?.column != nil)
+    }
+
     @Test("after a byte-order mark")
     func afterABOM() {
         let error = configError("\u{FEFF}[# comment\n")

@@ -3,9 +3,10 @@
 /// toml++ asserts, and so kills the process, on a table header whose name starts with a
 /// character that can start no key (`[`cheduler]`, `[[!x]]`, `[é]`) or whose line ends right
 /// after the bracket (`[` alone); both found by fuzzing (tools/fuzz.sh). Such a header is a
-/// syntax error in any case, so it is reported here first, as the parser would have. Only
-/// headers are checked: multi-line strings and arrays are followed so that their contents are
-/// never mistaken for one.
+/// syntax error in any case, so it is reported here first, as the parser would have. So is a
+/// `}` where an array expects a value (`a = [}`, `a = [1,}`), which toml++ also aborts on.
+/// Strings, comments and arrays are followed so that their contents are never mistaken for a
+/// header.
 enum TOMLHeaderCheck {
     struct Failure: Error, CustomStringConvertible {
         var line: Int
@@ -19,7 +20,8 @@ enum TOMLHeaderCheck {
         let n = bytes.count
         var i = 0, line = 1, lineStart = 0
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { i = 3; lineStart = 3 }  // the parser skips a BOM
-        var depth = 0  // open `[` / `{` of values
+        var open: [UInt8] = []  // the open `[` / `{` of values, innermost last
+        var expectArrayValue = false  // just after `[` or `,` in an array
         var atLineStart = true
         func at(_ k: Int) -> UInt8 { k < n ? bytes[k] : 0 }
         func isKeyStart(_ c: UInt8) -> Bool {
@@ -33,7 +35,7 @@ enum TOMLHeaderCheck {
                 continue
             }
             if c == 0x20 || c == 0x09 || c == 0x0D { i += 1; continue }
-            if atLineStart && depth == 0 && c == UInt8(ascii: "[") {
+            if atLineStart && open.isEmpty && c == UInt8(ascii: "[") {
                 // A table header: `[` or `[[`, optional blanks, then the start of a key.
                 var k = i + 1
                 if at(k) == UInt8(ascii: "[") { k += 1 }
@@ -51,6 +53,12 @@ enum TOMLHeaderCheck {
                 continue
             }
             atLineStart = false
+            if expectArrayValue && c != UInt8(ascii: "#") {
+                expectArrayValue = false
+                if c == UInt8(ascii: "}") {
+                    throw Failure(line: line, column: i - lineStart + 1, message: "expected a value or ']' in an array, found '}'")
+                }
+            }
             switch c {
             case UInt8(ascii: "#"):
                 while i < n && bytes[i] != 0x0A { i += 1 }
@@ -77,9 +85,12 @@ enum TOMLHeaderCheck {
                     i += 1
                 }
             case UInt8(ascii: "["), UInt8(ascii: "{"):
-                depth += 1; i += 1
+                open.append(c); i += 1
+                expectArrayValue = c == UInt8(ascii: "[")
             case UInt8(ascii: "]"), UInt8(ascii: "}"):
-                depth = max(depth - 1, 0); i += 1
+                _ = open.popLast(); i += 1
+            case UInt8(ascii: ","):
+                expectArrayValue = open.last == UInt8(ascii: "["); i += 1
             default:
                 i += 1
             }
