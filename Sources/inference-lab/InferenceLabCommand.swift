@@ -18,7 +18,8 @@ struct InferenceLabCommand: ParsableCommand {
             with status "interrupted").
             """,
         version: "inference-lab \(InferenceLabVersion.string)",
-        subcommands: [SimulateCommand.self, GenerateCommand.self, ConvertCommand.self, CheckTraceCommand.self],
+        subcommands: [SimulateCommand.self, GenerateCommand.self, ConvertCommand.self, CheckTraceCommand.self,
+                      CatalogCommand.self, StepTimeCommand.self, CalibrateCommand.self],
         defaultSubcommand: SimulateCommand.self
     )
 

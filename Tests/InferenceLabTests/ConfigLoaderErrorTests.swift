@@ -209,8 +209,8 @@ import Testing
     }
 
     @Test func badComputeModel() {
-        expectError(baseConfig + "\n[compute]\nmodel = \"calibrated\"\n", line: 36, field: "compute.model",
-                    "unknown compute model \"calibrated\"; valid values: roofline, linear")
+        expectError(baseConfig + "\n[compute]\nmodel = \"calibrate\"\n", line: 36, field: "compute.model",
+                    "unknown compute model \"calibrate\"; did you mean \"calibrated\"? Valid values: roofline, linear, calibrated")
     }
 
     // MARK: Missing keys

@@ -6,13 +6,20 @@
 /// sensible default (the hardware and model numbers, the arrival pattern, the arrival rate of
 /// a rate-driven pattern, the length distributions of a generator); the other keys take the
 /// original's defaults.
+///
+/// `[hardware]`, `[model]` and `[compute]` may name a catalog preset (`preset = "h100-sxm"`,
+/// see ``Catalog``): the preset's table is read first and the file's own keys in that table
+/// override it.
 struct ConfigDocumentReader {
     let root: [String: TOMLNode]
     var diagnostics: ConfigDiagnostics
+    /// The config file's directory, where presets are looked for first.
+    let configDirectory: String?
 
-    init(root: [String: TOMLNode], diagnostics: ConfigDiagnostics) {
+    init(root: [String: TOMLNode], diagnostics: ConfigDiagnostics, configDirectory: String? = nil) {
         self.root = root
         self.diagnostics = diagnostics
+        self.configDirectory = configDirectory
     }
 
     /// Reads the whole document; check `diagnostics.firstError` before using the result.
@@ -30,11 +37,37 @@ struct ConfigDocumentReader {
 
     /// The top-level table `name`, with its unknown keys reported.
     mutating func table(_ name: String) -> ConfigTableReader {
-        let reader = ConfigTableReader(path: [name], node: root[name])
-        if reader.isPresent, let keys = ConfigSchema.keys(of: name) {
-            reader.rejectUnknownKeys(allowed: keys, &diagnostics)
+        let own = ConfigTableReader(path: [name], node: root[name])
+        if own.isPresent, let keys = ConfigSchema.keys(of: name) {
+            own.rejectUnknownKeys(allowed: keys, &diagnostics)
         }
-        return reader
+        guard let kind = Catalog.Kind.allCases.first(where: { $0.table == name }), own.has("preset"),
+              let preset = own.string("preset", &diagnostics) else { return own }
+        // The preset's table, overridden key by key by the file's.
+        let entry: Catalog.Entry
+        switch Catalog.find(kind, named: preset, configDirectory: configDirectory) {
+        case .success(let e): entry = e
+        case .failure(let f):
+            diagnostics.report(.value, at: [name, "preset"], f.message)
+            return own
+        }
+        let presetRoot: [String: TOMLNode]
+        do {
+            presetRoot = try TOMLNode.parseDocument(entry.text)
+        } catch {
+            diagnostics.report(.value, at: [name, "preset"], "\(entry.source): TOML syntax error: \(error)")
+            return own
+        }
+        guard case .table(var merged)? = presetRoot[name] else {
+            diagnostics.report(.value, at: [name, "preset"], "\(entry.source) has no [\(name)] table")
+            return own
+        }
+        if let keys = ConfigSchema.keys(of: name) {
+            ConfigTableReader(path: [name], node: .table(merged))
+                .rejectUnknownKeys(allowed: keys, context: "[\(name)] of preset \(entry.source)", &diagnostics)
+        }
+        for (key, value) in own.entries where key != "preset" { merged[key] = value }
+        return ConfigTableReader(path: [name], node: .table(merged))
     }
 
     /// Top-level entries must be the known tables.
@@ -74,12 +107,31 @@ struct ConfigDocumentReader {
         guard t.isPresent else { return nil }
         let d = HardwareConfig()
         let name = t.require(t.string("name", &diagnostics), "name", &diagnostics)
-        let flops = t.require(t.double("compute_flops", &diagnostics), "compute_flops", &diagnostics)
+        let bytes = t.require(t.integer("bytes_per_param", &diagnostics), "bytes_per_param", &diagnostics)
+        // compute_flops, or the peak of the precision bytes_per_param implies.
+        var flops = t.double("compute_flops", &diagnostics)
+        let bf16 = t.double("compute_flops_bf16", &diagnostics), fp8 = t.double("compute_flops_fp8", &diagnostics)
+        if flops == nil && !t.has("compute_flops") {
+            if bf16 == nil && fp8 == nil && !t.has("compute_flops_bf16") && !t.has("compute_flops_fp8") {
+                t.require(flops, "compute_flops", &diagnostics)
+            } else if bytes == 1 {
+                flops = fp8
+                if fp8 == nil && !t.has("compute_flops_fp8") {
+                    diagnostics.report(.missing, at: ["hardware", "compute_flops"],
+                                       "is required: bytes_per_param = 1 (FP8) but this hardware has no compute_flops_fp8")
+                }
+            } else {
+                flops = bf16
+                if bf16 == nil && !t.has("compute_flops_bf16") {
+                    diagnostics.report(.missing, at: ["hardware", "compute_flops"],
+                                       "is required: bytes_per_param = \(bytes ?? 2) but this hardware has no compute_flops_bf16")
+                }
+            }
+        }
         let bandwidth = t.require(t.double("memory_bandwidth", &diagnostics), "memory_bandwidth", &diagnostics)
         let memory = t.require(t.double("memory_capacity", &diagnostics), "memory_capacity", &diagnostics)
         // As in the original, 0 means "derive from memory_capacity".
         let kv = t.double("kv_cache_capacity", &diagnostics).flatMap { $0 == 0 ? nil : $0 }
-        let bytes = t.require(t.integer("bytes_per_param", &diagnostics), "bytes_per_param", &diagnostics)
         return HardwareConfig(
             name: name ?? d.name,
             computeFlops: flops ?? d.computeFlops,
@@ -88,7 +140,10 @@ struct ConfigDocumentReader {
             kvCacheCapacity: kv,
             gpuMemoryUtilization: t.double("gpu_memory_utilization", &diagnostics) ?? d.gpuMemoryUtilization,
             bytesPerParam: bytes ?? d.bytesPerParam,
-            kvCacheBytesPerElement: t.integer("kv_cache_bytes_per_element", &diagnostics))
+            kvCacheBytesPerElement: t.integer("kv_cache_bytes_per_element", &diagnostics),
+            tensorParallelSize: t.integer("tensor_parallel_size", &diagnostics) ?? d.tensorParallelSize,
+            interconnectBandwidth: t.double("interconnect_bandwidth", &diagnostics),
+            interconnectLatency: t.double("interconnect_latency", &diagnostics) ?? d.interconnectLatency)
     }
 
     private mutating func readModel(_ t: ConfigTableReader) -> ModelConfig? {
@@ -138,11 +193,22 @@ struct ConfigDocumentReader {
 
     private mutating func readCompute(_ t: ConfigTableReader) -> ComputeConfig? {
         guard t.isPresent else { return nil }
+        let d = CalibrationFactors()
+        let factors = CalibrationFactors(
+            computeEfficiency: t.double("compute_efficiency", &diagnostics) ?? d.computeEfficiency,
+            memoryEfficiency: t.double("memory_efficiency", &diagnostics) ?? d.memoryEfficiency,
+            attentionComputeEfficiency: t.double("attention_compute_efficiency", &diagnostics) ?? d.attentionComputeEfficiency,
+            attentionMemoryEfficiency: t.double("attention_memory_efficiency", &diagnostics) ?? d.attentionMemoryEfficiency,
+            interconnectEfficiency: t.double("interconnect_efficiency", &diagnostics) ?? d.interconnectEfficiency,
+            stepOverheadSeconds: t.double("step_overhead_seconds", &diagnostics) ?? d.stepOverheadSeconds,
+            layerOverheadSeconds: t.double("layer_overhead_seconds", &diagnostics) ?? d.layerOverheadSeconds,
+            tokenOverheadSeconds: t.double("token_overhead_seconds", &diagnostics) ?? d.tokenOverheadSeconds)
         return ComputeConfig(
             model: t.choice("model", what: "compute model", as: ComputeModelKind.self, &diagnostics) ?? .roofline,
             baseSeconds: t.double("base_seconds", &diagnostics) ?? 0,
             perTokenSeconds: t.double("per_token_seconds", &diagnostics) ?? 0,
-            perRequestSeconds: t.double("per_request_seconds", &diagnostics) ?? 0)
+            perRequestSeconds: t.double("per_request_seconds", &diagnostics) ?? 0,
+            calibration: factors)
     }
 
     private mutating func readLogInterval(_ t: ConfigTableReader) -> Int {

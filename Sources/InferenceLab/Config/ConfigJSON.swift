@@ -19,6 +19,10 @@ public func resolvedConfigJSON(_ config: SimulatorConfig) -> String {
     hardware.add("gpu_memory_utilization", h.gpuMemoryUtilization)
     hardware.add("bytes_per_param", h.bytesPerParam)
     hardware.add("kv_cache_bytes_per_element", h.kvCacheBytesPerElement)
+    // Tensor-parallel keys only when used, so single-GPU headers are unchanged.
+    if h.tensorParallelSize != 1 { hardware.add("tensor_parallel_size", h.tensorParallelSize) }
+    hardware.add("interconnect_bandwidth", h.interconnectBandwidth)
+    if h.interconnectLatency != 0 { hardware.add("interconnect_latency", h.interconnectLatency) }
 
     let m = config.model
     var model = ConfigJSONObject()
@@ -73,6 +77,17 @@ public func resolvedConfigJSON(_ config: SimulatorConfig) -> String {
     compute.add("base_seconds", c.baseSeconds)
     compute.add("per_token_seconds", c.perTokenSeconds)
     compute.add("per_request_seconds", c.perRequestSeconds)
+    if c.model == .calibrated {
+        let f = c.calibration
+        compute.add("compute_efficiency", f.computeEfficiency)
+        compute.add("memory_efficiency", f.memoryEfficiency)
+        compute.add("attention_compute_efficiency", f.attentionComputeEfficiency)
+        compute.add("attention_memory_efficiency", f.attentionMemoryEfficiency)
+        compute.add("interconnect_efficiency", f.interconnectEfficiency)
+        compute.add("step_overhead_seconds", f.stepOverheadSeconds)
+        compute.add("layer_overhead_seconds", f.layerOverheadSeconds)
+        compute.add("token_overhead_seconds", f.tokenOverheadSeconds)
+    }
 
     var simulation = ConfigJSONObject()
     simulation.add("log_interval", config.logInterval)

@@ -20,6 +20,10 @@ import TOMLKit
 ///   ignore case.
 /// - After reading, ``SimulatorConfig/validate()`` runs: its first error is thrown (located at
 ///   the key it names), its warnings are returned in ``LoadedConfig/warnings``.
+/// - `[hardware]`, `[model]` and `[compute]` may start from a catalog preset
+///   (`preset = "h100-sxm"`, ``Catalog``); the table's other keys override the preset's.
+/// - `[hardware]` may give the peak per precision (`compute_flops_bf16`, `compute_flops_fp8`)
+///   instead of `compute_flops`; `bytes_per_param` (1 = FP8) picks one.
 /// - `trace_path` is kept as written (relative paths are relative to the working directory).
 ///
 /// Tools exit with ``InputError/exitCode`` (2) when this throws.
@@ -44,7 +48,8 @@ public enum ConfigLoader {
     ///   - file: how to name the source in messages (usually its path).
     /// - Throws: ``InputError`` on a syntax error (with line and column), a schema error or a
     ///   validation error (with line and key).
-    public static func parse(_ text: String, file: String) throws(InputError) -> LoadedConfig {
+    ///   - configDirectory: where to look for presets first (default: the directory of `file`).
+    public static func parse(_ text: String, file: String, configDirectory: String? = nil) throws(InputError) -> LoadedConfig {
         if let nul = text.utf8.firstIndex(of: 0) {
             let line = text.utf8[..<nul].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
             throw InputError(file: file, line: line, message: "contains a NUL byte; a config must be TOML text")
@@ -62,7 +67,8 @@ public enum ConfigLoader {
         }
 
         let locator = TOMLKeyLocator(source: text)
-        var reader = ConfigDocumentReader(root: root, diagnostics: ConfigDiagnostics(file: file, locator: locator))
+        var reader = ConfigDocumentReader(root: root, diagnostics: ConfigDiagnostics(file: file, locator: locator),
+                                          configDirectory: configDirectory ?? Catalog.directory(of: file))
         let config = reader.read()
         if let error = reader.diagnostics.firstError { throw error }
 

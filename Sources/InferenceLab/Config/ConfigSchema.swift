@@ -6,11 +6,13 @@ enum ConfigSchema {
         ("hardware", [
             "name", "compute_flops", "memory_bandwidth", "memory_capacity", "kv_cache_capacity",
             "gpu_memory_utilization", "bytes_per_param", "kv_cache_bytes_per_element",
+            "preset", "compute_flops_bf16", "compute_flops_fp8", "tensor_parallel_size",
+            "interconnect_bandwidth", "interconnect_latency",
         ]),
         ("model", [
             "name", "num_parameters", "num_active_parameters", "num_layers", "hidden_dim",
             "num_heads", "num_kv_heads", "head_dim", "max_seq_len", "sliding_window",
-            "num_sliding_layers", "num_experts", "num_experts_per_token",
+            "num_sliding_layers", "num_experts", "num_experts_per_token", "preset",
         ]),
         ("scheduler", [
             "max_num_batched_tokens", "max_num_seqs", "policy", "enable_chunked_prefill",
@@ -23,7 +25,12 @@ enum ConfigSchema {
             "num_concurrent_users", "think_time", "seed", "trace_path", "time_scale",
             "input_len_dist", "output_len_dist",
         ]),
-        ("compute", ["model", "base_seconds", "per_token_seconds", "per_request_seconds"]),
+        ("compute", [
+            "model", "base_seconds", "per_token_seconds", "per_request_seconds", "preset",
+            "compute_efficiency", "memory_efficiency", "attention_compute_efficiency",
+            "attention_memory_efficiency", "interconnect_efficiency", "step_overhead_seconds",
+            "layer_overhead_seconds", "token_overhead_seconds",
+        ]),
         ("simulation", ["log_interval"]),
     ]
 

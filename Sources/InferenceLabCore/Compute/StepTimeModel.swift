@@ -33,6 +33,7 @@ public protocol StepTimeModel: Sendable {
 public enum ConfiguredStepTimeModel: StepTimeModel {
     case roofline(Roofline)
     case linear(LinearStepTime)
+    case calibrated(CalibratedRoofline)
 
     public init(_ config: SimulatorConfig) {
         let roofline = Roofline(config)
@@ -44,6 +45,8 @@ public enum ConfiguredStepTimeModel: StepTimeModel {
                 perTokenSeconds: config.compute.perTokenSeconds,
                 perRequestSeconds: config.compute.perRequestSeconds,
                 roofline: roofline))
+        case .calibrated:
+            self = .calibrated(CalibratedRoofline(roofline: roofline, factors: config.compute.calibration))
         }
     }
 
@@ -51,6 +54,7 @@ public enum ConfiguredStepTimeModel: StepTimeModel {
         switch self {
         case .roofline(let m): return m.cost(of: batch)
         case .linear(let m): return m.cost(of: batch)
+        case .calibrated(let m): return m.cost(of: batch)
         }
     }
 }

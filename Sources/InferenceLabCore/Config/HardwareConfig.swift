@@ -22,6 +22,14 @@ public struct HardwareConfig: Sendable, Equatable {
     public var bytesPerParam: Int
     /// Bytes per KV-cache element; `nil` means `bytesPerParam`.
     public var kvCacheBytesPerElement: Int?
+    /// GPUs the model is sharded over (tensor parallelism, TP). Weights, KV heads and FLOPs
+    /// are split across them; every other number in this struct is per GPU.
+    public var tensorParallelSize: Int
+    /// GPU-to-GPU bandwidth in bytes/s per GPU and direction (NVLink 4: 450e9). Required
+    /// when `tensorParallelSize` > 1; prices the all-reduces.
+    public var interconnectBandwidth: Double?
+    /// Fixed seconds each all-reduce costs regardless of size (launch and synchronisation).
+    public var interconnectLatency: Double
 
     public init(
         name: String = "H100",
@@ -31,7 +39,10 @@ public struct HardwareConfig: Sendable, Equatable {
         kvCacheCapacity: Double? = nil,
         gpuMemoryUtilization: Double = 0.9,
         bytesPerParam: Int = 2,
-        kvCacheBytesPerElement: Int? = nil
+        kvCacheBytesPerElement: Int? = nil,
+        tensorParallelSize: Int = 1,
+        interconnectBandwidth: Double? = nil,
+        interconnectLatency: Double = 0
     ) {
         self.name = name
         self.computeFlops = computeFlops
@@ -41,5 +52,8 @@ public struct HardwareConfig: Sendable, Equatable {
         self.gpuMemoryUtilization = gpuMemoryUtilization
         self.bytesPerParam = bytesPerParam
         self.kvCacheBytesPerElement = kvCacheBytesPerElement
+        self.tensorParallelSize = tensorParallelSize
+        self.interconnectBandwidth = interconnectBandwidth
+        self.interconnectLatency = interconnectLatency
     }
 }

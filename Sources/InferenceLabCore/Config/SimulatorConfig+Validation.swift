@@ -22,6 +22,14 @@ extension SimulatorConfig {
         if !(util > 0 && util <= 1) { error("hardware.gpu_memory_utilization", "must be in (0, 1], got \(util)") }
         positive("hardware.bytes_per_param", hardware.bytesPerParam)
         if let e = hardware.kvCacheBytesPerElement { positive("hardware.kv_cache_bytes_per_element", e) }
+        positive("hardware.tensor_parallel_size", hardware.tensorParallelSize)
+        if let b = hardware.interconnectBandwidth { positive("hardware.interconnect_bandwidth", b) }
+        else if hardware.tensorParallelSize > 1 {
+            error("hardware.interconnect_bandwidth", "is required when tensor_parallel_size > 1 (bytes/s per GPU and direction; NVLink 4: 450e9)")
+        }
+        if !(hardware.interconnectLatency >= 0 && hardware.interconnectLatency.isFinite) {
+            error("hardware.interconnect_latency", "must be ≥ 0 seconds, got \(hardware.interconnectLatency)")
+        }
 
         // [model]
         positive("model.num_parameters", model.numParameters)
@@ -34,6 +42,10 @@ extension SimulatorConfig {
         positive("model.num_layers", model.numLayers)
         positive("model.hidden_dim", model.hiddenDim)
         positive("model.num_heads", model.numHeads)
+        if hardware.tensorParallelSize > 1 && model.numHeads > 0 && model.numHeads % hardware.tensorParallelSize != 0 {
+            error("hardware.tensor_parallel_size",
+                  "(\(hardware.tensorParallelSize)) must divide model.num_heads (\(model.numHeads)), as vLLM requires")
+        }
         if let kvh = model.numKVHeads {
             positive("model.num_kv_heads", kvh)
             if kvh > model.numHeads { error("model.num_kv_heads", "(\(kvh)) exceeds num_heads (\(model.numHeads))") }
@@ -83,18 +95,18 @@ extension SimulatorConfig {
         // KV pool
         if s.numGPUBlocksOverride == nil && kvPoolBytes <= 0 && hardware.memoryCapacity > 0 && model.numParameters > 0 {
             error("hardware.memory_capacity",
-                  "the model does not fit: weights need \(weightBytes) bytes but memory_capacity × gpu_memory_utilization is \((hardware.memoryCapacity * hardware.gpuMemoryUtilization).rounded(.down)) bytes, leaving no KV cache")
+                  "the model does not fit: weights need \(weightBytesPerGPU) bytes per GPU but memory_capacity × gpu_memory_utilization is \((hardware.memoryCapacity * hardware.gpuMemoryUtilization).rounded(.down)) bytes, leaving no KV cache")
         } else if issues.isEmpty {
             let blocks = usableKVBlocks
             if blocks <= 0 {
-                error("hardware.kv_cache_capacity", "the KV pool holds no block of \(s.blockSize) tokens (\(kvBytesPerToken) bytes per token)")
+                error("hardware.kv_cache_capacity", "the KV pool holds no block of \(s.blockSize) tokens (\(kvBytesPerTokenPerGPU) bytes per token per GPU)")
             } else if (model.maxSeqLen + s.blockSize - 1) / s.blockSize > blocks {
                 error("model.max_seq_len",
                       "one request of max_seq_len (\(model.maxSeqLen)) tokens needs \((model.maxSeqLen + s.blockSize - 1) / s.blockSize) KV blocks but the pool has \(blocks) (vLLM refuses to start)")
             }
-            if let kv = hardware.kvCacheCapacity, s.numGPUBlocksOverride == nil, kv + weightBytes > hardware.memoryCapacity {
+            if let kv = hardware.kvCacheCapacity, s.numGPUBlocksOverride == nil, kv + weightBytesPerGPU > hardware.memoryCapacity {
                 issues.append(ConfigIssue(.warning, key: "hardware.kv_cache_capacity",
-                    "kv_cache_capacity (\(kv) bytes) + weights (\(weightBytes) bytes) exceed memory_capacity (\(hardware.memoryCapacity) bytes); running with the stated KV pool"))
+                    "kv_cache_capacity (\(kv) bytes) + weights (\(weightBytesPerGPU) bytes) exceed memory_capacity (\(hardware.memoryCapacity) bytes); running with the stated KV pool"))
             }
         }
 
@@ -140,6 +152,19 @@ extension SimulatorConfig {
             if compute.baseSeconds + compute.perTokenSeconds + compute.perRequestSeconds <= 0 {
                 error("compute.base_seconds", "the linear model needs a positive step time (base, per_token or per_request > 0)")
             }
+        }
+        if compute.model == .calibrated {
+            let f = compute.calibration
+            for (key, v) in [("compute.compute_efficiency", f.computeEfficiency),
+                             ("compute.memory_efficiency", f.memoryEfficiency),
+                             ("compute.attention_compute_efficiency", f.attentionComputeEfficiency),
+                             ("compute.attention_memory_efficiency", f.attentionMemoryEfficiency),
+                             ("compute.interconnect_efficiency", f.interconnectEfficiency)]
+            where !(v > 0 && v <= 1) { error(key, "must be in (0, 1], got \(v)") }
+            for (key, v) in [("compute.step_overhead_seconds", f.stepOverheadSeconds),
+                             ("compute.layer_overhead_seconds", f.layerOverheadSeconds),
+                             ("compute.token_overhead_seconds", f.tokenOverheadSeconds)]
+            where !(v >= 0 && v.isFinite) { error(key, "must be ≥ 0 seconds, got \(v)") }
         }
         if logInterval <= 0 { error("simulation.log_interval", "must be a positive integer, got \(logInterval)") }
         return issues

@@ -42,20 +42,42 @@ extension SimulatorConfig {
             * Double(model.numLayers)
     }
 
-    /// Bytes of weights resident on the device.
+    /// Bytes of weights of the whole model (all GPUs together).
     public var weightBytes: Double { model.numParameters * Double(hardware.bytesPerParam) }
 
-    /// Bytes of the KV pool: the explicit capacity, or memory × utilisation − weights.
+    /// Tensor-parallel degree as a number (at least 1).
+    public var tensorParallelDegree: Double { Double(max(hardware.tensorParallelSize, 1)) }
+
+    /// Bytes of weights resident on each GPU: every weight matrix is split TP ways (the
+    /// embeddings too, as vLLM's vocab-parallel layers do).
+    public var weightBytesPerGPU: Double { weightBytes / tensorParallelDegree }
+
+    /// Share of the KV cache each GPU holds: vLLM gives each GPU ceil(kv_heads / TP) KV heads
+    /// (heads are replicated when TP exceeds their number), so the share is
+    /// ceil(kv_heads / TP) / kv_heads; 1 without TP.
+    public var kvShardFraction: Double {
+        let heads = model.resolvedKVHeads, tp = max(hardware.tensorParallelSize, 1)
+        guard heads > 0 else { return 1 }
+        return Double((heads + tp - 1) / tp) / Double(heads)
+    }
+
+    /// Bytes of KV cache one token occupies on each GPU.
+    public var kvBytesPerTokenPerGPU: Double { kvBytesPerToken * kvShardFraction }
+
+    /// Bytes of the KV pool on each GPU: the explicit capacity, or
+    /// memory × utilisation − the GPU's share of the weights.
     public var kvPoolBytes: Double {
         if let explicit = hardware.kvCacheCapacity { return explicit }
-        return (hardware.memoryCapacity * hardware.gpuMemoryUtilization).rounded(.down) - weightBytes
+        return (hardware.memoryCapacity * hardware.gpuMemoryUtilization).rounded(.down) - weightBytesPerGPU
     }
 
     /// Usable KV blocks. As in vLLM, the pool holds `floor(bytes / block bytes)` blocks of
     /// which block 0 is the reserved null block, so one fewer is usable.
     public var usableKVBlocks: Int {
         if let override = scheduler.numGPUBlocksOverride { return max(override - 1, 0) }
-        let blockBytes = Double(scheduler.blockSize) * kvBytesPerToken
+        // Every GPU holds the same blocks (its share of their KV heads), so the per-GPU pool
+        // over the per-GPU block size is the block count.
+        let blockBytes = Double(scheduler.blockSize) * kvBytesPerTokenPerGPU
         guard blockBytes > 0, kvPoolBytes > 0 else { return 0 }
         let total = (kvPoolBytes / blockBytes).rounded(.down)
         return total >= 1 ? Int(min(total, Double(Int32.max))) - 1 : 0

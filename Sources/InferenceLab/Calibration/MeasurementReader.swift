@@ -1,0 +1,136 @@
+/// Reads measured step times for `inference-lab calibrate`.
+///
+/// Three layouts, recognised per file:
+///
+/// - **JSONL, one step per line**: `{"phase": "prefill"|"decode", "tokens": n, "context": c,
+///   "batch": b, "tp": t, "seconds": s}` (or `"ms"` instead of `"seconds"`): `batch`
+///   requests, each computing `tokens` new tokens on top of `context` cached ones (decode:
+///   tokens = 1). `tp` defaults to 1, `context` to 0, `batch` to 1, `tokens` to 1 for decode.
+/// - **JSONL in aiconfigurator's layout** (`shared/calibration/*.jsonl`: `tp`, `isl`, `osl`,
+///   `batch_size`, `mode`, `ttft_ms`, `tpot_ms`): each `mode = "static"` line gives a prefill
+///   step (`batch_size` prompts of `isl` tokens at context 0, `ttft_ms`) and a decode step
+///   (`batch_size` requests at context isl + osl/2, the middle of the averaged range,
+///   `tpot_ms`). Other modes are skipped (their TTFT includes queueing).
+/// - **CSV** with a header naming the JSONL keys above (`phase,tokens,context,batch,tp,seconds`).
+public enum MeasurementReader {
+    /// The samples and how many lines were skipped (non-static aiconfigurator rows).
+    public struct Measurements: Sendable {
+        public var samples: [CalibrationSample]
+        public var skipped: Int
+    }
+
+    public static func read(path: String) throws(InputError) -> Measurements {
+        let text: String
+        switch ConfigFileReader.readText(path: path) {
+        case .success(let t): text = t
+        case .failure(let f): throw InputError(file: path, message: f.message)
+        }
+        return try parse(text, file: path)
+    }
+
+    public static func parse(_ text: String, file: String) throws(InputError) -> Measurements {
+        var result = Measurements(samples: [], skipped: 0)
+        var header: [String]?
+        var lineNumber = 0
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) || line.hasPrefix("#") { continue }
+            var fields: [String: Value] = [:]
+            if line.first == "{" {
+                fields = try parseObject(String(line), file: file, line: lineNumber)
+            } else if let names = header {
+                let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+                    .map { $0.trimmingSpaces }
+                guard cells.count == names.count else {
+                    throw InputError(file: file, line: lineNumber, "expected \(names.count) comma-separated fields, got \(cells.count)")
+                }
+                for (name, cell) in zip(names, cells) {
+                    fields[name] = Double(cell).map(Value.number) ?? .string(cell)
+                }
+            } else {
+                header = line.split(separator: ",").map { $0.trimmingSpaces.lowercased() }
+                continue
+            }
+            try append(fields, file: file, line: lineNumber, to: &result)
+        }
+        if result.samples.isEmpty {
+            throw InputError(file: file, "no measurements found (expected JSONL or CSV steps; see inference-lab calibrate --help)")
+        }
+        return result
+    }
+
+    enum Value { case number(Double), string(String) }
+
+    private static func append(_ f: [String: Value], file: String, line: Int, to result: inout Measurements) throws(InputError) {
+        func number(_ key: String, default value: Double? = nil) throws(InputError) -> Double {
+            switch f[key] {
+            case .number(let x)?: return x
+            case .string(let s)?: throw InputError(file: file, line: line, field: key, "expected a number, got \"\(s)\"")
+            case nil:
+                if let value { return value }
+                throw InputError(file: file, line: line, field: key, "is required")
+            }
+        }
+        func count(_ key: String, default value: Int? = nil) throws(InputError) -> Int {
+            let x = try number(key, default: value.map(Double.init))
+            guard x >= 0, x == x.rounded(), x < 1e9 else {
+                throw InputError(file: file, line: line, field: key, "must be a non-negative integer, got \(x)")
+            }
+            return Int(x)
+        }
+        if f["ttft_ms"] != nil || f["isl"] != nil {
+            if case .string(let mode)? = f["mode"], mode != "static" { result.skipped += 1; return }
+            let tp = try count("tp", default: 1), b = try count("batch_size"), isl = try count("isl"), osl = try count("osl")
+            let ttft = try number("ttft_ms"), tpot = try number("tpot_ms")
+            result.samples.append(CalibrationSample(phase: .prefill, tensorParallelSize: max(tp, 1), requests: b, tokens: isl,
+                                                    context: 0, seconds: ttft / 1000, label: "line \(line) prefill"))
+            result.samples.append(CalibrationSample(phase: .decode, tensorParallelSize: max(tp, 1), requests: b, tokens: 1,
+                                                    context: isl + osl / 2, seconds: tpot / 1000, label: "line \(line) decode"))
+            return
+        }
+        guard case .string(let phaseName)? = f["phase"], let phase = CalibrationSample.Phase(rawValue: phaseName.lowercased()) else {
+            throw InputError(file: file, line: line, field: "phase", "must be \"prefill\" or \"decode\"")
+        }
+        let seconds = f["seconds"] != nil ? try number("seconds") : try number("ms") / 1000
+        guard seconds > 0 && seconds.isFinite else {
+            throw InputError(file: file, line: line, field: "seconds", "must be a positive time, got \(seconds)")
+        }
+        let tokens = try count("tokens", default: phase == .decode ? 1 : nil)
+        result.samples.append(CalibrationSample(
+            phase: phase, tensorParallelSize: max(try count("tp", default: 1), 1), requests: try count("batch", default: 1),
+            tokens: tokens, context: try count("context", default: 0), seconds: seconds, label: "line \(line) \(phase.rawValue)"))
+    }
+
+    private static func parseObject(_ line: String, file: String, line number: Int) throws(InputError) -> [String: Value] {
+        var bytes = Array(line.utf8)
+        do {
+            return try bytes.withUnsafeMutableBufferPointer { (buffer) throws(JSONScanError) -> [String: Value] in
+                var scanner = JSONScanner(UnsafeBufferPointer(buffer))
+                var fields: [String: Value] = [:]
+                try scanner.beginObject()
+                var first = true
+                while let key = try scanner.nextKey(first: &first) {
+                    let next = scanner.peek()
+                    if next == UInt8(ascii: "\"") {
+                        fields[key] = .string(try scanner.readString())
+                    } else if next == UInt8(ascii: "-") || (next >= UInt8(ascii: "0") && next <= UInt8(ascii: "9")) {
+                        fields[key] = .number(try scanner.readNumber())
+                    } else {
+                        _ = try scanner.skipValue()
+                    }
+                }
+                try scanner.expectEnd()
+                return fields
+            }
+        } catch {
+            throw InputError(file: file, line: number, "not a JSON object: \(error.message)")
+        }
+    }
+}
+
+extension Substring {
+    fileprivate var trimmingSpaces: String {
+        String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+    }
+}
