@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE="${SCALE:-1}"
-BIN=.build/release
+# BIN: another build's release folder, e.g. to measure a baseline in the same session.
+BIN="${BIN:-.build/release}"
 [ -x "$BIN/inference-lab" ] && [ -x "$BIN/inference-lab-analyze" ] || swift build -c release >/dev/null
 WORK="${WORK:-$(mktemp -d /tmp/inference-lab-measure.XXXXXX)}"
 n() { python3 -c "import sys; print(max(1, round($1 * $SCALE)))"; }
@@ -40,4 +41,9 @@ run "c. trace ingest $LINES lines" "lines/s" "$LINES" $BIN/inference-lab check-t
 run "d. analyze summary (log of b)" "events/s" "$RECORDS" $BIN/inference-lab-analyze summary "$WORK/b.events.jsonl.gz" --json
 sed "s/^num_requests = .*/num_requests = $BLOG/" configs/test_blog.toml > "$WORK/blog.toml"
 run "e. closed loop 64 users, $BLOG req" "requests/s" "$BLOG" $BIN/inference-lab -c "$WORK/blog.toml" --quiet
+# BIG=1: also the 1M-request replay with the full event log (target: under 60 s).
+if [ -n "${BIG:-}" ]; then
+    sed "s/^num_requests = .*/num_requests = 1000000/" Benchmarks/configs/replay-100k.toml > "$WORK/big.toml"
+    run "1M-request replay, full log" "requests/s" 1000000 $BIN/inference-lab -c "$WORK/big.toml" --quiet --events "$WORK/big.events.jsonl.gz"
+fi
 [ -n "${KEEP:-}" ] || rm -rf "$WORK"

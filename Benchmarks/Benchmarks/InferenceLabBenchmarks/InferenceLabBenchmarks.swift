@@ -117,7 +117,7 @@ let common: [BenchmarkMetric] = [.wallClock, .cpuTotal, .peakMemoryResident, .ma
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: common, timeUnits: .milliseconds, warmupIterations: 0,
-        maxDuration: .seconds(120), maxIterations: 3)
+        maxDuration: .seconds(120), maxIterations: scale < 1 ? 1 : 3)
 
     Benchmark("a. replay 100k requests, no event log",
               configuration: .init(metrics: common + [Rate.requests])) { benchmark in
