@@ -299,7 +299,11 @@ public struct Scheduler: Sendable {
         let newBlocks = max(cdiv(needTokens, blockSize) - blockTables[s].count, 0)
         if newBlocks > pool.freeCount { return false }
         for _ in 0..<newBlocks { blockTables[s].append(pool.allocate()) }
-        if prefixCaching { cacheBlocks(s, upTo: min(computed + n, requests[s].numTokens)) }
+        // Most decode steps complete no block: skip the call (cacheBlocks would return at once).
+        if prefixCaching {
+            let upTo = min(computed + n, requests[s].numTokens)
+            if upTo / blockSize > requests[s].numCachedBlocks { cacheBlocks(s, upTo: upTo) }
+        }
         return true
     }
 
