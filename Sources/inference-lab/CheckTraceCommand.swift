@@ -6,7 +6,7 @@ struct CheckTraceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-trace",
         abstract: "Validate a trace file and print its size, span, rate and mean lengths.",
-        discussion: "Exit status 0 when every line is valid (or skipped with --skip-invalid), 2 at the first bad line."
+        discussion: "Exit status 0 when every line is valid (or skipped with --skip-invalid), 2 at the first bad line or when there is no request."
     )
 
     @Flag(name: .customLong("skip-invalid"), help: "Skip invalid lines (counted and reported) instead of stopping at the first.")
@@ -33,6 +33,10 @@ struct CheckTraceCommand: ParsableCommand {
         }
         let seconds = wallSeconds() - started
         if let report = reader.skipped.report(file: reader.name) { printError(report) }
+        if count == 0 {
+            printError("error: \(TraceSource.noRequests(reader))")
+            throw ExitStatus.badInput
+        }
         let span = last - first
         var text = "\(reader.name): \(count) requests"
         if count > 0 {

@@ -32,6 +32,9 @@ struct SimulationRun {
         var metrics = MetricsReducer(config: config)
         let status: RunStatus
         var writer: EventLogWriter? = nil
+        // Opened before the run, so that a bad output path stops it before any work and no
+        // event log is left without its summary; dropped unwritten (removed) on any error.
+        let summaryFile = try output.map { path in try reportingErrors { try OutputFile(path: path, compression: .none) } }
         if let path = events {
             writer = try reportingErrors {
                 try EventLogWriter(path: path, version: InferenceLabVersion.string, seed: config.workload.seed,
@@ -63,9 +66,8 @@ struct SimulationRun {
 
         let summary = metrics.summary()
         if json { writeText(SummaryJSON.render(summary) + "\n", fd: 1) }
-        if let output {
+        if let file = summaryFile {
             try reportingErrors {
-                let file = try OutputFile(path: output, compression: .none)
                 var buffer = ByteBuffer(capacity: 4096)
                 for b in (SummaryJSON.render(summary) + "\n").utf8 { buffer.append(b) }
                 try file.write(buffer)

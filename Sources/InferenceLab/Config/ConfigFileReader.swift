@@ -12,6 +12,9 @@ enum ConfigFileReader {
         var message: String
     }
 
+    /// The largest config file read.
+    static let maxSize = 1 << 20
+
     /// The file's contents as UTF-8 text.
     static func readText(path: String) -> Result<String, Failure> {
         guard let handle = fopen(path, "rb") else {
@@ -23,6 +26,11 @@ enum ConfigFileReader {
         while true {
             let count = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, handle) }
             if count > 0 { bytes.append(contentsOf: chunk[0..<count]) }
+            // A config is a few kilobytes; this keeps `-c /dev/zero` or a mistaken huge file
+            // from exhausting memory.
+            if bytes.count > maxSize {
+                return .failure(Failure(message: "larger than \(maxSize >> 20) MiB: not a config file"))
+            }
             if count < chunk.count {
                 if ferror(handle) != 0 {
                     return .failure(Failure(message: "cannot read: \(String(cString: strerror(errno)))"))

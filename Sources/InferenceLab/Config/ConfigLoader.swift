@@ -57,6 +57,8 @@ public enum ConfigLoader {
         let root: [String: TOMLNode]
         do {
             root = try TOMLNode.parseDocument(text)
+        } catch let error as TOMLHeaderCheck.Failure {
+            throw InputError(file: file, line: error.line, column: error.column, message: "TOML syntax error: \(error.message)")
         } catch let error as TOMLParseError {
             let position = error.source.begin
             throw InputError(file: file, line: position.line > 0 ? position.line : nil,

@@ -16,9 +16,10 @@ enum TOMLNode {
 
     /// Parses a TOML document.
     ///
-    /// - Throws: TOMLKit's `TOMLParseError` on a syntax error.
+    /// - Throws: ``TOMLHeaderCheck/Failure`` or TOMLKit's `TOMLParseError` on a syntax error.
     static func parseDocument(_ text: String) throws -> [String: TOMLNode] {
-        convert(try TOMLTable(string: text))
+        try TOMLHeaderCheck.check(text)  // headers that would make the parser abort
+        return convert(try TOMLTable(string: text))
     }
 
     private static func convert(_ table: TOMLTable) -> [String: TOMLNode] {

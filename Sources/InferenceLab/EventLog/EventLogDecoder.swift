@@ -151,6 +151,7 @@ struct EventLogDecoder {
             throw fail(Self.fieldName(field), "\(error)")
         }
         guard let type = record.type else { throw fail("type", "missing") }
+        try checkRanges()
         switch type {
         case "arrival": return try arrival()
         case "step": return try step()
@@ -182,6 +183,35 @@ struct EventLogDecoder {
             throw fail("type", "a second header record")
         default:
             return nil
+        }
+    }
+
+    /// Times and amounts must be finite and ≥ 0, token and queue counts within Int32 (what the
+    /// writer can produce), so that no reducer downstream sees a negative latency or overflows.
+    private func checkRanges() throws(InputError) {
+        try time(record.t, "t"); try time(record.dt, "dt"); try time(record.simTime, "sim_time")
+        try time(record.flops, "flops"); try time(record.bytes, "bytes")
+        try count(record.promptTokens, "prompt_tokens"); try count(record.outputTokens, "output_tokens")
+        try count(record.tokens, "tokens"); try count(record.prefillTokens, "prefill_tokens")
+        try count(record.decodeTokens, "decode_tokens"); try count(record.running, "running")
+        try count(record.waiting, "waiting"); try count(record.kvBlocksUsed, "kv_blocks_used")
+        try count(record.kvBlocksTotal, "kv_blocks_total"); try count(record.step, "step")
+        try count(record.steps, "steps"); try count(record.arrived, "arrived")
+        try count(record.finishedCount, "finished"); try count(record.rejected, "rejected")
+        if let p = record.priority, p < Int(Int32.min) || p > Int(Int32.max) {
+            throw fail("priority", "out of range: \(p) (Int32)")
+        }
+    }
+
+    @inline(__always)
+    private func time(_ value: Double?, _ field: String) throws(InputError) {
+        if let value, !(value.isFinite && value >= 0) { throw fail(field, "must be a finite number ≥ 0, got \(value)") }
+    }
+
+    @inline(__always)
+    private func count(_ value: Int?, _ field: String) throws(InputError) {
+        if let value, value < 0 || value > Int(Int32.max) {
+            throw fail(field, "must be an integer in 0...\(Int32.max), got \(value)")
         }
     }
 

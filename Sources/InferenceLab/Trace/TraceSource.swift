@@ -12,7 +12,8 @@ import InferenceLabCore
 /// The core has no error channel: when the reader fails (a bad line without
 /// `skipInvalid`, a truncated gzip stream), the source stops yielding requests, as if the
 /// trace ended there, and keeps the error in ``error``. Check it after the run, and treat the
-/// run as failed (the command-line tool aborts the event log and exits with status 2).
+/// run as failed (the command-line tool aborts the event log and exits with status 2). A trace
+/// without any request is such an error too.
 public struct TraceSource: RequestSource {
     /// The multiplier applied to arrival times.
     public let timeScale: Double
@@ -76,7 +77,11 @@ public struct TraceSource: RequestSource {
     private mutating func fetch() {
         if let maxRequests, yielded >= maxRequests { return finish() }
         do {
-            guard var spec = try reader.next() else { return finish() }
+            guard var spec = try reader.next() else {
+                // Replaying nothing would report an empty run as if it were a result.
+                if yielded == 0 { error = Self.noRequests(reader) }
+                return finish()
+            }
             if timeScale != 1 {
                 spec.arrivalTime *= timeScale
                 guard spec.arrivalTime.isFinite else {
@@ -91,6 +96,14 @@ public struct TraceSource: RequestSource {
             self.error = error
             finish()
         }
+    }
+
+    /// The error for a trace without a single request.
+    public static func noRequests(_ reader: TraceReader) -> InputError {
+        let skipped = reader.skipped.count
+        return InputError(file: reader.name, skipped > 0
+            ? "no valid requests (all \(skipped) non-blank lines were skipped as invalid)"
+            : "no requests (the trace is empty or has only blank lines)")
     }
 
     private mutating func finish() {
