@@ -39,6 +39,19 @@ struct EventLogDecoder {
 
     init(file: String) { self.file = file }
 
+    /// The keys this schema knows, most frequent (those of `step` records) first; the
+    /// position is what ``decode(_:line:)`` switches on, so no key becomes a `String`.
+    private static let keys: [StaticString] = [
+        "type", "step", "t", "dt", "batch", "no_token", "preempted", "finished",
+        "prefill_tokens", "decode_tokens", "running", "waiting", "kv_blocks_used", "kv_blocks_total",
+        "flops", "bytes", "id", "prompt_tokens", "output_tokens", "priority", "tokens", "reason",
+        "status", "resumed", "sim_time", "steps", "arrived", "rejected",
+    ]
+
+    private static func fieldName(_ index: Int) -> String? {
+        index >= 0 && index < keys.count ? keys[index].description : nil
+    }
+
     /// The fields of one record, as far as this schema knows them.
     private struct Fields {
         var type: String?
@@ -71,6 +84,7 @@ struct EventLogDecoder {
         }
     }
 
+    @inline(never)
     private func fail(_ field: String?, _ message: String) -> InputError {
         InputError(file: file, line: line, field: field, message)
     }
@@ -81,61 +95,60 @@ struct EventLogDecoder {
         self.line = line
         record.reset()
         var scanner = JSONScanner(bytes)
-        var field: String?
+        var field = -1
         do {
             try scanner.beginObject()
             var first = true
-            while let key = try scanner.nextKey(first: &first) {
+            while let key = try scanner.nextKey(first: &first, matching: Self.keys) {
                 field = key
                 switch key {
-                case "type": record.type = try scanner.readString()
-                case "t": record.t = try scanner.readDouble()
-                case "dt": record.dt = try scanner.readDouble()
-                case "sim_time": record.simTime = try scanner.readDouble()
-                case "flops": record.flops = try scanner.readDouble()
-                case "bytes": record.bytes = try scanner.readDouble()
-                case "step": record.step = try scanner.readInt()
-                case "prompt_tokens": record.promptTokens = try scanner.readInt()
-                case "output_tokens": record.outputTokens = try scanner.readInt()
-                case "priority": record.priority = try scanner.readInt()
-                case "tokens": record.tokens = try scanner.readInt()
-                case "prefill_tokens": record.prefillTokens = try scanner.readInt()
-                case "decode_tokens": record.decodeTokens = try scanner.readInt()
-                case "running": record.running = try scanner.readInt()
-                case "waiting": record.waiting = try scanner.readInt()
-                case "kv_blocks_used": record.kvBlocksUsed = try scanner.readInt()
-                case "kv_blocks_total": record.kvBlocksTotal = try scanner.readInt()
-                case "steps": record.steps = try scanner.readInt()
-                case "arrived": record.arrived = try scanner.readInt()
-                case "rejected": record.rejected = try scanner.readInt()
-                case "id": record.id = try scanner.readString()
-                case "reason": record.reason = try scanner.readString()
-                case "status": record.status = try scanner.readString()
-                case "resumed": record.resumed = try scanner.readBool()
-                case "batch" where isStepOrUntyped:
+                case 0: record.type = try scanner.readString()
+                case 1: record.step = try scanner.readInt()
+                case 2: record.t = try scanner.readDouble()
+                case 3: record.dt = try scanner.readDouble()
+                case 4 where isStepOrUntyped:
                     record.hasBatch = true
                     try readBatch(&scanner)
-                case "no_token" where isStepOrUntyped:
+                case 5 where isStepOrUntyped:
                     try readIDs(&scanner, into: \.noToken, field: "no_token")
-                case "preempted" where isStepOrUntyped && scanner.peek() == UInt8(ascii: "["):
+                case 6 where isStepOrUntyped && scanner.peek() == UInt8(ascii: "["):
                     try readIDs(&scanner, into: \.preempted, field: "preempted")
-                case "finished" where scanner.peek() == UInt8(ascii: "["):
+                case 7 where scanner.peek() == UInt8(ascii: "["):
                     // An id list in `step`, a count in `end`.
                     if isStepOrUntyped { try readIDs(&scanner, into: \.finished, field: "finished") } else { try scanner.skipValue() }
-                case "finished":
-                    record.finishedCount = try scanner.readInt()
+                case 7: record.finishedCount = try scanner.readInt()
+                case 8: record.prefillTokens = try scanner.readInt()
+                case 9: record.decodeTokens = try scanner.readInt()
+                case 10: record.running = try scanner.readInt()
+                case 11: record.waiting = try scanner.readInt()
+                case 12: record.kvBlocksUsed = try scanner.readInt()
+                case 13: record.kvBlocksTotal = try scanner.readInt()
+                case 14: record.flops = try scanner.readDouble()
+                case 15: record.bytes = try scanner.readDouble()
+                case 16: record.id = try scanner.readString()
+                case 17: record.promptTokens = try scanner.readInt()
+                case 18: record.outputTokens = try scanner.readInt()
+                case 19: record.priority = try scanner.readInt()
+                case 20: record.tokens = try scanner.readInt()
+                case 21: record.reason = try scanner.readString()
+                case 22: record.status = try scanner.readString()
+                case 23: record.resumed = try scanner.readBool()
+                case 24: record.simTime = try scanner.readDouble()
+                case 25: record.steps = try scanner.readInt()
+                case 26: record.arrived = try scanner.readInt()
+                case 27: record.rejected = try scanner.readInt()
                 default:
                     try scanner.skipValue()
                 }
             }
-            field = nil
+            field = -1
             try scanner.expectEnd()
         } catch let error as InputError {
             throw error
         } catch let error as JSONScanError {
-            throw fail(field, error.message)
+            throw fail(Self.fieldName(field), error.message)
         } catch {
-            throw fail(field, "\(error)")
+            throw fail(Self.fieldName(field), "\(error)")
         }
         guard let type = record.type else { throw fail("type", "missing") }
         try checkRanges()
@@ -207,6 +220,87 @@ struct EventLogDecoder {
     private var isStepOrUntyped: Bool { record.type == nil || record.type == "step" }
 
     private mutating func readBatch(_ scanner: inout JSONScanner) throws {
+        // Our writer's exact form (no spaces, no escapes) first; anything else, including
+        // every error, takes the general path from the same place.
+        let start = scanner.index
+        if try readBatchFast(&scanner) { return }
+        scanner.index = start
+        record.batchSlots.removeAll(keepingCapacity: true)
+        record.batchTokens.removeAll(keepingCapacity: true)
+        currentBytes.removeAll(keepingCapacity: true)
+        currentIDs.removeAll(keepingCapacity: true)
+        try readBatchGeneral(&scanner)
+    }
+
+    /// `[["id",n],…]` exactly as ``EventLogWriter`` writes it; false (state half-written, the
+    /// caller resets it) at the first byte that differs.
+    private mutating func readBatchFast(_ scanner: inout JSONScanner) throws -> Bool {
+        let bytes = scanner.bytes
+        let count = bytes.count
+        var i = scanner.index
+        guard i < count, bytes[i] == UInt8(ascii: "[") else { return false }
+        i += 1
+        let batchStart = i
+        var cursor = 0
+        if i < count && bytes[i] == UInt8(ascii: "]") {
+            i += 1
+        } else {
+            while true {
+                guard i + 1 < count, bytes[i] == UInt8(ascii: "["), bytes[i + 1] == UInt8(ascii: "\"") else { return false }
+                i += 2
+                let idStart = i
+                while i < count {
+                    let c = bytes[i]
+                    if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { break }
+                    i += 1
+                }
+                guard i < count, bytes[i] == UInt8(ascii: "\"") else { return false }
+                let span = idStart..<i
+                i += 1
+                guard i < count, bytes[i] == UInt8(ascii: ",") else { return false }
+                i += 1
+                // A non-negative integer without leading zeros, at most 10 digits.
+                let digitsStart = i
+                var n = 0
+                while i < count {
+                    let d = bytes[i] &- 0x30
+                    guard d < 10 else { break }
+                    n = n &* 10 &+ Int(d)
+                    i += 1
+                }
+                let digits = i - digitsStart
+                guard digits > 0, digits <= 10, digits == 1 || bytes[digitsStart] != UInt8(ascii: "0"),
+                      n <= Int(Int32.max) else { return false }
+                guard i + 1 < count, bytes[i] == UInt8(ascii: "]") else { return false }
+                i += 1
+                let slot: RequestSlot
+                if let hit = cachedSlot(bytes, span, cursor: &cursor) {
+                    slot = hit
+                } else {
+                    scanner.index = idStart
+                    slot = try resolve(scanner.text(span), field: "batch")
+                }
+                // Offsets into this batch's bytes, copied in one piece at the end.
+                currentIDs.append(CachedID(start: span.lowerBound - batchStart, count: span.count, slot: slot,
+                                           generation: generation[Int(slot)]))
+                record.batchSlots.append(slot)
+                record.batchTokens.append(Int32(truncatingIfNeeded: n))
+                let c = bytes[i]
+                i += 1
+                if c == UInt8(ascii: "]") { break }
+                guard c == UInt8(ascii: ",") else { return false }
+            }
+        }
+        scanner.index = i
+        currentBytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[batchStart..<i]))
+        swap(&previousBytes, &currentBytes)
+        swap(&previousIDs, &currentIDs)
+        currentBytes.removeAll(keepingCapacity: true)
+        currentIDs.removeAll(keepingCapacity: true)
+        return true
+    }
+
+    private mutating func readBatchGeneral(_ scanner: inout JSONScanner) throws {
         try scanner.beginArray()
         var first = true
         var cursor = 0
@@ -239,22 +333,30 @@ struct EventLogDecoder {
     }
 
     /// The slot of the id at `span` if the previous batch has it at or just after `cursor`.
+    ///
+    /// No closure captures `self` here: that would copy the whole decoder per batch entry.
+    @inline(__always)
     private func cachedSlot(_ bytes: UnsafeBufferPointer<UInt8>, _ span: Range<Int>, cursor: inout Int) -> RequestSlot? {
         let limit = min(cursor + 4, previousIDs.count)
         guard cursor < limit else { return nil }
-        return previousBytes.withUnsafeBufferPointer { prev -> RequestSlot? in
-            for k in cursor..<limit {
-                let c = previousIDs[k]
-                guard c.count == span.count, generation[Int(c.slot)] == c.generation else { continue }
+        var k = cursor
+        while k < limit {
+            let c = previousIDs[k]
+            if c.count == span.count && generation[Int(c.slot)] == c.generation {
                 var equal = true
-                for j in 0..<c.count where prev[c.start + j] != bytes[span.lowerBound + j] { equal = false; break }
+                var j = 0
+                while j < c.count {
+                    if previousBytes[c.start + j] != bytes[span.lowerBound + j] { equal = false; break }
+                    j += 1
+                }
                 if equal {
                     cursor = k + 1
                     return c.slot
                 }
             }
-            return nil
+            k += 1
         }
+        return nil
     }
 
     private mutating func readIDs(_ scanner: inout JSONScanner, into list: WritableKeyPath<Fields, [RequestSlot]>,
@@ -267,10 +369,14 @@ struct EventLogDecoder {
         }
     }
 
+    @inline(__always)
     private func need<T>(_ value: T?, _ field: String) throws(InputError) -> T {
-        guard let value else { throw fail(field, "missing") }
+        guard let value else { throw missing(field) }
         return value
     }
+
+    @inline(never)
+    private func missing(_ field: String) -> InputError { fail(field, "missing") }
 
     private func resolve(_ id: String, field: String? = "id") throws(InputError) -> RequestSlot {
         if let slot = live[id] { return slot }

@@ -48,7 +48,11 @@ public final class OutputFile {
             fd = f.descriptor
         }
         if let level {
-            do { writer = try GzipWriter(fd: fd, name: name, level: level) } catch {
+            do {
+                // libdeflate members for the levels zlib knows; zlib reports a bad level.
+                writer = (0...9).contains(level) ? try GzipMemberWriter(fd: fd, name: name, level: level)
+                                                 : try GzipWriter(fd: fd, name: name, level: level)
+            } catch {
                 file?.abort()
                 throw InputError(file: name, error.message)
             }

@@ -2,22 +2,25 @@
 ///
 /// Block hashes are already uniformly mixed 64-bit values (never 0), so a Fibonacci
 /// multiply picks the bucket and no general-purpose hasher runs. Linear probing with
-/// backward-shift deletion keeps lookups short; the table doubles at half load.
+/// backward-shift deletion keeps lookups short; the table doubles at half load. Keys and
+/// values sit side by side, so a probe touches one cache line.
 struct BlockHashTable: Sendable {
-    private var keys: [UInt64]
-    private var values: [Int32]
+    private struct Entry: Sendable {
+        var key: UInt64
+        var value: Int32
+    }
+    private var entries: [Entry]
     private var shift: UInt64
     private(set) var count = 0
 
     init(minimumCapacity: Int = 1024) {
         var capacity = 16
         while capacity < minimumCapacity { capacity <<= 1 }
-        keys = Array(repeating: 0, count: capacity)
-        values = Array(repeating: -1, count: capacity)
+        entries = Array(repeating: Entry(key: 0, value: -1), count: capacity)
         shift = UInt64(64 - capacity.trailingZeroBitCount)
     }
 
-    @inline(__always) private var mask: Int { keys.count - 1 }
+    @inline(__always) private var mask: Int { entries.count - 1 }
 
     @inline(__always) private func bucket(_ key: UInt64) -> Int {
         Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
@@ -25,12 +28,15 @@ struct BlockHashTable: Sendable {
 
     /// The value stored for `key`.
     func find(_ key: UInt64) -> Int32? {
-        var i = bucket(key)
-        while true {
-            let k = keys[i]
-            if k == key { return values[i] }
-            if k == 0 { return nil }
-            i = (i + 1) & mask
+        entries.withUnsafeBufferPointer { e in
+            let mask = e.count - 1
+            var i = bucket(key)
+            while true {
+                let k = e[i].key
+                if k == key { return e[i].value }
+                if k == 0 { return nil }
+                i = (i + 1) & mask
+            }
         }
     }
 
@@ -38,64 +44,79 @@ struct BlockHashTable: Sendable {
     /// - Returns: false if the key was already present (nothing changes).
     @discardableResult
     mutating func insert(_ key: UInt64, _ value: Int32) -> Bool {
-        if (count + 1) * 2 > keys.count { grow() }
-        var i = bucket(key)
-        while true {
-            let k = keys[i]
-            if k == key { return false }
-            if k == 0 {
-                keys[i] = key
-                values[i] = value
-                count += 1
-                return true
+        if (count + 1) * 2 > entries.count { grow() }
+        let shift = self.shift
+        let inserted = entries.withUnsafeMutableBufferPointer { e -> Bool in
+            let mask = e.count - 1
+            var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+            while true {
+                let k = e[i].key
+                if k == key { return false }
+                if k == 0 {
+                    e[i] = Entry(key: key, value: value)
+                    return true
+                }
+                i = (i + 1) & mask
             }
-            i = (i + 1) & mask
         }
+        if inserted { count += 1 }
+        return inserted
     }
 
     /// Replaces the value of a present key.
     mutating func update(_ key: UInt64, _ value: Int32) {
         var i = bucket(key)
-        while keys[i] != key { i = (i + 1) & mask }
-        values[i] = value
+        while entries[i].key != key { i = (i + 1) & mask }
+        entries[i].value = value
     }
 
     /// Removes `key` if present.
     mutating func remove(_ key: UInt64) {
-        var i = bucket(key)
-        while true {
-            let k = keys[i]
-            if k == 0 { return }
-            if k == key { break }
-            i = (i + 1) & mask
-        }
-        // Backward-shift deletion: pull later entries of the probe run into the hole.
-        var hole = i
-        var j = (i + 1) & mask
-        while keys[j] != 0 {
-            let home = bucket(keys[j])
-            // Move j into the hole unless its home lies cyclically in (hole, j].
-            let distanceToHole = (j - hole) & mask
-            let distanceToHome = (j - home) & mask
-            if distanceToHome >= distanceToHole {
-                keys[hole] = keys[j]
-                values[hole] = values[j]
-                hole = j
+        _ = remove(key, onlyIf: nil)
+    }
+
+    /// Removes `key` if it maps to `value` (any value when nil), in one probe.
+    /// - Returns: whether it was removed; false when absent or mapped to another value.
+    mutating func remove(_ key: UInt64, onlyIf value: Int32?) -> Bool {
+        let shift = self.shift
+        let removed = entries.withUnsafeMutableBufferPointer { e -> Bool in
+            let mask = e.count - 1
+            @inline(__always) func home(_ k: UInt64) -> Int { Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> shift) }
+            var i = home(key)
+            while true {
+                let k = e[i].key
+                if k == 0 { return false }
+                if k == key { break }
+                i = (i + 1) & mask
             }
-            j = (j + 1) & mask
+            if let value, e[i].value != value { return false }
+            // Backward-shift deletion: pull later entries of the probe run into the hole.
+            var hole = i
+            var j = (i + 1) & mask
+            while e[j].key != 0 {
+                let h = home(e[j].key)
+                // Move j into the hole unless its home lies cyclically in (hole, j].
+                let distanceToHole = (j - hole) & mask
+                let distanceToHome = (j - h) & mask
+                if distanceToHome >= distanceToHole {
+                    e[hole] = e[j]
+                    hole = j
+                }
+                j = (j + 1) & mask
+            }
+            e[hole] = Entry(key: 0, value: -1)
+            return true
         }
-        keys[hole] = 0
-        values[hole] = -1
-        count -= 1
+        if removed { count -= 1 }
+        return removed
     }
 
     private mutating func grow() {
-        let oldKeys = keys, oldValues = values
-        let capacity = keys.count * 2
-        keys = Array(repeating: 0, count: capacity)
-        values = Array(repeating: -1, count: capacity)
+        let old = entries
+        let capacity = entries.count * 2
+        entries = Array(repeating: Entry(key: 0, value: -1), count: capacity)
         shift = UInt64(64 - capacity.trailingZeroBitCount)
         count = 0
-        for i in 0..<oldKeys.count where oldKeys[i] != 0 { insert(oldKeys[i], oldValues[i]) }
+        for e in old where e.key != 0 { insert(e.key, e.value) }
     }
 }

@@ -79,6 +79,11 @@ public struct BlockPool: Sendable {
         let h = hashOf[Int(b)]
         guard h != 0 else { return }
         hashOf[Int(b)] = 0
+        if duplicates.isEmpty {
+            // The common case: no hash was ever registered twice; one probe.
+            _ = cached.remove(h, onlyIf: b)
+            return
+        }
         if cached.find(h) == b {
             if var later = duplicates[h], !later.isEmpty {
                 cached.update(h, later.removeFirst())

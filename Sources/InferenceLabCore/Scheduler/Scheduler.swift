@@ -210,14 +210,19 @@ public struct Scheduler: Sendable {
         }
 
         // 3. Advance num_computed_tokens (vLLM's `_update_after_schedule`).
-        for e in 0..<out.slots.count {
-            let slot = Int(out.slots[e])
-            requests[slot].numComputed += Int(out.tokens[e])
-            requests[slot].inFlightTokens += Int(out.tokens[e])
-            let partial = requests[slot].numComputed < requests[slot].numTokens + requests[slot].placeholders
-            requests[slot].isPrefillChunk = partial
-            out.samples[e] = !partial
-            if asyncScheduling && !partial { requests[slot].placeholders += 1 }
+        let async = asyncScheduling
+        requests.withUnsafeMutableBufferPointer { table in
+            for e in 0..<out.slots.count {
+                let slot = Int(out.slots[e])
+                precondition(slot >= 0 && slot < table.count)
+                let n = Int(out.tokens[e])
+                table[slot].numComputed += n
+                table[slot].inFlightTokens += n
+                let partial = table[slot].numComputed < table[slot].numTokens + table[slot].placeholders
+                table[slot].isPrefillChunk = partial
+                out.samples[e] = !partial
+                if async && !partial { table[slot].placeholders += 1 }
+            }
         }
     }
 
@@ -294,7 +299,11 @@ public struct Scheduler: Sendable {
         let newBlocks = max(cdiv(needTokens, blockSize) - blockTables[s].count, 0)
         if newBlocks > pool.freeCount { return false }
         for _ in 0..<newBlocks { blockTables[s].append(pool.allocate()) }
-        if prefixCaching { cacheBlocks(s, upTo: min(computed + n, requests[s].numTokens)) }
+        // Most decode steps complete no block: skip the call (cacheBlocks would return at once).
+        if prefixCaching {
+            let upTo = min(computed + n, requests[s].numTokens)
+            if upTo / blockSize > requests[s].numCachedBlocks { cacheBlocks(s, upTo: upTo) }
+        }
         return true
     }
 
@@ -364,25 +373,29 @@ public struct Scheduler: Sendable {
                 effects.noToken.append(slot)
                 continue
             }
+            // One read and one write of the request instead of one access per field.
+            var r = requests[s]
             let n = Int(batch.tokens[e])
-            requests[s].inFlightTokens -= n
+            r.inFlightTokens -= n
             var stale = false
-            if requests[s].staleOutputTokens > 0 {
+            if r.staleOutputTokens > 0 {
                 stale = true
-                requests[s].staleOutputTokens -= n
+                r.staleOutputTokens -= n
             }
             guard batch.samples[e] else {
+                requests[s] = r
                 effects.noToken.append(slot)
                 continue
             }
-            let statusBefore = requests[s].status
-            let hadPlaceholders = requests[s].placeholders > 0
-            requests[s].numOutput += 1
-            if requests[s].numOutput == 1 { effects.firstTokens.append(slot) }
-            let stopped = requests[s].numOutput >= requests[s].maxTokens || requests[s].numTokens >= maxModelLen
-            if !stale && hadPlaceholders { requests[s].placeholders -= 1 }
+            let statusBefore = r.status
+            let hadPlaceholders = r.placeholders > 0
+            r.numOutput += 1
+            if r.numOutput == 1 { effects.firstTokens.append(slot) }
+            let stopped = r.numOutput >= r.maxTokens || r.numTokens >= maxModelLen
+            if !stale && hadPlaceholders { r.placeholders -= 1 }
+            requests[s] = r
             if !stale && statusBefore == .running && hadPlaceholders && prefixCaching {
-                cacheBlocks(s, upTo: requests[s].numComputed - requests[s].inFlightTokens)
+                cacheBlocks(s, upTo: r.numComputed - r.inFlightTokens)
             }
             if stopped {
                 if statusBefore == .running { finishedWhileRunning += 1 } else { waiting.remove(slot) }
