@@ -38,7 +38,8 @@ build() {
         swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name "$source" -I "$r/Modules" \
             -Xcc -fmodule-map-file="$r/CTOML.build/module.modulemap" \
             -Xcc -fmodule-map-file=Sources/CZlib/module.modulemap \
-            "tools/fuzz/$source.swift" "${objs[@]}" -lz -lstdc++ -o "$bin/$name" \
+            -Xcc -fmodule-map-file=Sources/CDeflate/module.modulemap \
+            "tools/fuzz/$source.swift" "${objs[@]}" -lz -ldeflate -lstdc++ -o "$bin/$name" \
             2> >(grep -v 'Cannot export local symbol' >&2)
     done
     echo "built: ${targets[*]} in $bin"
