@@ -155,26 +155,5 @@ private struct ConfigJSONObject {
     mutating func add(_ key: String, _ value: Double?) { if let value { add(key, value) } }
 }
 
-/// `value` as a JSON string literal: quotes, backslashes and control characters escaped.
-private func jsonString(_ value: String) -> String {
-    var out = "\""
-    for scalar in value.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case "\u{08}": out += "\\b"
-        case "\u{0C}": out += "\\f"
-        default:
-            if scalar.value < 0x20 {
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return out + "\""
-}
+/// `value` as a JSON string literal.
+private func jsonString(_ value: String) -> String { JSONText.string(value) }

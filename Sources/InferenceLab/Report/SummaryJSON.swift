@@ -87,25 +87,10 @@ public enum JSONText {
         return v.description
     }
 
-    /// A string literal with JSON escapes.
+    /// A string literal with JSON escapes (the event-log writer's escaping).
     public static func string(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
+        var buffer = ByteBuffer(capacity: s.utf8.count + 2)
+        buffer.appendJSONString(s)
+        return String(decoding: buffer.bytes, as: UTF8.self)
     }
 }
