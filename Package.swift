@@ -51,10 +51,19 @@ let package = Package(
             name: "InferenceLabAnalysis",
             dependencies: ["InferenceLabCore", "InferenceLab"]
         ),
+        // Exit statuses and error reporting shared by the two command-line tools.
+        .target(
+            name: "CommandLineSupport",
+            dependencies: [
+                "InferenceLab",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .executableTarget(
             name: "inference-lab",
             dependencies: [
                 "InferenceLab",
+                "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,6 +71,7 @@ let package = Package(
             name: "inference-lab-analyze",
             dependencies: [
                 "InferenceLabAnalysis",
+                "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import InferenceLabAnalysis
 
 /// `diff A B`: how run B differs from run A.

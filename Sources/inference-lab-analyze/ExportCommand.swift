@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import InferenceLabAnalysis
 
 /// `export EVENTS --requests FILE.csv [--steps FILE.csv]`: the log as CSV tables.

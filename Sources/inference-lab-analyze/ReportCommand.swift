@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import InferenceLabAnalysis
 
 /// `report EVENTS -o report.html`: a self-contained HTML report.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import InferenceLabAnalysis
 
 /// `summary EVENTS`: the run's summary, exactly as the simulator printed it.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import InferenceLab
 
 /// The hardware/model selection shared by `calibrate` and `steptime`.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import InferenceLab
 
 /// `inference-lab check-trace`: read a whole trace, report its shape or its first error.

@@ -4,51 +4,8 @@ import Glibc
 import Darwin
 #endif
 import ArgumentParser
+import CommandLineSupport
 import InferenceLab
-
-/// Exit statuses shared by the command-line tools (README, "Errors and exit codes").
-enum ExitStatus {
-    /// Bad input or usage: a config, trace or event log that cannot be used.
-    static let badInput = ExitCode(2)
-    /// A write failed (disk full, broken pipe) or the run could not finish.
-    static let failure = ExitCode(1)
-    /// The run could not finish: a request that can never be scheduled.
-    static let deadlock = ExitCode(3)
-}
-
-/// Writes text to a file descriptor without buffering (1 = stdout, 2 = stderr).
-func writeText(_ text: String, fd: Int32) {
-    var text = text
-    text.withUTF8 { bytes in
-        var offset = 0
-        while offset < bytes.count {
-            let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if n <= 0 { return }
-            offset += n
-        }
-    }
-}
-
-/// Writes a line to standard error.
-func printError(_ text: String) {
-    writeText(text.hasSuffix("\n") ? text : text + "\n", fd: 2)
-}
-
-/// Runs `body`, turning the library's typed errors into a message and an exit status.
-func reportingErrors<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as InputError {
-        printError("error: \(error)")
-        throw ExitStatus.badInput
-    } catch let error as OutputError {
-        printError("error: \(error)")
-        throw ExitStatus.failure
-    } catch let error as ConfigIssue {
-        printError("error: \(error)")
-        throw ExitStatus.badInput
-    }
-}
 
 /// Monotonic wall-clock seconds.
 func wallSeconds() -> Double {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import InferenceLab
 
 /// `inference-lab generate`: freeze the configured synthetic workload as a trace file.

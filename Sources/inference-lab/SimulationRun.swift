@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import ArgumentParser
+import CommandLineSupport
 import InferenceLab
 
 /// One simulation as the `simulate` command runs it, for any request source: the synthetic

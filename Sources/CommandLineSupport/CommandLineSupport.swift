@@ -1,0 +1,54 @@
+// What both command-line tools share: exit statuses, unbuffered output, and turning the
+// library's typed errors into a message and an exit status.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ArgumentParser
+import InferenceLab
+
+/// Exit statuses shared by `inference-lab` and `inference-lab-analyze` (README, "Errors and
+/// exit codes").
+public enum ExitStatus {
+    /// Bad input or usage: a config, trace or event log that cannot be used.
+    public static let badInput = ExitCode(2)
+    /// A write failed (disk full, broken pipe); `diff --fail-if`: a condition held.
+    public static let failure = ExitCode(1)
+    /// The run could not finish: a request that can never be scheduled.
+    public static let deadlock = ExitCode(3)
+}
+
+/// Writes text to a file descriptor without buffering (1 = stdout, 2 = stderr).
+public func writeText(_ text: String, fd: Int32) {
+    var text = text
+    text.withUTF8 { bytes in
+        var offset = 0
+        while offset < bytes.count {
+            let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+}
+
+/// Writes a line to standard error.
+public func printError(_ text: String) {
+    writeText(text.hasSuffix("\n") ? text : text + "\n", fd: 2)
+}
+
+/// Runs `body`, turning the library's typed errors into a message and an exit status.
+public func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as InputError {
+        printError("error: \(error)")
+        throw ExitStatus.badInput
+    } catch let error as OutputError {
+        printError("error: \(error)")
+        throw ExitStatus.failure
+    } catch let error as ConfigIssue {
+        printError("error: \(error)")
+        throw ExitStatus.badInput
+    }
+}
