@@ -5,6 +5,13 @@
 /// every block with reference count 0, including cached blocks that can still serve a hit;
 /// its head is the next block handed out, and a block handed out that still carries a hash is
 /// evicted from the cache at that moment (LRU order, see `free(_:)`).
+///
+/// Hashes come in two kinds (``BlockHasher``): shared ones, which any request can look up, live
+/// in an open-addressing table; private ones, which only their own request can look up again
+/// after a preemption, live in a per-request registry indexed by block position, so that
+/// registering and evicting one (the bulk of all blocks) is an array write instead of a table
+/// operation. Both kinds follow vLLM's rules: lookups return the first block registered with a
+/// hash, and a later duplicate takes its place when it is evicted.
 public struct BlockPool: Sendable {
     /// Usable blocks.
     public let count: Int
@@ -20,7 +27,18 @@ public struct BlockPool: Sendable {
     /// hash → the first block registered with it.
     private var cached = BlockHashTable()
     /// hash → later blocks registered with the same hash, in registration order (rare).
-    private var duplicates: [UInt64: [Int32]] = [:]
+    private var duplicates: [UInt64: Duplicates] = [:]
+    /// Private hashes, by request slot and block index: the first block registered with the
+    /// request's hash for that index. An entry is current only while the block still carries
+    /// that hash (`hashOf`); eviction leaves it stale unless a duplicate takes its place.
+    private var privateFirst: [[Int32]] = []
+
+    private struct Duplicates: Sendable {
+        var later: [Int32]
+        /// For a private hash: where its first block is registered (slot −1 for shared).
+        var slot: Int32
+        var index: Int32
+    }
     /// Scratch list for `free(_:)`, kept to avoid an allocation per call.
     private var unhashedScratch: [Int32] = []
 
@@ -79,21 +97,34 @@ public struct BlockPool: Sendable {
         let h = hashOf[Int(b)]
         guard h != 0 else { return }
         hashOf[Int(b)] = 0
+        if BlockHasher.isPrivate(h) {
+            // A stale registry entry is harmless (lookups check `hashOf`); only a duplicate
+            // waiting to take the evicted block's place needs work.
+            guard !duplicates.isEmpty, var d = duplicates[h] else { return }
+            let slot = Int(d.slot), index = Int(d.index)
+            if slot < privateFirst.count && index < privateFirst[slot].count && privateFirst[slot][index] == b {
+                privateFirst[slot][index] = d.later.removeFirst()
+            } else if let i = d.later.firstIndex(of: b) {
+                d.later.remove(at: i)
+            }
+            duplicates[h] = d.later.isEmpty ? nil : d
+            return
+        }
         if duplicates.isEmpty {
             // The common case: no hash was ever registered twice; one probe.
             _ = cached.remove(h, onlyIf: b)
             return
         }
         if cached.find(h) == b {
-            if var later = duplicates[h], !later.isEmpty {
-                cached.update(h, later.removeFirst())
-                duplicates[h] = later.isEmpty ? nil : later
+            if var d = duplicates[h], !d.later.isEmpty {
+                cached.update(h, d.later.removeFirst())
+                duplicates[h] = d.later.isEmpty ? nil : d
             } else {
                 cached.remove(h)
             }
-        } else if var later = duplicates[h], let i = later.firstIndex(of: b) {
-            later.remove(at: i)
-            duplicates[h] = later.isEmpty ? nil : later
+        } else if var d = duplicates[h], let i = d.later.firstIndex(of: b) {
+            d.later.remove(at: i)
+            duplicates[h] = d.later.isEmpty ? nil : d
         }
     }
 
@@ -132,17 +163,46 @@ public struct BlockPool: Sendable {
 
     // MARK: Prefix cache
 
-    /// The block registered with `hash`, if any.
+    /// The block registered with the shared `hash`, if any.
     public func lookup(_ hash: UInt64) -> Int32? { cached.find(hash) }
 
-    /// Registers a full block under `hash` (duplicates are kept; lookups return the first).
+    /// Registers a full block under the shared `hash` (duplicates are kept; lookups return the
+    /// first).
     public mutating func register(_ b: Int32, hash: UInt64) {
         guard hashOf[Int(b)] == 0 else { return }
         hashOf[Int(b)] = hash
-        if !cached.insert(hash, b) { duplicates[hash, default: []].append(b) }
+        if !cached.insert(hash, b) { duplicates[hash, default: Duplicates(later: [], slot: -1, index: -1)].later.append(b) }
     }
 
-    /// Number of hashes currently in the cache (distinct).
+    /// The block registered with the private `hash` of block `index` of the request in `slot`.
+    public func lookupPrivate(_ hash: UInt64, slot: Int, index: Int) -> Int32? {
+        guard slot < privateFirst.count, index < privateFirst[slot].count else { return nil }
+        let b = privateFirst[slot][index]
+        return b >= 0 && hashOf[Int(b)] == hash ? b : nil
+    }
+
+    /// Registers a full block under the private `hash` of block `index` of the request in
+    /// `slot` (duplicates are kept; lookups return the first).
+    public mutating func registerPrivate(_ b: Int32, hash: UInt64, slot: Int, index: Int) {
+        guard hashOf[Int(b)] == 0 else { return }
+        hashOf[Int(b)] = hash
+        while privateFirst.count <= slot { privateFirst.append([]) }
+        while privateFirst[slot].count <= index { privateFirst[slot].append(-1) }
+        let first = privateFirst[slot][index]
+        if first >= 0 && hashOf[Int(first)] == hash {
+            duplicates[hash, default: Duplicates(later: [], slot: Int32(slot), index: Int32(index))].later.append(b)
+        } else {
+            privateFirst[slot][index] = b
+        }
+    }
+
+    /// Forgets the private registrations of a finished request whose slot is reused; its
+    /// blocks keep their place in the free queue, and their hashes can never be looked up.
+    public mutating func releasePrivate(slot: Int) {
+        if slot < privateFirst.count { privateFirst[slot] = [] }
+    }
+
+    /// Number of shared hashes currently in the cache (distinct).
     public var cachedHashCount: Int { cached.count }
 }
 

@@ -8,9 +8,19 @@
 /// the hash of block i − 1, so two requests share block i exactly when their first
 /// (i + 1)·bs tokens are identical. When B ≠ bs the mapping works token by token, so any
 /// combination of sizes is exact: a KV block is shared iff all its tokens are.
+///
+/// The top bit tells the two kinds apart: a block with a token unique to its request, and so
+/// every block after it in the chain, gets a *private* hash (bit 63 set) that only the same
+/// request can ever look up again (after a preemption); ``BlockPool`` keeps those in a
+/// per-request registry instead of its hash table.
 struct BlockHasher: Sendable {
     let blockSize: Int
     let hashBlockSize: Int
+
+    static let privateBit: UInt64 = 1 << 63
+
+    /// Whether `hash` belongs to a block that only its own request can share.
+    @inline(__always) static func isPrivate(_ hash: UInt64) -> Bool { hash & privateBit != 0 }
 
     @inline(__always)
     static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
@@ -32,7 +42,8 @@ struct BlockHasher: Sendable {
         while i < full {
             let start = i * blockSize, end = start + blockSize
             var key: UInt64
-            if end <= covered {
+            let shared = end <= covered
+            if shared {
                 key = 0xC0FFEE
                 var t = start
                 while t < end {
@@ -47,6 +58,12 @@ struct BlockHasher: Sendable {
                 key = BlockHasher.mix(key, request.serial)
             }
             parent = BlockHasher.mix(parent, key)
+            if shared {
+                parent &= ~BlockHasher.privateBit
+                if parent == 0 { parent = 1 }
+            } else {
+                parent |= BlockHasher.privateBit
+            }
             hashes.append(parent)
             i += 1
         }

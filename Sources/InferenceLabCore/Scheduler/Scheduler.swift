@@ -113,6 +113,7 @@ public struct Scheduler: Sendable {
         blockTables[s] = []
         blockHashes[s] = []
         prefixHashes[s] = []
+        pool.releasePrivate(slot: s)
         freeSlots.append(slot)
     }
 
@@ -284,7 +285,9 @@ public struct Scheduler: Sendable {
         let maxBlocks = min((requests[s].numTokens - 1) / blockSize, blockHashes[s].count)
         var i = 0
         while i < maxBlocks {
-            guard let b = pool.lookup(blockHashes[s][i]) else { break }
+            let h = blockHashes[s][i]
+            let found = BlockHasher.isPrivate(h) ? pool.lookupPrivate(h, slot: s, index: i) : pool.lookup(h)
+            guard let b = found else { break }
             blocks.append(b)
             i += 1
         }
@@ -337,7 +340,12 @@ public struct Scheduler: Sendable {
         let upto = min(full, blockHashes[s].count, blockTables[s].count)
         var i = requests[s].numCachedBlocks
         while i < upto {
-            pool.register(blockTables[s][i], hash: blockHashes[s][i])
+            let h = blockHashes[s][i]
+            if BlockHasher.isPrivate(h) {
+                pool.registerPrivate(blockTables[s][i], hash: h, slot: s, index: i)
+            } else {
+                pool.register(blockTables[s][i], hash: h)
+            }
             i += 1
         }
         requests[s].numCachedBlocks = max(requests[s].numCachedBlocks, upto)
