@@ -162,6 +162,8 @@ import Testing
                     line: 25, field: "workload.num_requests", "must be at most 2147483647, got 3000000000")
         expectError(base(replacing: "max_seq_len", with: "max_seq_len = 9223372036854775807"),
                     line: 15, field: "model.max_seq_len", "must be at most 2147483647")
+        expectError(base(replacing: "max_seq_len", with: "max_seq_len = 1073741825"),
+                    line: 15, field: "model.max_seq_len", "(1073741825) exceeds 2^30 tokens")
     }
 
     @Test func zeroSize() {

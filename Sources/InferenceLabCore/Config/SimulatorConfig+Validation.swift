@@ -55,6 +55,8 @@ extension SimulatorConfig {
             error("model.head_dim", "hidden_dim (\(model.hiddenDim)) is not a multiple of num_heads (\(model.numHeads)); set head_dim")
         }
         positive("model.max_seq_len", model.maxSeqLen)
+        // The scheduler keeps token counts in 32 bits (Request).
+        if model.maxSeqLen > 1 << 30 { error("model.max_seq_len", "(\(model.maxSeqLen)) exceeds 2^30 tokens") }
         if let w = model.slidingWindow { positive("model.sliding_window", w) }
         if let n = model.numSlidingLayers {
             if model.slidingWindow == nil { error("model.num_sliding_layers", "needs model.sliding_window") }
