@@ -8,13 +8,14 @@ public struct Request: Sendable {
     public enum Status: UInt8, Sendable { case waiting, running, preempted, finished }
 
     // Counters are stored as Int32 (every one is bounded by `max_model_len` or by the number
-    // of preemptions), so a row is 64 bytes: one cache line instead of two for each request
-    // the step loops touch. The public properties are Ints.
+    // of preemptions; traces bound priorities to Int32, and the initializer clamps), so a row
+    // is 64 bytes: one cache line instead of two for each request the step loops touch. The
+    // public properties are Ints.
 
     /// Unique in the run (arrival order); seeds the hashes of the request's private blocks.
     public var serial: UInt64
     public var arrivalTime: Double
-    public var priority: Int
+    private var rank: Int32
     private var prompt: Int32
     private var max: Int32
     private var computed: Int32 = 0
@@ -24,10 +25,16 @@ public struct Request: Sendable {
     private var staleOutput: Int32 = 0
     private var preemptions: Int32 = 0
     private var cachedBlocks: Int32 = 0
+    private var blocks: Int32 = 0
     public var status: Status = .waiting
     /// Whether this step's chunk stops short of the request's known tokens.
     public var isPrefillChunk: Bool = false
 
+    /// Lower is more urgent (vLLM's priority policy).
+    public var priority: Int {
+        @inline(__always) get { Int(rank) }
+        @inline(__always) set { rank = Int32(clamping: newValue) }
+    }
     public var promptTokens: Int {
         @inline(__always) get { Int(prompt) }
         @inline(__always) set { prompt = Int32(truncatingIfNeeded: newValue) }
@@ -72,10 +79,17 @@ public struct Request: Sendable {
         @inline(__always) set { cachedBlocks = Int32(truncatingIfNeeded: newValue) }
     }
 
+    /// Length of the request's KV block table (kept here so that the step loop need not touch
+    /// the table itself when no block is added).
+    public var numBlocks: Int {
+        @inline(__always) get { Int(blocks) }
+        @inline(__always) set { blocks = Int32(truncatingIfNeeded: newValue) }
+    }
+
     public init(serial: UInt64, arrivalTime: Double, promptTokens: Int, maxTokens: Int, priority: Int) {
         self.serial = serial
         self.arrivalTime = arrivalTime
-        self.priority = priority
+        rank = Int32(clamping: priority)
         prompt = Int32(truncatingIfNeeded: promptTokens)
         max = Int32(truncatingIfNeeded: maxTokens)
     }

@@ -118,7 +118,7 @@ public struct Scheduler: Sendable {
     }
 
     /// Blocks held by the request in `slot`.
-    public func blockCount(of slot: RequestSlot) -> Int { blockTables[Int(slot)].count }
+    public func blockCount(of slot: RequestSlot) -> Int { requests[Int(slot)].numBlocks }
 
     // MARK: schedule()
 
@@ -265,6 +265,7 @@ public struct Scheduler: Sendable {
         let s = Int(slot)
         pool.free(blockTables[s])
         blockTables[s].removeAll(keepingCapacity: true)
+        requests[s].numBlocks = 0
         requests[s].numCachedBlocks = 0
         requests[s].status = .preempted
         requests[s].numComputed = 0
@@ -297,15 +298,20 @@ public struct Scheduler: Sendable {
     /// `allocate_slots` for a running request (it already has a block table).
     private mutating func allocateRunning(_ slot: RequestSlot, tokens n: Int) -> Bool {
         let s = Int(slot)
-        let computed = requests[s].numComputed
+        let r = requests[s]
+        let computed = r.numComputed
         let needTokens = min(computed + n, maxModelLen)
-        let newBlocks = max(cdiv(needTokens, blockSize) - blockTables[s].count, 0)
-        if newBlocks > pool.freeCount { return false }
-        for _ in 0..<newBlocks { blockTables[s].append(pool.allocate()) }
+        // Most steps stay within the blocks held (a multiply, no division, no table access).
+        if needTokens > r.numBlocks * blockSize {
+            let newBlocks = cdiv(needTokens, blockSize) - r.numBlocks
+            if newBlocks > pool.freeCount { return false }
+            for _ in 0..<newBlocks { blockTables[s].append(pool.allocate()) }
+            requests[s].numBlocks = r.numBlocks + newBlocks
+        }
         // Most decode steps complete no block: skip the call (cacheBlocks would return at once).
         if prefixCaching {
-            let upTo = min(computed + n, requests[s].numTokens)
-            if upTo / blockSize > requests[s].numCachedBlocks { cacheBlocks(s, upTo: upTo) }
+            let upTo = min(computed + n, r.numTokens)
+            if upTo >= (r.numCachedBlocks + 1) * blockSize { cacheBlocks(s, upTo: upTo) }
         }
         return true
     }
@@ -328,6 +334,7 @@ public struct Scheduler: Sendable {
         requests[s].numCachedBlocks = hitBlocks.count
         let k = cdiv(needTokens, blockSize) - hitBlocks.count
         if k > 0 { for _ in 0..<k { blockTables[s].append(pool.allocate()) } }
+        requests[s].numBlocks = blockTables[s].count
         if prefixCaching { cacheBlocks(s, upTo: min(total + n, numTokens)) }
         return true
     }
@@ -337,7 +344,7 @@ public struct Scheduler: Sendable {
         let full = tokens / blockSize
         guard full > requests[s].numCachedBlocks else { return }
         hasher.extend(&blockHashes[s], of: requests[s], prefixHashes: prefixHashes[s])
-        let upto = min(full, blockHashes[s].count, blockTables[s].count)
+        let upto = min(full, blockHashes[s].count, requests[s].numBlocks)
         var i = requests[s].numCachedBlocks
         while i < upto {
             let h = blockHashes[s][i]
@@ -410,6 +417,7 @@ public struct Scheduler: Sendable {
                 requests[s].status = .finished
                 pool.free(blockTables[s])
                 blockTables[s].removeAll(keepingCapacity: true)
+                requests[s].numBlocks = 0
                 effects.finished.append(slot)
             }
         }
