@@ -3,9 +3,9 @@
 /// Plain values only, so reading one is a copy of a few words; the request's id and its
 /// variable-length state (block table, block hashes, trace prefix hashes) live in parallel
 /// arrays of the ``Scheduler``.
-public struct Request: Sendable {
+public struct Request: Sendable, BitwiseCopyable {
     /// Where a request is in its life.
-    public enum Status: UInt8, Sendable { case waiting, running, preempted, finished }
+    public enum Status: UInt8, Sendable, BitwiseCopyable { case waiting, running, preempted, finished }
 
     // Counters are stored as Int32 (every one is bounded by `max_model_len` or by the number
     // of preemptions; traces bound priorities to Int32, and the initializer clamps), so a row

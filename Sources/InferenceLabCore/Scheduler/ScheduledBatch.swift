@@ -1,17 +1,25 @@
 /// What one `schedule()` call decided: vLLM's `SchedulerOutput`, reduced to what the
 /// simulator needs. Buffers are reused from step to step.
 public struct ScheduledBatch: Sendable {
-    /// Scheduled requests in vLLM's order: running first, then admitted from waiting.
-    public var slots: [RequestSlot] = []
-    /// The request's serial at scheduling time (a slot may be reused before the output of an
-    /// in-flight step is processed).
-    var serials: [UInt64] = []
-    /// Tokens scheduled per entry.
-    public var tokens: [Int32] = []
-    /// Tokens in the KV cache before the step, per entry (prefix hits included).
-    public var contexts: [Int32] = []
-    /// Whether the entry reaches the end of the request's known tokens and so samples one.
-    public var samples: [Bool] = []
+    /// One scheduled request.
+    public struct Entry: Sendable, BitwiseCopyable {
+        /// The request's serial at scheduling time (a slot may be reused before the output of
+        /// an in-flight step is processed).
+        var serial: UInt64
+        public var slot: RequestSlot
+        /// Tokens scheduled.
+        public var tokens: Int32
+        /// Tokens in the KV cache before the step (prefix hits included).
+        public var context: Int32
+        /// Whether the entry reaches the end of the request's known tokens and so samples one.
+        public var samples: Bool
+        /// Whether the entry is a decode: one token fed back after the whole prompt.
+        public var isDecode: Bool
+    }
+
+    /// Scheduled requests in vLLM's order: running first, then admitted from waiting (see
+    /// ``RowTable``: ``reset()`` makes the table unique before the scheduler writes).
+    private var entries = RowTable<Entry>(capacity: 64)
     /// Requests preempted while building the batch, in order.
     public var preempted: [RequestSlot] = []
     /// Prefix-cache hits found at (re)admission: slot, tokens, and whether it was a resume.
@@ -19,39 +27,51 @@ public struct ScheduledBatch: Sendable {
 
     public init() {}
 
-    public var isEmpty: Bool { slots.isEmpty }
+    /// Number of scheduled requests.
+    public var count: Int { entries.count }
+    public var isEmpty: Bool { entries.count == 0 }
+
+    /// The entry at `index` (0 ..< count).
+    public subscript(index: Int) -> Entry { entries[index] }
+
+    /// Scheduled slots, in order.
+    public var slots: [RequestSlot] { (0..<count).map { entries[$0].slot } }
+    /// Tokens scheduled per entry.
+    public var tokens: [Int32] { (0..<count).map { entries[$0].tokens } }
+
     public var totalTokens: Int {
         var n = 0
-        for t in tokens { n += Int(t) }
+        for e in 0..<count { n += Int(entries[e].tokens) }
         return n
     }
 
     mutating func reset() {
-        slots.removeAll(keepingCapacity: true)
-        serials.removeAll(keepingCapacity: true)
-        tokens.removeAll(keepingCapacity: true)
-        contexts.removeAll(keepingCapacity: true)
-        samples.removeAll(keepingCapacity: true)
+        entries.makeUnique()
+        entries.removeAll()
         preempted.removeAll(keepingCapacity: true)
         cacheHits.removeAll(keepingCapacity: true)
     }
 
     mutating func append(slot: RequestSlot, serial: UInt64, tokens n: Int, context: Int) {
-        slots.append(slot)
-        serials.append(serial)
-        tokens.append(Int32(n))
-        contexts.append(Int32(context))
-        samples.append(false)
+        entries.append(Entry(serial: serial, slot: slot, tokens: Int32(n), context: Int32(context),
+                             samples: false, isDecode: false))
+    }
+
+    /// Records the scheduler's final word on an entry (step 3 of `schedule`).
+    @inline(__always)
+    mutating func mark(_ index: Int, samples: Bool, isDecode: Bool) {
+        entries[index].samples = samples
+        entries[index].isDecode = isDecode
     }
 
     /// Removes the entry of `slot` (a priority victim that was already scheduled); returns its
     /// tokens.
     mutating func remove(slot: RequestSlot) -> Int? {
-        guard let i = slots.firstIndex(of: slot) else { return nil }
-        slots.remove(at: i)
-        serials.remove(at: i)
-        contexts.remove(at: i)
-        samples.remove(at: i)
-        return Int(tokens.remove(at: i))
+        var i = 0
+        while i < count && entries[i].slot != slot { i += 1 }
+        guard i < count else { return nil }
+        let n = Int(entries[i].tokens)
+        entries.remove(at: i)
+        return n
     }
 }

@@ -17,8 +17,9 @@ public struct Scheduler: Sendable {
     public let reserveFullPrompt: Bool
     public let watermarkBlocks: Int
 
-    /// Request table indexed by slot.
-    public private(set) var requests: [Request] = []
+    /// Request table indexed by slot (see ``RowTable``: every public mutating method calls
+    /// `requests.makeUnique()` before it writes).
+    private var requests = RowTable<Request>()
     /// External ids, by slot.
     public private(set) var ids: [String] = []
     /// Trace prefix hashes, by slot.
@@ -69,6 +70,9 @@ public struct Scheduler: Sendable {
     /// Blocks referenced by some request.
     public var kvBlocksUsed: Int { pool.usedCount }
 
+    /// The state of the request in `slot`.
+    public func request(_ slot: RequestSlot) -> Request { requests[Int(slot)] }
+
     /// Why a request can never be served, or nil if it can.
     public func rejection(promptTokens: Int, outputTokens: Int) -> RejectionReason? {
         if promptTokens >= maxModelLen { return .promptTooLong }
@@ -87,6 +91,7 @@ public struct Scheduler: Sendable {
                         promptTokens: spec.promptTokens, maxTokens: spec.outputTokens,
                         priority: spec.priority)
         nextSerial += 1
+        requests.makeUnique()
         let slot: RequestSlot
         if let reused = freeSlots.popLast() {
             slot = reused
@@ -125,6 +130,7 @@ public struct Scheduler: Sendable {
     /// Builds the next step (§5 of the reference): running requests first, then waiting ones,
     /// within one token budget.
     public mutating func schedule(into out: inout ScheduledBatch) {
+        requests.makeUnique()
         out.reset()
         var budget = maxNumBatchedTokens
         let eligible = running.count + waitingCount
@@ -212,18 +218,18 @@ public struct Scheduler: Sendable {
 
         // 3. Advance num_computed_tokens (vLLM's `_update_after_schedule`).
         let async = asyncScheduling
-        requests.withUnsafeMutableBufferPointer { table in
-            for e in 0..<out.slots.count {
-                let slot = Int(out.slots[e])
-                precondition(slot >= 0 && slot < table.count)
-                let n = Int(out.tokens[e])
-                table[slot].numComputed += n
-                table[slot].inFlightTokens += n
-                let partial = table[slot].numComputed < table[slot].numTokens + table[slot].placeholders
-                table[slot].isPrefillChunk = partial
-                out.samples[e] = !partial
-                if async && !partial { table[slot].placeholders += 1 }
-            }
+        for e in 0..<out.count {
+            let entry = out[e]
+            let slot = Int(entry.slot)
+            let n = Int(entry.tokens)
+            var r = requests[slot]
+            r.numComputed += n
+            r.inFlightTokens += n
+            let partial = r.numComputed < r.numTokens + r.placeholders
+            r.isPrefillChunk = partial
+            if async && !partial { r.placeholders += 1 }
+            requests[slot] = r
+            out.mark(e, samples: !partial, isDecode: n == 1 && Int(entry.context) >= r.promptTokens)
         }
     }
 
@@ -379,25 +385,27 @@ public struct Scheduler: Sendable {
     /// vLLM's `update_from_output` (§8): one sampled token per entry that reached the end of
     /// its known tokens; stop at `max_tokens` or `max_model_len`; free finished requests.
     public mutating func processOutput(of batch: ScheduledBatch, into effects: inout OutputEffects) {
+        requests.makeUnique()
         effects.reset()
-        for e in 0..<batch.slots.count {
-            let slot = batch.slots[e]
+        for e in 0..<batch.count {
+            let entry = batch[e]
+            let slot = entry.slot
             let s = Int(slot)
-            guard s < requests.count, requests[s].serial == batch.serials[e],
+            guard s < requests.count, requests[s].serial == entry.serial,
                   requests[s].status != .finished else {
                 effects.noToken.append(slot)
                 continue
             }
             // One read and one write of the request instead of one access per field.
             var r = requests[s]
-            let n = Int(batch.tokens[e])
+            let n = Int(entry.tokens)
             r.inFlightTokens -= n
             var stale = false
             if r.staleOutputTokens > 0 {
                 stale = true
                 r.staleOutputTokens -= n
             }
-            guard batch.samples[e] else {
+            guard entry.samples else {
                 requests[s] = r
                 effects.noToken.append(slot)
                 continue

@@ -135,9 +135,10 @@ public struct Simulator<Source: RequestSource> {
 
     private mutating func launch(_ entry: inout InFlight) {
         chunks.removeAll(keepingCapacity: true)
-        for e in 0..<entry.batch.slots.count {
-            chunks.append(ScheduledChunk(context: Int(entry.batch.contexts[e]), tokens: Int(entry.batch.tokens[e])))
-        }
+        let batch = entry.batch
+        chunks.append(contentsOf: (0..<batch.count).lazy.map {
+            ScheduledChunk(context: Int(batch[$0].context), tokens: Int(batch[$0].tokens))
+        })
         stepCount += 1
         entry.step = stepCount
         entry.start = max(now, gpuFree)
@@ -189,7 +190,7 @@ public struct Simulator<Source: RequestSource> {
             sink.consume(.firstToken(time: end, step: entry.step, slot: slot))
         }
         for slot in effects.finished {
-            let outputs = scheduler.requests[Int(slot)].numOutput
+            let outputs = scheduler.request(slot).numOutput
             sink.consume(.finished(time: end, step: entry.step, slot: slot, outputTokens: outputs))
             finishedCount += 1
             if depth > 1 { deferredRelease.append(slot) } else { scheduler.release(slot) }
@@ -206,9 +207,9 @@ public struct Simulator<Source: RequestSource> {
         record.time = entry.start
         record.duration = entry.cost.seconds
         record.batchSlots.removeAll(keepingCapacity: true)
-        record.batchSlots.append(contentsOf: b.slots)
+        record.batchSlots.append(contentsOf: (0..<b.count).lazy.map { b[$0].slot })
         record.batchTokens.removeAll(keepingCapacity: true)
-        record.batchTokens.append(contentsOf: b.tokens)
+        record.batchTokens.append(contentsOf: (0..<b.count).lazy.map { b[$0].tokens })
         record.noTokenSlots.removeAll(keepingCapacity: true)
         record.noTokenSlots.append(contentsOf: effects.noToken)
         record.preemptedSlots.removeAll(keepingCapacity: true)
@@ -216,11 +217,8 @@ public struct Simulator<Source: RequestSource> {
         record.finishedSlots.removeAll(keepingCapacity: true)
         record.finishedSlots.append(contentsOf: effects.finished)
         var prefill = 0, decode = 0
-        for e in 0..<b.slots.count {
-            let n = Int(b.tokens[e])
-            // A decode feeds back exactly one sampled token: context ≥ prompt and n = 1.
-            let r = scheduler.requests[Int(b.slots[e])]
-            if n == 1 && Int(b.contexts[e]) >= r.promptTokens { decode += 1 } else { prefill += n }
+        for e in 0..<b.count {
+            if b[e].isDecode { decode += 1 } else { prefill += Int(b[e].tokens) }
         }
         record.prefillTokens = prefill
         record.decodeTokens = decode
