@@ -7,6 +7,7 @@ let package = Package(
         .library(name: "InferenceLabCore", targets: ["InferenceLabCore"]),
         .library(name: "InferenceLab", targets: ["InferenceLab"]),
         .library(name: "InferenceLabAnalysis", targets: ["InferenceLabAnalysis"]),
+        .library(name: "InferenceLabWasm", targets: ["InferenceLabWasm"]),
         .executable(name: "inference-lab", targets: ["inference-lab"]),
         .executable(name: "inference-lab-analyze", targets: ["inference-lab-analyze"]),
     ],
@@ -21,9 +22,11 @@ let package = Package(
             name: "InferenceLabCore",
             dependencies: [
                 .product(name: "HeapModule", package: "swift-collections"),
-                .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
+        // The WebAssembly entry points (C ABI) over the core: built for the browser by
+        // tools/wasm/build.sh with Embedded Swift; also built natively, where it is tested.
+        .target(name: "InferenceLabWasm", dependencies: ["InferenceLabCore"]),
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -78,6 +81,7 @@ let package = Package(
         .testTarget(name: "InferenceLabCoreTests", dependencies: ["InferenceLabCore"]),
         .testTarget(name: "InferenceLabTests", dependencies: ["InferenceLab"]),
         .testTarget(name: "InferenceLabAnalysisTests", dependencies: ["InferenceLabAnalysis"]),
+        .testTarget(name: "InferenceLabWasmTests", dependencies: ["InferenceLabWasm", "InferenceLab"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["InferenceLab", "InferenceLabAnalysis"],
