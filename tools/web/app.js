@@ -128,6 +128,11 @@
   function show(value) {
     if (value === undefined) return "";
     if (typeof value === "object") return value.integer;
+    if (typeof value === "number" && Math.abs(value) >= 1e12) {
+      // 1.513e15 rather than 1513000000000000 (both read back as the same double).
+      const e = value.toExponential().replace("e+", "e");
+      if (e.length < String(value).length) return e;
+    }
     return String(value);
   }
 
