@@ -37,7 +37,7 @@ for (const config of configs) {
   const t0 = performance.now();
   const wasm = lab.runToEnd(flat);
   const ms = performance.now() - t0;
-  const native = execFileSync(cli, ["-c", config, "--json", "--quiet"], { encoding: "utf8" }).replace(/\n$/, "");
+  const native = execFileSync(cli, ["-c", config, "--json", "--quiet"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).replace(/\n$/, "");
   const a = JSON.parse(native), b = wasm.summary;
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
   const differing = keys.filter((k) => !Object.is(a[k], b[k]));

@@ -182,6 +182,7 @@
     const kind = table === "hardware" ? "hardware" : "model";
     const presetFlat = W.flatten({ [table]: W.parseTOML(CATALOG[kind][name])[table] });
     const flat = readForm();
+    const tp = flat["hardware.tensor_parallel_size"];
     for (const k of Object.keys(flat)) if (k.startsWith(table + ".")) delete flat[k];
     if (table === "hardware") {
       const bytes = Number($(id("hardware.bytes_per_param")).value || presetFlat["hardware.bytes_per_param"] || 2);
@@ -190,8 +191,7 @@
       if (presetFlat["hardware.compute_flops"] === undefined && peak !== undefined) presetFlat["hardware.compute_flops"] = peak;
       delete presetFlat["hardware.compute_flops_bf16"];
       delete presetFlat["hardware.compute_flops_fp8"];
-      if (flat["hardware.tensor_parallel_size"] !== undefined) presetFlat["hardware.tensor_parallel_size"] = flat["hardware.tensor_parallel_size"];
-      if (presetFlat["hardware.tensor_parallel_size"] === undefined) presetFlat["hardware.tensor_parallel_size"] = 1;
+      presetFlat["hardware.tensor_parallel_size"] = tp !== undefined ? tp : 1;
     }
     Object.assign(flat, presetFlat);
     const keep = $(id(table + ".preset")).value;
@@ -199,7 +199,11 @@
     $(id(table + ".preset")).value = keep;
   }
 
-  function tomlValue(v) {
+  // Keys the loader reads as floats, so 1.979e15 is fine there (integer keys need digits).
+  const FLOAT_KEYS = /^(hardware\.(compute_flops|memory_bandwidth|memory_capacity|kv_cache_capacity|interconnect_bandwidth)|model\.num_(active_)?parameters)$/;
+
+  function tomlValue(v, key) {
+    if (typeof v === "number" && FLOAT_KEYS.test(key)) return show(v);
     if (typeof v === "number") return Number.isInteger(v) && Math.abs(v) < 1e21 ? String(v) : String(v).replace("e+", "e");
     if (typeof v === "object") return v.integer;
     if (v === "true" || v === "false") return v;
@@ -212,7 +216,7 @@
       const parts = key.split(".");
       const table = parts.slice(0, -1).join(".");
       if (!tables.has(table)) tables.set(table, []);
-      tables.get(table).push(`${parts[parts.length - 1]} = ${tomlValue(v)}`);
+      tables.get(table).push(`${parts[parts.length - 1]} = ${tomlValue(v, key)}`);
     }
     const order = ["hardware", "model", "scheduler", "workload", "workload.input_len_dist", "workload.output_len_dist", "compute", "simulation"];
     const names = [...tables.keys()].sort((a, b) => order.indexOf(a) - order.indexOf(b));
@@ -297,8 +301,22 @@
     drawPlots(info);
   }
 
+  /// A centred moving average over `k` points (rates per bucket are spiky: a 0.3 s prefill
+  /// step lands in one bucket).
+  function smooth(ys, k) {
+    if (k <= 1) return ys;
+    const out = new Float64Array(ys.length), h = Math.floor(k / 2);
+    for (let i = 0; i < ys.length; i++) {
+      let sum = 0, n = 0;
+      for (let j = Math.max(0, i - h); j <= Math.min(ys.length - 1, i + h); j++) { sum += ys[j]; n++; }
+      out[i] = sum / n;
+    }
+    return out;
+  }
+
   function drawPlots(info) {
     const series = lab.series(), samples = lab.samples();
+    const k = Math.max(1, Math.round(series.time.length / 50));
     const t = series.time, w = info.bucketWidth;
     const mid = Array.from(t, (x) => x + w / 2);
     const plots = $("plots");
@@ -309,12 +327,13 @@
     add(lineChart("Running and waiting requests", "time (s)", "requests", [
       { name: "running", xs: mid, ys: series.running, color: "#2f855a" },
       { name: "waiting", xs: mid, ys: series.waiting, color: "#c05621" }]));
-    add(lineChart("Throughput over time", "time (s)", "tokens/s", [
-      { name: "output", xs: mid, ys: series.output_tokens_per_sec, color: "#6b46c1" },
-      { name: "prefill", xs: mid, ys: series.prefill_tokens_per_sec, color: "#b83280" }]));
-    add(lineChart("GPU utilisation over time", "time (s)", "%", [
-      { name: "compute", xs: mid, ys: Array.from(series.compute_util, (v) => 100 * v), color: "#dd6b20" },
-      { name: "bandwidth", xs: mid, ys: Array.from(series.bandwidth_util, (v) => 100 * v), color: "#3182ce" }]));
+    const avg = k > 1 ? ` (moving average over ${(k * w).toPrecision(2)} s)` : "";
+    add(lineChart("Throughput over time" + avg, "time (s)", "tokens/s", [
+      { name: "output", xs: mid, ys: smooth(series.output_tokens_per_sec, k), color: "#6b46c1" },
+      { name: "prefill", xs: mid, ys: smooth(series.prefill_tokens_per_sec, k), color: "#b83280" }]));
+    add(lineChart("GPU utilisation over time" + avg, "time (s)", "%", [
+      { name: "compute", xs: mid, ys: smooth(Array.from(series.compute_util, (v) => 100 * v), k), color: "#dd6b20" },
+      { name: "bandwidth", xs: mid, ys: smooth(Array.from(series.bandwidth_util, (v) => 100 * v), k), color: "#3182ce" }]));
     const cdf = (xs) => { const s = Array.from(xs, (v) => 1000 * v).sort((a, b) => a - b); return { xs: s, ys: s.map((_, i) => (100 * (i + 1)) / s.length) }; };
     const ttft = cdf(samples.ttft), e2e = cdf(samples.e2e), tpot = cdf(samples.tpot);
     add(lineChart("TTFT distribution (CDF)", "TTFT (ms)", "% of requests", [{ name: "TTFT", ...ttft, color: "#2b6cb0" }]));
@@ -407,6 +426,16 @@
     $("run").addEventListener("click", run);
     const params = new URLSearchParams(location.search);
     loadExample(params.get("example") || EXAMPLES[0].name);
+    // Links can pick catalog presets and knobs: ?gpu=h100-sxm&precision=1&model=llama-3.1-70b&tp=2
+    if (params.get("precision")) $(id("hardware.bytes_per_param")).value = params.get("precision");
+    if (params.get("tp")) $(id("hardware.tensor_parallel_size")).value = params.get("tp");
+    for (const [param, table] of [["gpu", "hardware"], ["model", "model"]]) {
+      const name = params.get(param);
+      if (name) { $(id(table + ".preset")).value = name; applyPreset(table, name); }
+    }
+    for (const [key, value] of params) {
+      if (FIELDS.has(key)) { $(id(key)).value = value; updateVisibility(); showEffectiveConfig(); }
+    }
     try {
       await loadModule();
     } catch (e) {

@@ -47,26 +47,9 @@ first=1
 for config in configs/config.toml configs/test_blog.toml configs/qwen3_30b_a3b.toml; do
     name="$(basename "$config")"
     url="$PAGE?example=$name&autorun=1"
-    dom="$(chrome --dump-dom "$url" || true)"
-    expected="$("$CLI" -c "$config" --json --quiet)"
-    result="$(python3 - "$expected" <<PYEOF
-import html, re, sys, json
-dom = sys.stdin.read()
-status = re.search(r'<body[^>]*data-status="([a-z]+)"', dom)
-m = re.search(r'<pre id="summary-json">(.*?)</pre>', dom, re.S)
-if not status or status.group(1) != "done" or not m:
-    err = re.search(r'<div id="error">(.*?)</div>', dom, re.S)
-    print("page did not finish (status %s)%s" % (status.group(1) if status else "?", (": " + html.unescape(err.group(1))) if err and err.group(1) else ""))
-    sys.exit(0)
-page = html.unescape(m.group(1))
-native = sys.argv[1]
-if page == native:
-    print("ok %d keys" % len(json.loads(page)))
-else:
-    a, b = json.loads(native), json.loads(page)
-    print("differs: " + ", ".join(k for k in a if a.get(k) != b.get(k)))
-PYEOF
-    <<<"$dom")"
+    chrome --dump-dom "$url" > "$PROFILE/dom.html" || true
+    "$CLI" -c "$config" --json --quiet 2>/dev/null > "$PROFILE/native.json"
+    result="$(python3 tools/web/compare-dom.py "$PROFILE/dom.html" "$PROFILE/native.json")"
     case "$result" in
         ok*) echo "[web] ok   $name: the page's summary equals the CLI's (${result#ok })" ;;
         *) echo "[web] FAIL $name: $result"; failures=$((failures + 1)) ;;
@@ -77,4 +60,22 @@ PYEOF
         first=0
     fi
 done
+# Catalog presets, precision, TP and a policy from the form (a link sets them): the page's
+# summary must equal the CLI's on the page's own "Effective config" TOML.
+url="$PAGE?example=config.toml&gpu=h100-sxm&precision=1&model=llama-3.1-70b&tp=2&scheduler.policy=priority&workload.num_requests=200&autorun=1"
+chrome --dump-dom "$url" > "$PROFILE/dom.html" || true
+python3 - "$PROFILE/dom.html" > "$PROFILE/effective.toml" <<'PYEOF'
+import html, re, sys
+m = re.search(r'<pre id="config-toml">(.*?)</pre>', open(sys.argv[1], encoding="utf-8").read(), re.S)
+print(html.unescape(m.group(1)) if m else "")
+PYEOF
+if "$CLI" -c "$PROFILE/effective.toml" --json --quiet 2>/dev/null > "$PROFILE/native.json"; then
+    result="$(python3 tools/web/compare-dom.py "$PROFILE/dom.html" "$PROFILE/native.json")"
+else
+    result="the CLI rejected the page's effective config"
+fi
+case "$result" in
+    ok*) echo "[web] ok   presets (H100 SXM FP8, Llama-3.1-70B, TP=2, priority): the page's summary equals the CLI's on its effective config" ;;
+    *) echo "[web] FAIL presets: $result"; failures=$((failures + 1)) ;;
+esac
 exit $((failures > 0))
