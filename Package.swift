@@ -7,7 +7,6 @@ let package = Package(
         .library(name: "InferenceLabCore", targets: ["InferenceLabCore"]),
         .library(name: "InferenceLab", targets: ["InferenceLab"]),
         .library(name: "InferenceLabAnalysis", targets: ["InferenceLabAnalysis"]),
-        .library(name: "InferenceLabWasm", targets: ["InferenceLabWasm"]),
         .executable(name: "inference-lab", targets: ["inference-lab"]),
         .executable(name: "inference-lab-analyze", targets: ["inference-lab-analyze"]),
     ],

@@ -86,7 +86,7 @@
         if (kind === "select" || kind === "preset") {
           input = document.createElement("select");
           const choices = kind === "preset"
-            ? [["", "(none: the values below)"]].concat(Object.keys(CATALOG[arg]).map((n) => [n, n]))
+            ? [["", "(custom: the values below)"]].concat(Object.keys(CATALOG[arg]).map((n) => [n, n]))
             : arg;
           for (const [v, text] of choices) input.add(new Option(text, v));
         } else {

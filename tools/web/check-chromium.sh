@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 CHROMIUM="${CHROMIUM:-$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)}"
-if [ -z "$CHROMIUM" ]; then
+if [ -z "$CHROMIUM" ] || ! [ -x "$(command -v "$CHROMIUM" || true)" ]; then
     echo "[web] skipped: Chromium is not installed (apt-get install chromium)"
     exit 0
 fi
