@@ -21,9 +21,11 @@ let package = Package(
             name: "InferenceLabCore",
             dependencies: [
                 .product(name: "HeapModule", package: "swift-collections"),
-                .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
+        // The WebAssembly entry points (C ABI) over the core: built for the browser by
+        // tools/wasm/build.sh with Embedded Swift; also built natively, where it is tested.
+        .target(name: "InferenceLabWasm", dependencies: ["InferenceLabCore"]),
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
@@ -78,6 +80,7 @@ let package = Package(
         .testTarget(name: "InferenceLabCoreTests", dependencies: ["InferenceLabCore"]),
         .testTarget(name: "InferenceLabTests", dependencies: ["InferenceLab"]),
         .testTarget(name: "InferenceLabAnalysisTests", dependencies: ["InferenceLabAnalysis"]),
+        .testTarget(name: "InferenceLabWasmTests", dependencies: ["InferenceLabWasm", "InferenceLab"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["InferenceLab", "InferenceLabAnalysis"],

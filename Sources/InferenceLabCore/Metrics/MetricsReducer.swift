@@ -131,6 +131,14 @@ public struct MetricsReducer: EventSink {
         if runWeight > 0 { itl.append(runValue, weight: runWeight) }
     }
 
+    /// TTFT samples so far, in seconds, one per `firstToken` event in event order.
+    public var ttftSamples: [Double] { ttft }
+    /// TPOT samples so far, in seconds, one per `finished` event of a request with more than
+    /// one output token, in event order.
+    public var tpotSamples: [Double] { tpot }
+    /// End-to-end latency samples so far, in seconds, one per `finished` event in event order.
+    public var e2eSamples: [Double] { e2e }
+
     /// The summary of everything consumed so far.
     public func summary() -> Summary {
         var s = totals

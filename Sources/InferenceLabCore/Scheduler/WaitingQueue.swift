@@ -1,7 +1,6 @@
-import DequeModule
 import HeapModule
 
-/// The waiting queue: a deque for FCFS, a heap for every ordered policy.
+/// The waiting queue: a ring buffer (double-ended) for FCFS, a heap for every ordered policy.
 ///
 /// - FCFS: arrivals append at the tail; a preempted request goes back to the head.
 /// - PRIORITY: ordered by `(priority, arrival time, id as a string)` (vLLM's heap); a
@@ -26,7 +25,7 @@ struct WaitingQueue: Sendable {
     }
 
     let policy: SchedulingPolicy
-    private var fifo = Deque<RequestSlot>()
+    private var fifo = RingBuffer<RequestSlot>()
     private var heap = Heap<Entry>()
     private var backSequence = 0
     private var frontSequence = 0
