@@ -31,6 +31,9 @@ public struct BlockPool: Sendable {
     /// Private hashes, by request slot and block index: the first block registered with the
     /// request's hash for that index. An entry is current only while the block still carries
     /// that hash (`hashOf`); eviction leaves it stale unless a duplicate takes its place.
+    /// A request's entries are written when it is preempted (``rememberPrivate(slot:blocks:count:)``):
+    /// until then its registered blocks are exactly its block table, which it holds, so a
+    /// request that is never preempted costs nothing here.
     private var privateFirst: [[Int32]] = []
 
     private struct Duplicates: Sendable {
@@ -186,14 +189,32 @@ public struct BlockPool: Sendable {
     public mutating func registerPrivate(_ b: Int32, hash: UInt64, slot: Int, index: Int) {
         guard hashOf[Int(b)] == 0 else { return }
         hashOf[Int(b)] = hash
-        while privateFirst.count <= slot { privateFirst.append([]) }
-        while privateFirst[slot].count <= index { privateFirst[slot].append(-1) }
+        // A block from an earlier incarnation that still carries the hash stays first; this
+        // one waits behind it. Otherwise this block is first, recorded at preemption.
+        guard slot < privateFirst.count, index < privateFirst[slot].count else { return }
         let first = privateFirst[slot][index]
         if first >= 0 && hashOf[Int(first)] == hash {
             duplicates[hash, default: Duplicates(later: [], slot: Int32(slot), index: Int32(index))].later.append(b)
-        } else {
-            privateFirst[slot][index] = b
         }
+    }
+
+    /// Records the request's registered blocks (the first `count` entries of its block table)
+    /// as the first holders of their private hashes, where no earlier block still holds one.
+    /// Call when the request is preempted, before its blocks are freed.
+    public mutating func rememberPrivate(slot: Int, blocks: [Int32], count: Int) {
+        while privateFirst.count <= slot { privateFirst.append([]) }
+        var entries = privateFirst[slot]
+        privateFirst[slot] = []
+        if entries.count < count { entries.append(contentsOf: repeatElement(-1, count: count - entries.count)) }
+        for i in 0..<count {
+            let b = blocks[i]
+            let h = hashOf[Int(b)]
+            guard BlockHasher.isPrivate(h) else { continue }
+            let first = entries[i]
+            if first >= 0 && hashOf[Int(first)] == h { continue }
+            entries[i] = b
+        }
+        privateFirst[slot] = entries
     }
 
     /// Forgets the private registrations of a finished request whose slot is reused; its

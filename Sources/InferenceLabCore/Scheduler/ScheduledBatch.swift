@@ -39,6 +39,19 @@ public struct ScheduledBatch: Sendable {
     /// Tokens scheduled per entry.
     public var tokens: [Int32] { (0..<count).map { entries[$0].tokens } }
 
+    /// Replaces `chunks` with the batch's (context, tokens) pairs, for the step-time model.
+    public func chunks(into chunks: inout [ScheduledChunk]) {
+        entries.map(into: &chunks, filler: ScheduledChunk(context: 0, tokens: 0)) {
+            ScheduledChunk(context: Int($0.context), tokens: Int($0.tokens))
+        }
+    }
+
+    /// Replaces `slots` and `tokens` with the batch's slots and token counts.
+    public func slotsAndTokens(into slots: inout [RequestSlot], _ tokens: inout [Int32]) {
+        entries.map(into: &slots, filler: 0) { $0.slot }
+        entries.map(into: &tokens, filler: 0) { $0.tokens }
+    }
+
     public var totalTokens: Int {
         var n = 0
         for e in 0..<count { n += Int(entries[e].tokens) }

@@ -269,6 +269,7 @@ public struct Scheduler: Sendable {
     /// vLLM's `_preempt_request`: free everything, recompute later, back to the front.
     private mutating func preempt(_ slot: RequestSlot) {
         let s = Int(slot)
+        if prefixCaching { pool.rememberPrivate(slot: s, blocks: blockTables[s], count: requests[s].numCachedBlocks) }
         pool.free(blockTables[s])
         blockTables[s].removeAll(keepingCapacity: true)
         requests[s].numBlocks = 0

@@ -134,11 +134,7 @@ public struct Simulator<Source: RequestSource> {
     }
 
     private mutating func launch(_ entry: inout InFlight) {
-        chunks.removeAll(keepingCapacity: true)
-        let batch = entry.batch
-        chunks.append(contentsOf: (0..<batch.count).lazy.map {
-            ScheduledChunk(context: Int(batch[$0].context), tokens: Int(batch[$0].tokens))
-        })
+        entry.batch.chunks(into: &chunks)
         stepCount += 1
         entry.step = stepCount
         entry.start = max(now, gpuFree)
@@ -206,10 +202,7 @@ public struct Simulator<Source: RequestSource> {
         record.step = entry.step
         record.time = entry.start
         record.duration = entry.cost.seconds
-        record.batchSlots.removeAll(keepingCapacity: true)
-        record.batchSlots.append(contentsOf: (0..<b.count).lazy.map { b[$0].slot })
-        record.batchTokens.removeAll(keepingCapacity: true)
-        record.batchTokens.append(contentsOf: (0..<b.count).lazy.map { b[$0].tokens })
+        b.slotsAndTokens(into: &record.batchSlots, &record.batchTokens)
         record.noTokenSlots.removeAll(keepingCapacity: true)
         record.noTokenSlots.append(contentsOf: effects.noToken)
         record.preemptedSlots.removeAll(keepingCapacity: true)

@@ -64,6 +64,17 @@ struct RowTable<Row: BitwiseCopyable>: @unchecked Sendable {
         count -= 1
     }
 
+    /// Replaces the contents of `array` with `transform` of every row, in one pass and without
+    /// a uniqueness check per element (`array`'s capacity is reused).
+    func map<T>(into array: inout [T], filler: T, _ transform: (Row) -> T) {
+        array.removeAll(keepingCapacity: true)
+        array.append(contentsOf: repeatElement(filler, count: count))
+        let rows = UnsafeBufferPointer(start: buffer.base, count: count)
+        array.withUnsafeMutableBufferPointer { out in
+            for i in 0..<rows.count { out[i] = transform(rows[i]) }
+        }
+    }
+
     /// The row at `index`; writes go straight to the buffer (the table must be unique).
     subscript(index: Int) -> Row {
         @inline(__always) unsafeAddress {
