@@ -8,14 +8,19 @@ public struct MetricsReducer: EventSink {
     public let computeFlops: Double
     public let memoryBandwidth: Double
 
-    private var arrival: [Double] = []
-    private var promptTokens: [Int] = []
-    private var firstScheduled: [Double] = []
-    private var firstToken: [Double] = []
-    private var lastToken: [Double] = []
-    private var outputs: [Int] = []
-    private var cached: [Int] = []
-    private var tokenMark: [Int] = []
+    /// Per-request state, indexed by slot: one 64-byte row, so a step touches one cache line
+    /// per batch entry (see ``RowTable``: `consume` makes it unique before writing).
+    private struct SlotState: BitwiseCopyable {
+        var arrival = 0.0
+        var firstScheduled = Double.nan
+        var firstToken = Double.nan
+        var lastToken = Double.nan
+        var tokenMark = 0
+        var promptTokens: Int32 = 0
+        var outputs: Int32 = 0
+        var cached: Int = 0
+    }
+    private var slots = RowTable<SlotState>()
 
     private var ttft: [Double] = []
     private var tpot: [Double] = []
@@ -45,25 +50,17 @@ public struct MetricsReducer: EventSink {
     }
 
     private mutating func ensure(_ slot: Int) {
-        while arrival.count <= slot {
-            arrival.append(0); promptTokens.append(0); firstScheduled.append(.nan)
-            firstToken.append(.nan); lastToken.append(.nan); outputs.append(0); cached.append(0)
-            tokenMark.append(0)
-        }
+        while slots.count <= slot { slots.append(SlotState()) }
     }
 
     public mutating func consume(_ event: SimulationEvent) {
+        slots.makeUnique()
         switch event {
         case .arrival(let a):
             let s = Int(a.slot)
             ensure(s)
-            arrival[s] = a.time
-            promptTokens[s] = a.promptTokens
-            firstScheduled[s] = .nan
-            firstToken[s] = .nan
-            lastToken[s] = .nan
-            outputs[s] = 0
-            cached[s] = 0
+            slots[s] = SlotState(arrival: a.time, tokenMark: slots[s].tokenMark,
+                                 promptTokens: Int32(truncatingIfNeeded: a.promptTokens))
             totals.arrived += 1
             if a.time < firstArrival { firstArrival = a.time }
         case .rejected(let t, _, _, _):
@@ -71,25 +68,26 @@ public struct MetricsReducer: EventSink {
             totals.rejected += 1
             if t < firstArrival { firstArrival = t }
         case .cacheHit(_, _, let slot, let tokens, let resumed):
-            if resumed { totals.resumeHitTokens += tokens } else { cached[Int(slot)] += tokens }
+            if resumed { totals.resumeHitTokens += tokens } else { slots[Int(slot)].cached += tokens }
         case .step(let r):
             step(r)
         case .firstToken(let t, _, let slot):
             let s = Int(slot)
-            firstToken[s] = t
-            ttft.append(t - arrival[s])
+            slots[s].firstToken = t
+            ttft.append(t - slots[s].arrival)
         case .preempted:
             totals.preemptions += 1
         case .finished(let t, _, let slot, _):
-            let s = Int(slot)
-            e2e.append(t - arrival[s])
-            if outputs[s] > 1 { tpot.append((t - firstToken[s]) / Double(outputs[s] - 1)) }
-            if !firstScheduled[s].isNaN { queue.append(firstScheduled[s] - arrival[s]) }
+            let r = slots[Int(slot)]
+            let outputs = Int(r.outputs)
+            e2e.append(t - r.arrival)
+            if outputs > 1 { tpot.append((t - r.firstToken) / Double(outputs - 1)) }
+            if !r.firstScheduled.isNaN { queue.append(r.firstScheduled - r.arrival) }
             totals.completed += 1
-            totals.totalInputTokens += promptTokens[s]
-            totals.totalOutputTokens += outputs[s]
-            totals.prefixCacheHitTokens += cached[s]
-            hitPromptTokens += promptTokens[s]
+            totals.totalInputTokens += Int(r.promptTokens)
+            totals.totalOutputTokens += outputs
+            totals.prefixCacheHitTokens += r.cached
+            hitPromptTokens += Int(r.promptTokens)
             if t > lastFinish { lastFinish = t }
         }
     }
@@ -112,15 +110,17 @@ public struct MetricsReducer: EventSink {
         lastStepEnd = end
 
         let stamp = r.step
-        for slot in r.noTokenSlots { if Int(slot) < tokenMark.count { tokenMark[Int(slot)] = stamp } }
+        for slot in r.noTokenSlots { if Int(slot) < slots.count { slots[Int(slot)].tokenMark = stamp } }
         var runValue = 0.0, runWeight = 0
         for slot in r.batchSlots {
             let s = Int(slot)
-            if firstScheduled[s].isNaN { firstScheduled[s] = r.time }
-            if tokenMark[s] == stamp { continue }
-            outputs[s] += 1
-            let previous = lastToken[s]
-            lastToken[s] = end
+            var row = slots[s]
+            if row.firstScheduled.isNaN { row.firstScheduled = r.time }
+            if row.tokenMark == stamp { slots[s] = row; continue }
+            row.outputs += 1
+            let previous = row.lastToken
+            row.lastToken = end
+            slots[s] = row
             guard !previous.isNaN else { continue }
             let gap = end - previous
             if runWeight > 0 && gap == runValue { runWeight += 1 } else {
