@@ -15,11 +15,9 @@
 public struct BlockPool: Sendable {
     /// Usable blocks.
     public let count: Int
-    private var refCount: [Int32]
-    /// Block hash, 0 for none.
-    private var hashOf: [UInt64]
-    private var prev: [Int32]
-    private var next: [Int32]
+    /// Per block: its free-queue links, reference count and hash, side by side so that each
+    /// block operation touches one cache line.
+    private var blocks: [BlockState]
     private var head: Int32 = -1
     private var tail: Int32 = -1
     /// Blocks in the free queue (free plus cached-but-unreferenced).
@@ -30,11 +28,19 @@ public struct BlockPool: Sendable {
     private var duplicates: [UInt64: Duplicates] = [:]
     /// Private hashes, by request slot and block index: the first block registered with the
     /// request's hash for that index. An entry is current only while the block still carries
-    /// that hash (`hashOf`); eviction leaves it stale unless a duplicate takes its place.
+    /// that hash; eviction leaves it stale unless a duplicate takes its place.
     /// A request's entries are written when it is preempted (``rememberPrivate(slot:blocks:count:)``):
     /// until then its registered blocks are exactly its block table, which it holds, so a
     /// request that is never preempted costs nothing here.
     private var privateFirst: [[Int32]] = []
+
+    private struct BlockState: Sendable {
+        /// Block hash, 0 for none.
+        var hash: UInt64 = 0
+        var prev: Int32 = -1
+        var next: Int32 = -1
+        var refCount: Int32 = 0
+    }
 
     private struct Duplicates: Sendable {
         var later: [Int32]
@@ -47,10 +53,7 @@ public struct BlockPool: Sendable {
 
     public init(count: Int) {
         self.count = count
-        refCount = Array(repeating: 0, count: count)
-        hashOf = Array(repeating: 0, count: count)
-        prev = Array(repeating: -1, count: count)
-        next = Array(repeating: -1, count: count)
+        blocks = Array(repeating: BlockState(), count: count)
         freeCount = 0
         for b in 0..<count { appendFree(Int32(b)) }
     }
@@ -61,27 +64,27 @@ public struct BlockPool: Sendable {
     // MARK: Free queue
 
     private mutating func appendFree(_ b: Int32) {
-        prev[Int(b)] = tail
-        next[Int(b)] = -1
-        if tail >= 0 { next[Int(tail)] = b } else { head = b }
+        blocks[Int(b)].prev = tail
+        blocks[Int(b)].next = -1
+        if tail >= 0 { blocks[Int(tail)].next = b } else { head = b }
         tail = b
         freeCount += 1
     }
 
     private mutating func prependFree(_ b: Int32) {
-        next[Int(b)] = head
-        prev[Int(b)] = -1
-        if head >= 0 { prev[Int(head)] = b } else { tail = b }
+        blocks[Int(b)].next = head
+        blocks[Int(b)].prev = -1
+        if head >= 0 { blocks[Int(head)].prev = b } else { tail = b }
         head = b
         freeCount += 1
     }
 
     private mutating func removeFree(_ b: Int32) {
-        let p = prev[Int(b)], n = next[Int(b)]
-        if p >= 0 { next[Int(p)] = n } else { head = n }
-        if n >= 0 { prev[Int(n)] = p } else { tail = p }
-        prev[Int(b)] = -1
-        next[Int(b)] = -1
+        let p = blocks[Int(b)].prev, n = blocks[Int(b)].next
+        if p >= 0 { blocks[Int(p)].next = n } else { head = n }
+        if n >= 0 { blocks[Int(n)].prev = p } else { tail = p }
+        blocks[Int(b)].prev = -1
+        blocks[Int(b)].next = -1
         freeCount -= 1
     }
 
@@ -92,16 +95,16 @@ public struct BlockPool: Sendable {
         precondition(b >= 0, "BlockPool.allocate() with no free block")
         removeFree(b)
         evict(b)
-        refCount[Int(b)] = 1
+        blocks[Int(b)].refCount = 1
         return b
     }
 
     private mutating func evict(_ b: Int32) {
-        let h = hashOf[Int(b)]
+        let h = blocks[Int(b)].hash
         guard h != 0 else { return }
-        hashOf[Int(b)] = 0
+        blocks[Int(b)].hash = 0
         if BlockHasher.isPrivate(h) {
-            // A stale registry entry is harmless (lookups check `hashOf`); only a duplicate
+            // A stale registry entry is harmless (lookups check the block's hash); only a duplicate
             // waiting to take the evicted block's place needs work.
             guard !duplicates.isEmpty, var d = duplicates[h] else { return }
             let slot = Int(d.slot), index = Int(d.index)
@@ -134,27 +137,27 @@ public struct BlockPool: Sendable {
     /// Adds a reference to a cached block found by a prefix hit; a block with no reference
     /// leaves the free queue.
     public mutating func touch(_ b: Int32) {
-        if refCount[Int(b)] == 0 { removeFree(b) }
-        refCount[Int(b)] += 1
+        if blocks[Int(b)].refCount == 0 { removeFree(b) }
+        blocks[Int(b)].refCount += 1
     }
 
     /// Whether the block sits in the free queue (reference count 0).
-    public func isFree(_ b: Int32) -> Bool { refCount[Int(b)] == 0 }
+    public func isFree(_ b: Int32) -> Bool { blocks[Int(b)].refCount == 0 }
 
     /// Drops one reference from each block, walking `blocks` from last to first. Blocks that
     /// reach zero go back to the free queue: those without a hash to the head (reused first:
     /// they can never serve a hit), those with one to the tail (so the least recently freed
     /// cached block is evicted first, and within a request the deepest block of the chain).
-    public mutating func free(_ blocks: [Int32]) {
+    public mutating func free(_ table: [Int32]) {
         var unhashed = unhashedScratch
         unhashedScratch = []
         unhashed.removeAll(keepingCapacity: true)
-        var i = blocks.count - 1
+        var i = table.count - 1
         while i >= 0 {
-            let b = blocks[i]
-            refCount[Int(b)] -= 1
-            if refCount[Int(b)] == 0 {
-                if hashOf[Int(b)] == 0 { unhashed.append(b) } else { appendFree(b) }
+            let b = table[i]
+            blocks[Int(b)].refCount -= 1
+            if blocks[Int(b)].refCount == 0 {
+                if blocks[Int(b)].hash == 0 { unhashed.append(b) } else { appendFree(b) }
             }
             i -= 1
         }
@@ -172,8 +175,8 @@ public struct BlockPool: Sendable {
     /// Registers a full block under the shared `hash` (duplicates are kept; lookups return the
     /// first).
     public mutating func register(_ b: Int32, hash: UInt64) {
-        guard hashOf[Int(b)] == 0 else { return }
-        hashOf[Int(b)] = hash
+        guard blocks[Int(b)].hash == 0 else { return }
+        blocks[Int(b)].hash = hash
         if !cached.insert(hash, b) { duplicates[hash, default: Duplicates(later: [], slot: -1, index: -1)].later.append(b) }
     }
 
@@ -181,19 +184,19 @@ public struct BlockPool: Sendable {
     public func lookupPrivate(_ hash: UInt64, slot: Int, index: Int) -> Int32? {
         guard slot < privateFirst.count, index < privateFirst[slot].count else { return nil }
         let b = privateFirst[slot][index]
-        return b >= 0 && hashOf[Int(b)] == hash ? b : nil
+        return b >= 0 && blocks[Int(b)].hash == hash ? b : nil
     }
 
     /// Registers a full block under the private `hash` of block `index` of the request in
     /// `slot` (duplicates are kept; lookups return the first).
     public mutating func registerPrivate(_ b: Int32, hash: UInt64, slot: Int, index: Int) {
-        guard hashOf[Int(b)] == 0 else { return }
-        hashOf[Int(b)] = hash
+        guard blocks[Int(b)].hash == 0 else { return }
+        blocks[Int(b)].hash = hash
         // A block from an earlier incarnation that still carries the hash stays first; this
         // one waits behind it. Otherwise this block is first, recorded at preemption.
         guard slot < privateFirst.count, index < privateFirst[slot].count else { return }
         let first = privateFirst[slot][index]
-        if first >= 0 && hashOf[Int(first)] == hash {
+        if first >= 0 && blocks[Int(first)].hash == hash {
             duplicates[hash, default: Duplicates(later: [], slot: Int32(slot), index: Int32(index))].later.append(b)
         }
     }
@@ -201,17 +204,17 @@ public struct BlockPool: Sendable {
     /// Records the request's registered blocks (the first `count` entries of its block table)
     /// as the first holders of their private hashes, where no earlier block still holds one.
     /// Call when the request is preempted, before its blocks are freed.
-    public mutating func rememberPrivate(slot: Int, blocks: [Int32], count: Int) {
+    public mutating func rememberPrivate(slot: Int, blocks table: [Int32], count: Int) {
         while privateFirst.count <= slot { privateFirst.append([]) }
         var entries = privateFirst[slot]
         privateFirst[slot] = []
         if entries.count < count { entries.append(contentsOf: repeatElement(-1, count: count - entries.count)) }
         for i in 0..<count {
-            let b = blocks[i]
-            let h = hashOf[Int(b)]
+            let b = table[i]
+            let h = blocks[Int(b)].hash
             guard BlockHasher.isPrivate(h) else { continue }
             let first = entries[i]
-            if first >= 0 && hashOf[Int(first)] == h { continue }
+            if first >= 0 && blocks[Int(first)].hash == h { continue }
             entries[i] = b
         }
         privateFirst[slot] = entries
@@ -233,9 +236,9 @@ extension BlockPool {
     public func checkInvariants() {
         var n = 0, b = head, last: Int32 = -1
         while b >= 0 {
-            precondition(refCount[Int(b)] == 0)
-            precondition(prev[Int(b)] == last)
-            last = b; b = next[Int(b)]; n += 1
+            precondition(blocks[Int(b)].refCount == 0)
+            precondition(blocks[Int(b)].prev == last)
+            last = b; b = blocks[Int(b)].next; n += 1
         }
         precondition(n == freeCount && last == tail)
     }
