@@ -38,7 +38,9 @@ struct BlockHasher: Sendable {
         guard i < full else { return }
         let covered = min(request.promptTokens, prefixHashes.count * hashBlockSize)
         var parent: UInt64 = i > 0 ? hashes[i - 1] : 0x5EED
-        hashes.reserveCapacity(full)
+        // Reserve for the request's whole life at once: `reserveCapacity(full)` would
+        // reallocate to the exact size on every new block.
+        if hashes.capacity < full { hashes.reserveCapacity(max(full, (request.promptTokens + request.maxTokens) / blockSize)) }
         while i < full {
             let start = i * blockSize, end = start + blockSize
             var key: UInt64
