@@ -52,6 +52,20 @@ public struct ScheduledBatch: Sendable {
         entries.map(into: &tokens, filler: 0) { $0.tokens }
     }
 
+    /// Decode entries (one token fed back after the whole prompt).
+    public var decodeCount: Int {
+        var n = 0
+        for e in 0..<count where entries[e].isDecode { n += 1 }
+        return n
+    }
+
+    /// Tokens of the entries that are not decodes (prefill chunks).
+    public var prefillTokens: Int {
+        var n = 0
+        for e in 0..<count where !entries[e].isDecode { n += Int(entries[e].tokens) }
+        return n
+    }
+
     public var totalTokens: Int {
         var n = 0
         for e in 0..<count { n += Int(entries[e].tokens) }
