@@ -8,9 +8,15 @@ public protocol ByteWriter: AnyObject {
     func write(_ bytes: UnsafeRawBufferPointer) throws(OutputError)
     /// Flushes everything written so far and ends the stream. Writing afterwards is an error.
     func close() throws(OutputError)
+    /// Stops without finishing the stream, once no write to the descriptor is under way (so
+    /// that its owner may close it).
+    func abandon()
 }
 
 extension ByteWriter {
+    /// Writers that write only from the caller's thread have nothing to wait for.
+    public func abandon() {}
+
     /// Appends the buffer's bytes.
     public func write(_ buffer: ByteBuffer) throws(OutputError) {
         let result: Result<Void, OutputError> = buffer.bytes.withUnsafeBytes { raw in

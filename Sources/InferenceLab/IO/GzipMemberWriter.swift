@@ -1,4 +1,5 @@
 import CDeflate
+import Dispatch
 
 /// Compresses bytes into a gzip stream of independent members (libdeflate), on a file
 /// descriptor.
@@ -8,17 +9,32 @@ import CDeflate
 /// gzip file (RFC 1952 §2.2): `gzip -d`, zlib's `inflate` with automatic header detection
 /// and ``InputReader`` all read them as one stream. libdeflate at level 1 compresses event
 /// logs about 1.7× faster than zlib at level 1, and about 20 % smaller (BENCHMARKS.md).
-public final class GzipMemberWriter: ByteWriter {
+/// Members are compressed and written on a background queue while the caller fills the next
+/// one, so a simulation that writes its event log uses the machine's second core; an error
+/// there is reported by the next `write` or by `close`.
+public final class GzipMemberWriter: ByteWriter, @unchecked Sendable {
+    // @unchecked Sendable: the background queue only touches the compressor, the output
+    // buffer, the input buffer it was handed and `failure`; the semaphore orders every such
+    // access before the caller's next look at them (at most one member is in flight).
+
     /// The name used in error messages.
     public let name: String
     private let fd: Int32
     private let compressor: OpaquePointer
-    private let input: UnsafeMutablePointer<UInt8>
+    /// Two input buffers: the caller fills one while the queue compresses the other.
+    private let inputs: [UnsafeMutablePointer<UInt8>]
+    private var current = 0
     private let memberSize: Int
     private var used = 0
     private let output: UnsafeMutablePointer<UInt8>
     private let outputSize: Int
     private var closed = false
+    /// Compression and writing run here, overlapping the caller's work on the next member.
+    private let queue = DispatchQueue(label: "inference-lab.gzip")
+    /// Signalled when the member in flight is written (value 1: none in flight).
+    private let idle = DispatchSemaphore(value: 1)
+    /// The first error of a member written in the background.
+    private var failure: OutputError?
 
     /// - Parameters:
     ///   - fd: an open descriptor; the writer never closes it.
@@ -36,14 +52,18 @@ public final class GzipMemberWriter: ByteWriter {
         self.name = name
         compressor = c
         self.memberSize = max(memberSize, 4096)
-        input = .allocate(capacity: self.memberSize)
+        inputs = [.allocate(capacity: self.memberSize), .allocate(capacity: self.memberSize)]
         outputSize = libdeflate_gzip_compress_bound(c, self.memberSize)
         output = .allocate(capacity: outputSize)
     }
 
     deinit {
+        // A member may still be in flight (the owner aborted without closing): let it end
+        // before the buffers go.
+        idle.wait()
+        idle.signal()
         libdeflate_free_compressor(compressor)
-        input.deallocate()
+        for buffer in inputs { buffer.deallocate() }
         output.deallocate()
     }
 
@@ -53,26 +73,53 @@ public final class GzipMemberWriter: ByteWriter {
         var offset = 0
         while offset < bytes.count {
             let n = min(bytes.count - offset, memberSize - used)
-            (input + used).update(from: (base + offset).assumingMemoryBound(to: UInt8.self), count: n)
+            (inputs[current] + used).update(from: (base + offset).assumingMemoryBound(to: UInt8.self), count: n)
             used += n
             offset += n
-            if used == memberSize { try compressMember() }
+            if used == memberSize { try submitMember() }
         }
     }
 
-    /// Writes the last member (an empty input still gives one valid, empty member).
+    /// Writes the last member (an empty input still gives one valid, empty member) and waits
+    /// for it.
     public func close() throws(OutputError) {
         guard !closed else { return }
         closed = true
-        try compressMember(force: true)
+        try submitMember(force: true)
+        idle.wait()
+        idle.signal()
+        if let failure { throw failure }
     }
 
-    private func compressMember(force: Bool = false) throws(OutputError) {
+    public func abandon() {
+        closed = true
+        idle.wait()
+        idle.signal()
+    }
+
+    /// Hands the current buffer to the queue once the member before it is written, and
+    /// switches to the other buffer.
+    private func submitMember(force: Bool = false) throws(OutputError) {
         guard used > 0 || force else { return }
-        let n = libdeflate_gzip_compress(compressor, input, used, output, outputSize)
-        guard n > 0 else { throw OutputError(file: name, "gzip compression failed") }
+        idle.wait()
+        if let failure {
+            idle.signal()
+            throw failure
+        }
+        let buffer = current, count = used
+        current ^= 1
         used = 0
+        queue.async { [self] in
+            compressMember(inputs[buffer], count)
+            idle.signal()
+        }
+    }
+
+    /// Runs on the queue.
+    private func compressMember(_ input: UnsafeMutablePointer<UInt8>, _ count: Int) {
+        let n = libdeflate_gzip_compress(compressor, input, count, output, outputSize)
+        guard n > 0 else { failure = OutputError(file: name, "gzip compression failed"); return }
         let code = SystemCalls.writeAll(fd, output, n)
-        if code != 0 { throw OutputError(file: name, "write failed: \(SystemCalls.message(code))") }
+        if code != 0 { failure = OutputError(file: name, "write failed: \(SystemCalls.message(code))") }
     }
 }

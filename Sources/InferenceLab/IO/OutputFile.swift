@@ -61,7 +61,12 @@ public final class OutputFile {
         }
     }
 
-    deinit { if !finished { file?.abort() } }
+    deinit {
+        if !finished {
+            writer.abandon()
+            file?.abort()
+        }
+    }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws(OutputError) {
         try writer.write(bytes)
@@ -89,6 +94,7 @@ public final class OutputFile {
     public func abort() {
         guard !finished else { return }
         finished = true
+        writer.abandon()
         file?.abort()
     }
 }
