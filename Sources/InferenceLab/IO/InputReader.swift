@@ -1,3 +1,4 @@
+import CDeflate
 import CZlib
 #if canImport(Glibc)
 import Glibc
@@ -10,10 +11,16 @@ import Darwin
 /// Streams the lines of a file or of standard input (`-`), plain or gzip, in constant memory.
 ///
 /// gzip is recognised by its magic bytes (`1f 8b`), not by the name, and may consist of
-/// several concatenated members (as `cat a.gz b.gz` or `pigz` produce). Input is read in
-/// 256 KiB pieces and inflated 1 MiB at a time; lines are split with `memchr`, and only the
-/// bytes of a line that crosses a chunk boundary are copied. Lines end at `\n`; a `\r` before
-/// it is dropped, and a last line without `\n` still counts.
+/// several concatenated members (as `cat a.gz b.gz` or `pigz` produce). Plain input is read
+/// in 256 KiB pieces; lines are split with `memchr`, and only the bytes of a line that crosses
+/// a chunk boundary are copied. Lines end at `\n`; a `\r` before it is dropped, and a last
+/// line without `\n` still counts.
+///
+/// gzip members are decoded in one piece by libdeflate when the whole member is in the input
+/// window (``memberWindow`` bytes, or the rest of the file) and it inflates to at most 1 MiB:
+/// the event-log writer's members (``GzipMemberWriter``) always do. Any other member (larger,
+/// with a header CRC, a zlib stream, corrupt or truncated data) is streamed by zlib from its
+/// first byte, 1 MiB of output at a time, so errors and their messages are zlib's.
 ///
 /// ```swift
 /// let input = try InputReader(path: "trace.jsonl.gz")
@@ -38,11 +45,20 @@ public final class InputReader {
 
     static let readSize = 256 << 10
     static let inflateSize = 1 << 20
+    /// Compressed bytes wanted in the window before libdeflate tries a member: more than any
+    /// member of at most `inflateSize` bytes takes (stored blocks cost 5 bytes per 64 KiB),
+    /// with room for a long header.
+    static let memberWindow = inflateSize + (1 << 20)
+    /// The compressed window's size.
+    static let rawCapacity = 4 * memberWindow
 
     private var fd: Int32
     private let ownsDescriptor: Bool
-    /// Compressed input (gzip only after the first read).
+    /// Compressed input (gzip only after the first read): bytes `rawStart..<rawEnd` are
+    /// not consumed yet.
     private let raw: UnsafeMutablePointer<UInt8>
+    private var rawStart = 0
+    private var rawEnd = 0
     /// Decoded bytes; the current partial line is kept at its start.
     private let buffer: UnsafeMutablePointer<UInt8>
     private let capacity: Int
@@ -51,9 +67,15 @@ public final class InputReader {
     private var scanFrom = 0
     /// No more decoded bytes will come.
     private var decodedEOF = false
+    /// zlib, set up at the first member libdeflate does not decode.
     private var stream: UnsafeMutablePointer<z_stream>?
+    /// libdeflate, for gzip input.
+    private var decompressor: OpaquePointer?
+    /// zlib is in the middle of a member.
+    private var streaming = false
     private var rawEOF = false
-    private var memberEnded = false
+    /// Set while gzip input is open (until ``close()``).
+    private var isGzipOpen = false
     /// After a too-long line: drop bytes up to its end before reading on.
     private var skippingLongLine = false
 
@@ -75,7 +97,7 @@ public final class InputReader {
         }
         // Room for a partial line (with its `\r`) plus one inflated or read piece.
         capacity = self.maxLineLength + 2 + Self.inflateSize
-        raw = .allocate(capacity: Self.readSize)
+        raw = .allocate(capacity: Self.rawCapacity)
         buffer = .allocate(capacity: capacity)
         guard fd >= 0 else {
             let code = errno
@@ -98,6 +120,11 @@ public final class InputReader {
             stream.deallocate()
             self.stream = nil
         }
+        if let decompressor {
+            libdeflate_free_decompressor(decompressor)
+            self.decompressor = nil
+        }
+        isGzipOpen = false
         if ownsDescriptor && fd >= 0 { SystemCalls.closeDescriptor(fd) }
         fd = -1
         decodedEOF = true
@@ -116,18 +143,13 @@ public final class InputReader {
         }
         if n >= 2 && raw[0] == 0x1F && raw[1] == 0x8B {
             isCompressed = true
-            let s = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-            s.initialize(to: z_stream())
-            // 47 = 15 + 32: window 32 KiB, detect gzip or zlib headers automatically.
-            let rc = inflateInit2_(s, 47, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-            guard rc == Z_OK else {
-                s.deinitialize(count: 1)
-                s.deallocate()
-                throw InputError(file: name, "cannot start gzip decompression (zlib error \(rc))")
+            guard let d = libdeflate_alloc_decompressor() else {
+                throw InputError(file: name, "cannot start gzip decompression (out of memory)")
             }
-            stream = s
-            s.pointee.next_in = raw
-            s.pointee.avail_in = UInt32(n)
+            decompressor = d
+            isGzipOpen = true
+            rawStart = 0
+            rawEnd = n
         } else {
             buffer.update(from: raw, count: n)
             end = n
@@ -169,7 +191,7 @@ public final class InputReader {
                     lineNumber += 1
                     return nil
                 }
-                if stream != nil { try inflateMore() } else { try readMore() }
+                if isGzipOpen { try inflateMore() } else { try readMore() }
                 continue
             }
             if scanFrom < end, let hit = memchr(buffer + scanFrom, 0x0A, end - scanFrom) {
@@ -197,7 +219,7 @@ public final class InputReader {
                 end = pending
                 scanFrom = pending
             }
-            if stream != nil { try inflateMore() } else { try readMore() }
+            if isGzipOpen { try inflateMore() } else { try readMore() }
         }
     }
 
@@ -224,40 +246,95 @@ public final class InputReader {
         if n == 0 { decodedEOF = true; rawEOF = true } else { end += n }
     }
 
+    /// Reads more compressed bytes until the window holds `wanted` of them or the file ended.
+    private func fillRaw(wanted: Int) throws(InputError) {
+        while rawEnd - rawStart < wanted && !rawEOF {
+            if rawEnd == Self.rawCapacity || (rawStart > 0 && Self.rawCapacity - rawStart < wanted) {
+                let pending = rawEnd - rawStart
+                if pending > 0 && rawStart > 0 { raw.update(from: raw + rawStart, count: pending) }
+                rawStart = 0
+                rawEnd = pending
+            }
+            let n = try readRaw(into: raw + rawEnd, count: min(Self.rawCapacity - rawEnd, 1 << 20))
+            if n == 0 { rawEOF = true } else { rawEnd += n }
+        }
+    }
+
+    /// Decodes the next piece of gzip input: one whole member by libdeflate when it can, or
+    /// up to 1 MiB streamed by zlib.
     private func inflateMore() throws(InputError) {
-        guard let s = stream else { decodedEOF = true; return }
         let room = min(Self.inflateSize, capacity - end)
+        if !streaming {
+            try fillRaw(wanted: Self.memberWindow)
+            if rawStart == rawEnd {
+                decodedEOF = true  // the file ends after a complete member
+                return
+            }
+            if let decompressor, rawEnd - rawStart >= 18, raw[rawStart] == 0x1F, raw[rawStart + 1] == 0x8B,
+               raw[rawStart + 2] == 8, raw[rawStart + 3] & 0x02 == 0 {
+                var used = 0, produced = 0
+                let rc = libdeflate_gzip_decompress_ex(decompressor, raw + rawStart, rawEnd - rawStart,
+                                                       buffer + end, room, &used, &produced)
+                if rc == LIBDEFLATE_SUCCESS {
+                    rawStart += used
+                    end += produced
+                    return
+                }
+            }
+            // Not one libdeflate can bound (or bad data): zlib from the member's first byte.
+            try startStreaming()
+        }
+        try inflateStreaming(room: room)
+    }
+
+    private func startStreaming() throws(InputError) {
+        if let s = stream {
+            inflateReset(s)
+        } else {
+            let s = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+            s.initialize(to: z_stream())
+            // 47 = 15 + 32: window 32 KiB, detect gzip or zlib headers automatically.
+            let rc = inflateInit2_(s, 47, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+            guard rc == Z_OK else {
+                s.deinitialize(count: 1)
+                s.deallocate()
+                throw InputError(file: name, "cannot start gzip decompression (zlib error \(rc))")
+            }
+            stream = s
+        }
+        streaming = true
+    }
+
+    /// zlib: up to `room` bytes of the current member; at its end, back to member-wise decoding.
+    private func inflateStreaming(room: Int) throws(InputError) {
+        guard let s = stream else { decodedEOF = true; return }
         s.pointee.next_out = buffer + end
         s.pointee.avail_out = UInt32(room)
         while s.pointee.avail_out == UInt32(room) {
-            if s.pointee.avail_in == 0 && !rawEOF {
-                let n = try readRaw(into: raw, count: Self.readSize)
-                if n == 0 { rawEOF = true } else {
-                    s.pointee.next_in = raw
-                    s.pointee.avail_in = UInt32(n)
-                }
+            if rawStart == rawEnd && !rawEOF {
+                rawStart = 0
+                rawEnd = 0
+                try fillRaw(wanted: 1)
             }
-            if s.pointee.avail_in == 0 && rawEOF {
-                if memberEnded { decodedEOF = true; break }
+            if rawStart == rawEnd && rawEOF {
                 throw InputError(file: name, "truncated gzip stream (the file ends in the middle of compressed data)")
             }
-            if memberEnded {
-                // Another gzip member follows (concatenated .gz files).
-                inflateReset(s)
-                memberEnded = false
-            }
+            s.pointee.next_in = raw + rawStart
+            s.pointee.avail_in = UInt32(rawEnd - rawStart)
             let rc = inflate(s, Z_NO_FLUSH)
+            rawStart = rawEnd - Int(s.pointee.avail_in)
             switch rc {
             case Z_OK:
                 break
             case Z_STREAM_END:
-                memberEnded = true
+                streaming = false
             case Z_BUF_ERROR where s.pointee.avail_in == 0:
                 break  // needs more input
             default:
                 let detail = s.pointee.msg.map { String(cString: $0) } ?? "zlib error \(rc)"
                 throw InputError(file: name, "corrupt gzip data: \(detail)")
             }
+            if !streaming { break }
         }
         end += room - Int(s.pointee.avail_out)
     }
