@@ -106,6 +106,21 @@ struct JSONScanner {
         return found
     }
 
+    /// Consumes `text` if the bytes at the current position (no whitespace skipped) are
+    /// exactly it; for fast paths that match a writer's fixed layout.
+    @inline(__always)
+    mutating func takeLiteral(_ text: StaticString) -> Bool {
+        let n = text.utf8CodeUnitCount
+        guard bytes.count - index >= n,
+              memcmp(bytes.baseAddress! + index, text.utf8Start, n) == 0 else { return false }
+        index += n
+        return true
+    }
+
+    /// The byte at the current position (no whitespace skipped), or 0 at the end.
+    @inline(__always)
+    var current: UInt8 { index < bytes.count ? bytes[index] : 0 }
+
     /// Reads `[`, then call ``nextElement(first:)`` before each element.
     mutating func beginArray() throws(JSONScanError) { try expect(UInt8(ascii: "["), "'['") }
 
