@@ -33,6 +33,9 @@ struct EventLogDecoder {
     private let batch = BatchScratch()
 
     // Per-line scratch, reused.
+    /// Per record kind (and "untyped"), the key index that followed each key (or the start
+    /// of the record, `keys.count`) last time; -1 when not seen yet.
+    private var successor = [Int8](repeating: -1, count: (RecordKind.untyped + 1) * (keys.count + 1))
     private var record = Fields()
     private var stepRecord = StepRecord()
 
@@ -53,7 +56,7 @@ struct EventLogDecoder {
 
     /// The fields of one record, as far as this schema knows them.
     private struct Fields {
-        var type: String?
+        var kind: RecordKind?
         var t: Double?, dt: Double?, simTime: Double?, flops: Double?, bytes: Double?
         var step: Int?, promptTokens: Int?, outputTokens: Int?, priority: Int?, tokens: Int?
         var prefillTokens: Int?, decodeTokens: Int?, running: Int?, waiting: Int?
@@ -65,7 +68,7 @@ struct EventLogDecoder {
         var noToken: [RequestSlot] = [], preempted: [RequestSlot] = [], finished: [RequestSlot] = []
 
         mutating func reset() {
-            type = nil
+            kind = nil
             t = nil; dt = nil; simTime = nil; flops = nil; bytes = nil
             step = nil; promptTokens = nil; outputTokens = nil; priority = nil; tokens = nil
             prefillTokens = nil; decodeTokens = nil; running = nil; waiting = nil
@@ -93,13 +96,30 @@ struct EventLogDecoder {
         batch.count = 0
         var scanner = JSONScanner(bytes)
         var field = -1
-        do {
+        do throws(any Error) {
             try scanner.beginObject()
             var first = true
-            while let key = try scanner.nextKey(first: &first, matching: Self.keys) {
+            // The key that followed the previous one last time in a record of this kind: the
+            // writer's fixed order makes it a byte-for-byte match of `,"key":` almost always.
+            var previous = Self.keys.count
+            while true {
+                let key: Int
+                let row = (record.kind?.rawValue ?? RecordKind.untyped) &* (Self.keys.count + 1)
+                if first && scanner.takeLiteral(#""type":"#) {
+                    first = false
+                    key = 0
+                } else if !first, case let guess = Int(successor[row &+ previous]), guess >= 0,
+                          Self.keyLiterals.matches(guess, &scanner) {
+                    key = guess
+                } else {
+                    guard let k = try scanner.nextKey(first: &first, matching: Self.keys) else { break }
+                    key = k
+                    successor[row &+ previous] = Int8(truncatingIfNeeded: k)
+                }
+                previous = key >= 0 ? key : Self.keys.count
                 field = key
                 switch key {
-                case 0: record.type = try scanner.readString()
+                case 0: record.kind = try readKind(&scanner)
                 case 1: record.step = try scanner.readInt()
                 case 2: record.t = try scanner.readDouble()
                 case 3: record.dt = try scanner.readDouble()
@@ -147,23 +167,23 @@ struct EventLogDecoder {
         } catch {
             throw fail(Self.fieldName(field), "\(error)")
         }
-        guard let type = record.type else { throw fail("type", "missing") }
+        guard let kind = record.kind else { throw fail("type", "missing") }
         try checkRanges()
-        switch type {
-        case "arrival": return try arrival()
-        case "step": return try step()
-        case "cache_hit":
+        switch kind {
+        case .arrival: return try arrival()
+        case .step: return try step()
+        case .cacheHit:
             let slot = try resolve(try need(record.id, "id"))
             return .cacheHit(time: try need(record.t, "t"), step: try need(record.step, "step"), slot: slot,
                              tokens: try need(record.tokens, "tokens"), resumed: record.resumed ?? false)
-        case "first_token":
+        case .firstToken:
             let slot = try resolve(try need(record.id, "id"))
             return .firstToken(time: try need(record.t, "t"), step: try need(record.step, "step"), slot: slot)
-        case "preempted":
+        case .preempted:
             let slot = try resolve(try need(record.id, "id"))
             return .preempted(time: try need(record.t, "t"), step: try need(record.step, "step"), slot: slot)
-        case "finished": return try finished()
-        case "rejected":
+        case .finished: return try finished()
+        case .rejected:
             let id = try need(record.id, "id")
             let reasonText = try need(record.reason, "reason")
             guard let reason = RejectionReason(rawValue: reasonText) else {
@@ -173,12 +193,12 @@ struct EventLogDecoder {
             seen.arrived += 1
             seen.rejected += 1
             return .rejected(time: t, slot: -1, id: id, reason: reason)
-        case "end":
+        case .end:
             try endRecord()
             return nil
-        case "header":
+        case .header:
             throw fail("type", "a second header record")
-        default:
+        case .other:
             return nil
         }
     }
@@ -214,7 +234,37 @@ struct EventLogDecoder {
 
     /// Id lists are resolved while scanning (our writer puts `type` first); in a record of
     /// another type they are skipped.
-    private var isStepOrUntyped: Bool { record.type == nil || record.type == "step" }
+    private var isStepOrUntyped: Bool { record.kind == nil || record.kind == .step }
+
+    /// Record types, by their `type` value.
+    enum RecordKind: Int {
+        case step, arrival, firstToken, finished, preempted, cacheHit, rejected, end, header, other
+        /// The row of ``successor`` before the type is known.
+        static let untyped = 10
+        static let names: [(String, RecordKind)] = [
+            ("step", .step), ("arrival", .arrival), ("first_token", .firstToken), ("finished", .finished),
+            ("preempted", .preempted), ("cache_hit", .cacheHit), ("rejected", .rejected), ("end", .end),
+            ("header", .header),
+        ]
+    }
+
+    /// The `type` value: the writer's names matched as bytes, anything else read as a string.
+    private func readKind(_ scanner: inout JSONScanner) throws(JSONScanError) -> RecordKind {
+        if scanner.takeLiteral(#""step""#) { return .step }
+        if scanner.current == UInt8(ascii: "\""), let span = try scanner.readPlainString() {
+            let p = scanner.bytes.baseAddress! + span.lowerBound
+            for (name, kind) in RecordKind.names where name.utf8.count == span.count {
+                var name = name
+                if name.withUTF8({ memcmp($0.baseAddress!, p, span.count) == 0 }) { return kind }
+            }
+            return .other
+        }
+        let name = try scanner.readString()
+        return RecordKind.names.first { $0.0 == name }?.1 ?? .other
+    }
+
+    /// `,"key":` for each of ``keys``, to match a predicted key in one comparison.
+    private static let keyLiterals = KeyLiterals(keys)
 
     private mutating func readBatch(_ scanner: inout JSONScanner) throws {
         // Our writer's exact form (no spaces, no escapes) first; anything else, including
@@ -253,10 +303,44 @@ struct EventLogDecoder {
             let currentIDs = scratch.currentIDs
             let slots = scratch.slots
             let tokens = scratch.tokens
+            let previousLength = scratch.previousBytesCount
             var n = scratch.count
             var m = 0
             var cursor = 0
             while true {
+                if cursor < previousCount {
+                    // A run of whole entries (`["id",n],`) identical, byte for byte, to the
+                    // previous batch's from the cursor on: copied without scanning them.
+                    let previousStart = previousIDs[cursor].start - 2
+                    let limit = min(count - i, previousLength - previousStart)
+                    let x = UnsafeRawPointer(p + i), y = UnsafeRawPointer(previousBytes + previousStart)
+                    var same = 0
+                    while same + 8 <= limit && x.loadUnaligned(fromByteOffset: same, as: UInt64.self)
+                            == y.loadUnaligned(fromByteOffset: same, as: UInt64.self) { same += 8 }
+                    while same < limit && p[i + same] == previousBytes[previousStart + same] { same += 1 }
+                    let shift = (i - batchStart) - previousStart
+                    var k = cursor
+                    var matchedEnd = previousStart
+                    while k < previousCount {
+                        let c = previousIDs[k]
+                        let entryEnd = k + 1 < previousCount ? previousIDs[k + 1].start - 2 : previousLength
+                        guard entryEnd - previousStart <= same, generation[Int(c.slot)] == c.generation else { break }
+                        currentIDs[m] = BatchScratch.CachedID(start: c.start + shift, count: c.count, slot: c.slot,
+                                                              generation: c.generation, tokens: c.tokens)
+                        m += 1
+                        slots[n] = c.slot
+                        tokens[n] = c.tokens
+                        n += 1
+                        matchedEnd = entryEnd
+                        k += 1
+                    }
+                    if k > cursor {
+                        i += matchedEnd - previousStart
+                        cursor = k
+                        // The previous batch's last entry ends with the batch's `]`.
+                        if matchedEnd == previousLength { break }
+                    }
+                }
                 var slot: RequestSlot = -1
                 var idStart = 0
                 var idCount = 0
@@ -311,7 +395,8 @@ struct EventLogDecoder {
                 i += 1
                 // Offsets into this batch's bytes, copied in one piece at the end.
                 currentIDs[m] = BatchScratch.CachedID(start: idStart - batchStart, count: idCount, slot: slot,
-                                                      generation: generation[Int(slot)])
+                                                      generation: generation[Int(slot)],
+                                                      tokens: Int32(truncatingIfNeeded: value))
                 m += 1
                 slots[n] = slot
                 tokens[n] = Int32(truncatingIfNeeded: value)
@@ -526,6 +611,7 @@ final class BatchScratch {
         var count: Int
         var slot: RequestSlot
         var generation: UInt32
+        var tokens: Int32 = 0
     }
 
     /// The batch entries of the record being decoded.
@@ -539,6 +625,7 @@ final class BatchScratch {
     private(set) var previousIDs: UnsafeMutablePointer<CachedID>
     private(set) var previousBytes: UnsafeMutablePointer<UInt8>
     private(set) var previousCount = 0
+    private(set) var previousBytesCount = 0
     private(set) var previousLayoutExact = false
     private(set) var currentIDs: UnsafeMutablePointer<CachedID>
     private var currentBytes: UnsafeMutablePointer<UInt8>
@@ -634,8 +721,59 @@ final class BatchScratch {
         swap(&previousBytes, &currentBytes)
         swap(&previousBytesCapacity, &currentBytesCapacity)
         previousCount = currentCount
+        previousBytesCount = currentBytesCount
         previousLayoutExact = currentLayoutExact
         currentCount = 0
         currentBytesCount = 0
+    }
+}
+
+/// The byte strings `,"key":` of a key table, in one buffer, compared with unaligned loads.
+struct KeyLiterals: @unchecked Sendable {
+    private let bytes: UnsafeMutablePointer<UInt8>
+    private let offsets: [Int]
+    private let lengths: [Int]
+
+    init(_ keys: [StaticString]) {
+        var all: [UInt8] = []
+        var offsets: [Int] = [], lengths: [Int] = []
+        for key in keys {
+            offsets.append(all.count)
+            all.append(UInt8(ascii: ","))
+            all.append(UInt8(ascii: "\""))
+            key.withUTF8Buffer { all.append(contentsOf: $0) }
+            all.append(UInt8(ascii: "\""))
+            all.append(UInt8(ascii: ":"))
+            lengths.append(all.count - offsets.last!)
+        }
+        bytes = .allocate(capacity: all.count + 8)  // never freed: one static table
+        bytes.initialize(from: all, count: all.count)
+        self.offsets = offsets
+        self.lengths = lengths
+    }
+
+    /// Consumes `,"key":` for key `k` if it comes next, byte for byte.
+    @inline(__always)
+    func matches(_ k: Int, _ scanner: inout JSONScanner) -> Bool {
+        let n = lengths[k]
+        guard scanner.bytes.count - scanner.index >= n else { return false }
+        let x = UnsafeRawPointer(scanner.bytes.baseAddress! + scanner.index)
+        let y = UnsafeRawPointer(bytes + offsets[k])
+        let equal: Bool
+        if n <= 8 {
+            equal = x.loadUnaligned(as: UInt32.self) == y.loadUnaligned(as: UInt32.self)
+                && x.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self) == y.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+        } else if n <= 16 {
+            equal = x.loadUnaligned(as: UInt64.self) == y.loadUnaligned(as: UInt64.self)
+                && x.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        } else if n <= 24 {
+            equal = x.loadUnaligned(as: UInt64.self) == y.loadUnaligned(as: UInt64.self)
+                && x.loadUnaligned(fromByteOffset: 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                && x.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        } else {
+            equal = memcmp(x, y, n) == 0
+        }
+        if equal { scanner.index += n }
+        return equal
     }
 }
