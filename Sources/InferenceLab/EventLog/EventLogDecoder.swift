@@ -25,7 +25,6 @@ struct EventLogDecoder {
     // Slot assignment.
     private var live: [String: RequestSlot] = [:]
     private var freeSlots: [RequestSlot] = []
-    private var generation: [UInt32] = []
     /// Requests finished recently: an asynchronously scheduled step may still list them.
     private var retiring: [(id: String, slot: RequestSlot, steps: Int)] = []
 
@@ -90,7 +89,7 @@ struct EventLogDecoder {
 
     /// Decodes one record; nil for the `end` record and for record types this build does not
     /// know (skipped, so later writers may add some).
-    mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws(InputError) -> SimulationEvent? {
+    mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, end ended: inout EventLogEnd?) throws(InputError) -> SimulationEvent? {
         self.line = line
         record.reset()
         batch.count = 0
@@ -195,6 +194,7 @@ struct EventLogDecoder {
             return .rejected(time: t, slot: -1, id: id, reason: reason)
         case .end:
             try endRecord()
+            ended = end
             return nil
         case .header:
             throw fail("type", "a second header record")
@@ -303,6 +303,7 @@ struct EventLogDecoder {
             let currentIDs = scratch.currentIDs
             let slots = scratch.slots
             let tokens = scratch.tokens
+            let generation = scratch.generations
             let previousLength = scratch.previousBytesCount
             var n = scratch.count
             var m = 0
@@ -318,21 +319,23 @@ struct EventLogDecoder {
                     while same + 8 <= limit && x.loadUnaligned(fromByteOffset: same, as: UInt64.self)
                             == y.loadUnaligned(fromByteOffset: same, as: UInt64.self) { same += 8 }
                     while same < limit && p[i + same] == previousBytes[previousStart + same] { same += 1 }
-                    let shift = (i - batchStart) - previousStart
+                    let shift = (i &- batchStart) &- previousStart
+                    let runEnd = previousStart &+ same
                     var k = cursor
                     var matchedEnd = previousStart
                     while k < previousCount {
                         let c = previousIDs[k]
-                        let entryEnd = k + 1 < previousCount ? previousIDs[k + 1].start - 2 : previousLength
-                        guard entryEnd - previousStart <= same, generation[Int(c.slot)] == c.generation else { break }
-                        currentIDs[m] = BatchScratch.CachedID(start: c.start + shift, count: c.count, slot: c.slot,
-                                                              generation: c.generation, tokens: c.tokens)
-                        m += 1
+                        let entryEnd = k &+ 1 < previousCount ? previousIDs[k &+ 1].start &- 2 : previousLength
+                        guard entryEnd <= runEnd, generation[Int(c.slot)] == c.generation else { break }
+                        var copy = c
+                        copy.start = c.start &+ shift
+                        currentIDs[m] = copy
+                        m &+= 1
                         slots[n] = c.slot
                         tokens[n] = c.tokens
-                        n += 1
+                        n &+= 1
                         matchedEnd = entryEnd
-                        k += 1
+                        k &+= 1
                     }
                     if k > cursor {
                         i += matchedEnd - previousStart
@@ -443,7 +446,7 @@ struct EventLogDecoder {
                     slot = try resolve(scanner.text(span), field: "batch")
                 }
                 batch.appendCurrent(UnsafeBufferPointer(rebasing: scanner.bytes[span]), slot: slot,
-                                    generation: generation[Int(slot)])
+                                    generation: batch.generations[Int(slot)])
             } else {
                 slot = try resolve(try scanner.readString(), field: "batch")
             }
@@ -466,6 +469,7 @@ struct EventLogDecoder {
         guard cursor < limit else { return nil }
         let previousIDs = scratch.previousIDs
         let previousBytes = scratch.previousBytes
+        let generation = scratch.generations
         var k = cursor
         while k < limit {
             let c = previousIDs[k]
@@ -513,14 +517,13 @@ struct EventLogDecoder {
             throw fail("id", "request '\(id)' arrives again while still in the system (duplicate id)")
         }
         // An id reused right after it finished: its old slot must no longer match by id.
-        for r in retiring where r.id == id { generation[Int(r.slot)] &+= 1 }
+        for r in retiring where r.id == id { batch.generations[Int(r.slot)] &+= 1 }
         let slot: RequestSlot
         if let reused = freeSlots.popLast() { slot = reused } else {
-            guard generation.count < Int(Int32.max) else { throw fail("id", "too many live requests") }
-            slot = RequestSlot(generation.count)
-            generation.append(0)
+            guard batch.slotCount < Int(Int32.max) else { throw fail("id", "too many live requests") }
+            slot = batch.addSlot()
         }
-        generation[Int(slot)] &+= 1
+        batch.generations[Int(slot)] &+= 1
         live[id] = slot
         seen.arrived += 1
         return .arrival(ArrivalEvent(time: t, slot: slot, id: id, promptTokens: prompt, outputTokens: output,
@@ -572,7 +575,7 @@ struct EventLogDecoder {
             retiring[k].steps += 1
             if retiring[k].steps >= 2 {
                 let slot = retiring[k].slot
-                generation[Int(slot)] &+= 1
+                batch.generations[Int(slot)] &+= 1
                 freeSlots.append(slot)
                 retiring.remove(at: k)
             } else {
@@ -636,7 +639,26 @@ final class BatchScratch {
     private var previousBytesCapacity = 0
     private var currentBytesCapacity = 0
 
+    /// Per slot, a number bumped whenever the slot changes hands: cached ids of an older
+    /// generation no longer match.
+    private(set) var generations: UnsafeMutablePointer<UInt32>
+    private(set) var slotCount = 0
+    private var slotCapacity = 0
+
+    /// A new slot, generation 0.
+    func addSlot() -> RequestSlot {
+        if slotCount == slotCapacity {
+            let c = max(2 * slotCapacity, 256)
+            Self.grow(&generations, keeping: slotCount, to: c)
+            slotCapacity = c
+        }
+        generations[slotCount] = 0
+        slotCount += 1
+        return RequestSlot(slotCount - 1)
+    }
+
     init() {
+        generations = .allocate(capacity: 0)
         slots = .allocate(capacity: 0)
         tokens = .allocate(capacity: 0)
         previousIDs = .allocate(capacity: 0)
@@ -646,6 +668,7 @@ final class BatchScratch {
     }
 
     deinit {
+        generations.deallocate()
         slots.deallocate()
         tokens.deallocate()
         previousIDs.deallocate()
