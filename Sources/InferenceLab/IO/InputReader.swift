@@ -38,10 +38,10 @@ public final class InputReader {
     /// Whether the input is gzip-compressed.
     public private(set) var isCompressed = false
     /// The 1-based number of the line last returned (0 before the first).
-    public private(set) var lineNumber = 0
+    public var lineNumber: Int { c.lineNumber }
     /// Whether the last error thrown was a too-long line, after which reading may go on
     /// (the next ``nextLine()`` returns the line after it).
-    public private(set) var canResumeAfterError = false
+    public var canResumeAfterError: Bool { c.canResumeAfterError }
 
     static let readSize = 256 << 10
     static let inflateSize = 1 << 20
@@ -62,11 +62,39 @@ public final class InputReader {
     /// Decoded bytes; the current partial line is kept at its start.
     private let buffer: UnsafeMutablePointer<UInt8>
     private let capacity: Int
-    private var start = 0
-    private var end = 0
-    private var scanFrom = 0
-    /// No more decoded bytes will come.
-    private var decodedEOF = false
+    /// The reading position, in one struct so that the per-line fast path in ``nextLine()``
+    /// pays one exclusivity check instead of one per property (this is a class).
+    private struct Cursor {
+        /// Decoded bytes `start..<end` are not returned yet; `scanFrom` is where to look for
+        /// the next `\n`.
+        var start = 0
+        var end = 0
+        var scanFrom = 0
+        var lineNumber = 0
+        var canResumeAfterError = false
+        /// No more decoded bytes will come.
+        var decodedEOF = false
+        /// After a too-long line: drop bytes up to its end before reading on.
+        var skippingLongLine = false
+
+        /// The next line when it is complete in the buffer and no special case applies.
+        @inline(__always)
+        mutating func fastLine(_ buffer: UnsafeMutablePointer<UInt8>, maxLineLength: Int) -> UnsafeBufferPointer<UInt8>? {
+            guard !skippingLongLine, scanFrom < end,
+                  let hit = memchr(buffer + scanFrom, 0x0A, end - scanFrom) else { return nil }
+            let newline = hit.assumingMemoryBound(to: UInt8.self) - buffer
+            var length = newline - start
+            if length > 0 && buffer[newline - 1] == 0x0D { length -= 1 }
+            guard length <= maxLineLength else { return nil }
+            let line = UnsafeBufferPointer(start: UnsafePointer(buffer + start), count: length)
+            canResumeAfterError = false
+            lineNumber += 1
+            start = newline + 1
+            scanFrom = start
+            return line
+        }
+    }
+    private var c = Cursor()
     /// zlib, set up at the first member libdeflate does not decode.
     private var stream: UnsafeMutablePointer<z_stream>?
     /// libdeflate, for gzip input.
@@ -76,8 +104,6 @@ public final class InputReader {
     private var rawEOF = false
     /// Set while gzip input is open (until ``close()``).
     private var isGzipOpen = false
-    /// After a too-long line: drop bytes up to its end before reading on.
-    private var skippingLongLine = false
 
     /// Opens `path` (or standard input for `-`) and reads its first bytes to detect gzip.
     /// - Parameter maxLineLength: longer lines are an error, so a file without line breaks
@@ -127,11 +153,11 @@ public final class InputReader {
         isGzipOpen = false
         if ownsDescriptor && fd >= 0 { SystemCalls.closeDescriptor(fd) }
         fd = -1
-        decodedEOF = true
+        c.decodedEOF = true
         rawEOF = true
-        start = 0
-        end = 0
-        scanFrom = 0
+        c.start = 0
+        c.end = 0
+        c.scanFrom = 0
     }
 
     private func detectFormat() throws(InputError) {
@@ -152,8 +178,8 @@ public final class InputReader {
             rawEnd = n
         } else {
             buffer.update(from: raw, count: n)
-            end = n
-            if n == 0 { decodedEOF = true; rawEOF = true }
+            c.end = n
+            if n == 0 { c.decodedEOF = true; rawEOF = true }
         }
     }
 
@@ -173,77 +199,78 @@ public final class InputReader {
     ///   truncated or corrupt gzip stream. After a too-long line the next call resumes at the
     ///   line after it (so a caller may skip it); after any other error the input is unusable.
     public func nextLine() throws(InputError) -> UnsafeBufferPointer<UInt8>? {
-        canResumeAfterError = false
+        if let line = c.fastLine(buffer, maxLineLength: maxLineLength) { return line }
+        c.canResumeAfterError = false
         while true {
-            if skippingLongLine {
-                if start < end, let hit = memchr(buffer + start, 0x0A, end - start) {
-                    start = hit.assumingMemoryBound(to: UInt8.self) - buffer + 1
-                    scanFrom = start
-                    skippingLongLine = false
-                    lineNumber += 1
+            if c.skippingLongLine {
+                if c.start < c.end, let hit = memchr(buffer + c.start, 0x0A, c.end - c.start) {
+                    c.start = hit.assumingMemoryBound(to: UInt8.self) - buffer + 1
+                    c.scanFrom = c.start
+                    c.skippingLongLine = false
+                    c.lineNumber += 1
                     continue
                 }
-                start = 0
-                end = 0
-                scanFrom = 0
-                if decodedEOF {
-                    skippingLongLine = false
-                    lineNumber += 1
+                c.start = 0
+                c.end = 0
+                c.scanFrom = 0
+                if c.decodedEOF {
+                    c.skippingLongLine = false
+                    c.lineNumber += 1
                     return nil
                 }
                 if isGzipOpen { try inflateMore() } else { try readMore() }
                 continue
             }
-            if scanFrom < end, let hit = memchr(buffer + scanFrom, 0x0A, end - scanFrom) {
+            if c.scanFrom < c.end, let hit = memchr(buffer + c.scanFrom, 0x0A, c.end - c.scanFrom) {
                 let newline = hit.assumingMemoryBound(to: UInt8.self) - buffer
-                let lineStart = start
-                start = newline + 1
-                scanFrom = start
+                let lineStart = c.start
+                c.start = newline + 1
+                c.scanFrom = c.start
                 return try finishLine(from: lineStart, to: newline)
             }
-            scanFrom = end
-            if end - start > maxLineLength + 1 {
-                skippingLongLine = true
+            c.scanFrom = c.end
+            if c.end - c.start > maxLineLength + 1 {
+                c.skippingLongLine = true
                 throw lineTooLong()
             }
-            if decodedEOF {
-                guard start < end else { return nil }
-                let lineStart = start
-                start = end
-                return try finishLine(from: lineStart, to: end)
+            if c.decodedEOF {
+                guard c.start < c.end else { return nil }
+                let lineStart = c.start
+                c.start = c.end
+                return try finishLine(from: lineStart, to: c.end)
             }
-            if start > 0 {
-                let pending = end - start
-                if pending > 0 { buffer.update(from: buffer + start, count: pending) }
-                start = 0
-                end = pending
-                scanFrom = pending
+            if c.start > 0 {
+                let pending = c.end - c.start
+                if pending > 0 { buffer.update(from: buffer + c.start, count: pending) }
+                c.start = 0
+                c.end = pending
+                c.scanFrom = pending
             }
             if isGzipOpen { try inflateMore() } else { try readMore() }
         }
     }
 
     private func finishLine(from lineStart: Int, to lineEnd: Int) throws(InputError) -> UnsafeBufferPointer<UInt8> {
-        lineNumber += 1
+        c.lineNumber += 1
         var length = lineEnd - lineStart
         if length > 0 && buffer[lineStart + length - 1] == 0x0D { length -= 1 }
-        if length > maxLineLength { throw lineTooLong(line: lineNumber) }
+        if length > maxLineLength { throw lineTooLong(line: c.lineNumber) }
         return UnsafeBufferPointer(start: buffer + lineStart, count: length)
     }
 
     private func lineTooLong(line: Int? = nil) -> InputError {
-        canResumeAfterError = true
-        return InputError(file: name, line: line ?? lineNumber + 1, "line longer than \(maxLineLength) bytes")
+        c.canResumeAfterError = true
+        return InputError(file: name, line: line ?? c.lineNumber + 1, "line longer than \(maxLineLength) bytes")
     }
 
     /// Calls `body` with each remaining line and its number.
     public func forEachLine(_ body: (UnsafeBufferPointer<UInt8>, Int) throws(InputError) -> Void) throws(InputError) {
-        while let line = try nextLine() { try body(line, lineNumber) }
+        while let line = try nextLine() { try body(line, c.lineNumber) }
     }
 
     private func readMore() throws(InputError) {
-        let n = try readRaw(into: buffer + end, count: min(Self.readSize, capacity - end))
-        if n == 0 { decodedEOF = true; rawEOF = true } else { end += n }
+        let n = try readRaw(into: buffer + c.end, count: min(Self.readSize, capacity - c.end))
+        if n == 0 { c.decodedEOF = true; rawEOF = true } else { c.end += n }
     }
 
     /// Reads more compressed bytes until the window holds `wanted` of them or the file ended.
@@ -263,21 +290,21 @@ public final class InputReader {
     /// Decodes the next piece of gzip input: one whole member by libdeflate when it can, or
     /// up to 1 MiB streamed by zlib.
     private func inflateMore() throws(InputError) {
-        let room = min(Self.inflateSize, capacity - end)
+        let room = min(Self.inflateSize, capacity - c.end)
         if !streaming {
             try fillRaw(wanted: Self.memberWindow)
             if rawStart == rawEnd {
-                decodedEOF = true  // the file ends after a complete member
+                c.decodedEOF = true  // the file ends after a complete member
                 return
             }
             if let decompressor, rawEnd - rawStart >= 18, raw[rawStart] == 0x1F, raw[rawStart + 1] == 0x8B,
                raw[rawStart + 2] == 8, raw[rawStart + 3] & 0x02 == 0 {
                 var used = 0, produced = 0
                 let rc = libdeflate_gzip_decompress_ex(decompressor, raw + rawStart, rawEnd - rawStart,
-                                                       buffer + end, room, &used, &produced)
+                                                       buffer + c.end, room, &used, &produced)
                 if rc == LIBDEFLATE_SUCCESS {
                     rawStart += used
-                    end += produced
+                    c.end += produced
                     return
                 }
             }
@@ -307,8 +334,8 @@ public final class InputReader {
 
     /// zlib: up to `room` bytes of the current member; at its end, back to member-wise decoding.
     private func inflateStreaming(room: Int) throws(InputError) {
-        guard let s = stream else { decodedEOF = true; return }
-        s.pointee.next_out = buffer + end
+        guard let s = stream else { c.decodedEOF = true; return }
+        s.pointee.next_out = buffer + c.end
         s.pointee.avail_out = UInt32(room)
         while s.pointee.avail_out == UInt32(room) {
             if rawStart == rawEnd && !rawEOF {
@@ -336,6 +363,6 @@ public final class InputReader {
             }
             if !streaming { break }
         }
-        end += room - Int(s.pointee.avail_out)
+        c.end += room - Int(s.pointee.avail_out)
     }
 }
