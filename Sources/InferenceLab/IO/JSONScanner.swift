@@ -329,6 +329,20 @@ struct JSONScanner {
         return try readNumber()
     }
 
+    /// The value of the 8 ASCII digits at `p`, or nil when they are not all digits (SWAR, as
+    /// in fast_float: one load, one check, three multiplications).
+    @inline(__always)
+    static func eightDigits(_ p: UnsafePointer<UInt8>) -> UInt64? {
+        let v = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+        guard ((v &+ 0x4646_4646_4646_4646) | (v &- 0x3030_3030_3030_3030)) & 0x8080_8080_8080_8080 == 0 else { return nil }
+        var x = v &- 0x3030_3030_3030_3030
+        x = x &* 10 &+ (x >> 8)
+        let mask: UInt64 = 0x0000_00FF_0000_00FF
+        let mul1: UInt64 = 0x000F_4240_0000_0064  // 100 + (1000000 << 32)
+        let mul2: UInt64 = 0x0000_2710_0000_0001  // 1 + (10000 << 32)
+        return (((x & mask) &* mul1) &+ (((x >> 16) & mask) &* mul2)) >> 32
+    }
+
     /// Reads a number (not `null`), correctly rounded (as `strtod` rounds).
     ///
     /// One pass checks JSON's grammar and collects the significant digits (at most 19) and
@@ -353,6 +367,12 @@ struct JSONScanner {
             i += 1
         } else {
             while i < count {
+                if significant > 0 && significant <= 11 && count - i >= 8, let eight = Self.eightDigits(base! + i) {
+                    mantissa = mantissa &* 100_000_000 &+ eight
+                    significant += 8
+                    i += 8
+                    continue
+                }
                 let d = base![i] &- 0x30
                 guard d < 10 else { break }
                 if significant < 19 {
@@ -369,6 +389,13 @@ struct JSONScanner {
             i += 1
             let fractionStart = i
             while i < count {
+                if mantissa != 0 && significant <= 11 && count - i >= 8, let eight = Self.eightDigits(base! + i) {
+                    mantissa = mantissa &* 100_000_000 &+ eight
+                    significant += 8
+                    exponent -= 8
+                    i += 8
+                    continue
+                }
                 let d = base![i] &- 0x30
                 guard d < 10 else { break }
                 if significant < 19 {
