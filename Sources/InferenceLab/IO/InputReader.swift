@@ -50,7 +50,7 @@ public final class InputReader {
     /// with room for a long header.
     static let memberWindow = inflateSize + (1 << 20)
     /// The compressed window's size.
-    static let rawCapacity = 4 * memberWindow
+    static let rawCapacity = 2 * memberWindow
 
     private var fd: Int32
     private let ownsDescriptor: Bool
