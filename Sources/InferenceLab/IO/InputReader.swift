@@ -101,6 +101,9 @@ public final class InputReader {
     private var decompressor: OpaquePointer?
     /// zlib is in the middle of a member.
     private var streaming = false
+    /// Members in a row that libdeflate could not decode: after four (a file of members over
+    /// 1 MiB, say), it is not tried again, so such a file does not pay for a failed try each.
+    private var missesInARow = 0
     private var rawEOF = false
     /// Set while gzip input is open (until ``close()``).
     private var isGzipOpen = false
@@ -297,7 +300,7 @@ public final class InputReader {
                 c.decodedEOF = true  // the file ends after a complete member
                 return
             }
-            if let decompressor, rawEnd - rawStart >= 18, raw[rawStart] == 0x1F, raw[rawStart + 1] == 0x8B,
+            if let decompressor, missesInARow < 4, rawEnd - rawStart >= 18, raw[rawStart] == 0x1F, raw[rawStart + 1] == 0x8B,
                raw[rawStart + 2] == 8, raw[rawStart + 3] & 0x02 == 0 {
                 var used = 0, produced = 0
                 let rc = libdeflate_gzip_decompress_ex(decompressor, raw + rawStart, rawEnd - rawStart,
@@ -305,8 +308,10 @@ public final class InputReader {
                 if rc == LIBDEFLATE_SUCCESS {
                     rawStart += used
                     c.end += produced
+                    missesInARow = 0
                     return
                 }
+                missesInARow += 1
             }
             // Not one libdeflate can bound (or bad data): zlib from the member's first byte.
             try startStreaming()

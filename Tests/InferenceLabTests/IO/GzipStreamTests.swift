@@ -192,6 +192,10 @@ struct GzipStreamTests {
         try writeBytes(members + big + small + crcMember + empty + members + small, to: dir.file("all.gz"))
         #expect(try readLines(dir.file("all.gz")) == a + b + ["tiny", "with header crc"] + a + ["tiny"])
 
+        // Five large members in a row (libdeflate stops trying), then the writer's again.
+        try writeBytes(big + big + big + big + big + members + small, to: dir.file("bigs.gz"))
+        #expect(try readLines(dir.file("bigs.gz")) == b + b + b + b + b + a + ["tiny"])
+
         // A wrong header CRC is zlib's error, as before.
         var badCRC = crcMember
         badCRC[10] ^= 0xFF
