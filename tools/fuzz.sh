@@ -25,7 +25,7 @@ build() {
     mkdir -p "$bin"
     swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name InferenceLab \
         tools/fuzz/TraceLineFuzz.swift Sources/InferenceLab/Trace/TraceLineParser.swift \
-        Sources/InferenceLab/IO/JSONScanner.swift -o "$bin/trace-line" 2> >(grep -v 'Cannot export local symbol' >&2)
+        Sources/InferenceLab/IO/{JSONScanner,DecimalToDouble,PowersOfFive}.swift -o "$bin/trace-line" 2> >(grep -v 'Cannot export local symbol' >&2)
     swift build --scratch-path "$scratch" -c release --target InferenceLab \
         -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing \
         -Xcc -fsanitize=fuzzer-no-link,address -Xcxx -fsanitize=fuzzer-no-link,address

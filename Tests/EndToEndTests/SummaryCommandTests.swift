@@ -32,6 +32,32 @@ struct SummaryCommandTests {
         #expect(text.stdout.contains("Completed requests: 50"))
     }
 
+    @Test("a log of several 1 MiB gzip members, from a file and from stdin; truncated through stdin")
+    func multiMemberLog() throws {
+        let dir = try Scratch()
+        defer { dir.remove() }
+        let config = try dir.config("c.toml", requests: 400, rate: 20)
+        let (log, simJSON) = try dir.simulate(config, "run.jsonl.gz")
+        let plain = try Tool.analyze(["summary", log, "--json"])
+        #expect(plain.stdout == simJSON, "\(plain.stderr)")
+        let piped = try Tool.analyze(["summary", "-", "--json"], stdinPath: log)
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(piped.stdout == simJSON)
+        // The writer starts a new member every 1 MiB of log: this one has several.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: log))
+        var members = 0
+        for i in 0..<(bytes.count - 3) where bytes[i] == 0x1F && bytes[i + 1] == 0x8B && bytes[i + 2] == 8 && bytes[i + 3] == 0 {
+            members += 1
+        }
+        #expect(members >= 2, "expected a multi-member log, got \(bytes.count) bytes")
+        let cut = dir.file("cut.jsonl.gz")
+        try bytes.prefix(bytes.count * 2 / 3).write(to: URL(fileURLWithPath: cut))
+        let truncated = try Tool.analyze(["summary", "-", "--json"], stdinPath: cut)
+        #expect(truncated.status != 0)
+        #expect(truncated.stderr.contains("<stdin>: truncated gzip stream (the file ends in the middle of compressed data)"),
+                "\(truncated.stderr)")
+    }
+
     @Test("SLO goodput and attainment, hand-checked on a tiny log")
     func goodput() throws {
         let dir = try Scratch()

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Turns the records after an event log's header into ``SimulationEvent``s, assigning slots.
 ///
 /// Slots: an `arrival` takes a free slot; a finished request keeps its slot for two more
@@ -17,23 +25,16 @@ struct EventLogDecoder {
     // Slot assignment.
     private var live: [String: RequestSlot] = [:]
     private var freeSlots: [RequestSlot] = []
-    private var generation: [UInt32] = []
     /// Requests finished recently: an asynchronously scheduled step may still list them.
     private var retiring: [(id: String, slot: RequestSlot, steps: Int)] = []
 
-    // The previous batch's ids (bytes) and slots, and the one being read.
-    private struct CachedID {
-        var start: Int
-        var count: Int
-        var slot: RequestSlot
-        var generation: UInt32
-    }
-    private var previousBytes: [UInt8] = []
-    private var previousIDs: [CachedID] = []
-    private var currentBytes: [UInt8] = []
-    private var currentIDs: [CachedID] = []
+    // The previous batch's ids (bytes) and slots, the one being read, and the batch entries.
+    private let batch = BatchScratch()
 
     // Per-line scratch, reused.
+    /// Per record kind (and "untyped"), the key index that followed each key (or the start
+    /// of the record, `keys.count`) last time; -1 when not seen yet.
+    private var successor = [Int8](repeating: -1, count: (RecordKind.untyped + 1) * (keys.count + 1))
     private var record = Fields()
     private var stepRecord = StepRecord()
 
@@ -54,7 +55,7 @@ struct EventLogDecoder {
 
     /// The fields of one record, as far as this schema knows them.
     private struct Fields {
-        var type: String?
+        var kind: RecordKind?
         var t: Double?, dt: Double?, simTime: Double?, flops: Double?, bytes: Double?
         var step: Int?, promptTokens: Int?, outputTokens: Int?, priority: Int?, tokens: Int?
         var prefillTokens: Int?, decodeTokens: Int?, running: Int?, waiting: Int?
@@ -63,11 +64,10 @@ struct EventLogDecoder {
         var id: String?, reason: String?, status: String?
         var resumed: Bool?
         var hasBatch = false
-        var batchSlots: [RequestSlot] = [], batchTokens: [Int32] = []
         var noToken: [RequestSlot] = [], preempted: [RequestSlot] = [], finished: [RequestSlot] = []
 
         mutating func reset() {
-            type = nil
+            kind = nil
             t = nil; dt = nil; simTime = nil; flops = nil; bytes = nil
             step = nil; promptTokens = nil; outputTokens = nil; priority = nil; tokens = nil
             prefillTokens = nil; decodeTokens = nil; running = nil; waiting = nil
@@ -76,8 +76,6 @@ struct EventLogDecoder {
             id = nil; reason = nil; status = nil
             resumed = nil
             hasBatch = false
-            batchSlots.removeAll(keepingCapacity: true)
-            batchTokens.removeAll(keepingCapacity: true)
             noToken.removeAll(keepingCapacity: true)
             preempted.removeAll(keepingCapacity: true)
             finished.removeAll(keepingCapacity: true)
@@ -91,18 +89,36 @@ struct EventLogDecoder {
 
     /// Decodes one record; nil for the `end` record and for record types this build does not
     /// know (skipped, so later writers may add some).
-    mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws(InputError) -> SimulationEvent? {
+    mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, end ended: inout EventLogEnd?) throws(InputError) -> SimulationEvent? {
         self.line = line
         record.reset()
+        batch.count = 0
         var scanner = JSONScanner(bytes)
         var field = -1
-        do {
+        do throws(any Error) {
             try scanner.beginObject()
             var first = true
-            while let key = try scanner.nextKey(first: &first, matching: Self.keys) {
+            // The key that followed the previous one last time in a record of this kind: the
+            // writer's fixed order makes it a byte-for-byte match of `,"key":` almost always.
+            var previous = Self.keys.count
+            while true {
+                let key: Int
+                let row = (record.kind?.rawValue ?? RecordKind.untyped) &* (Self.keys.count + 1)
+                if first && scanner.takeLiteral(#""type":"#) {
+                    first = false
+                    key = 0
+                } else if !first, case let guess = Int(successor[row &+ previous]), guess >= 0,
+                          Self.keyLiterals.matches(guess, &scanner) {
+                    key = guess
+                } else {
+                    guard let k = try scanner.nextKey(first: &first, matching: Self.keys) else { break }
+                    key = k
+                    successor[row &+ previous] = Int8(truncatingIfNeeded: k)
+                }
+                previous = key >= 0 ? key : Self.keys.count
                 field = key
                 switch key {
-                case 0: record.type = try scanner.readString()
+                case 0: record.kind = try readKind(&scanner)
                 case 1: record.step = try scanner.readInt()
                 case 2: record.t = try scanner.readDouble()
                 case 3: record.dt = try scanner.readDouble()
@@ -150,23 +166,23 @@ struct EventLogDecoder {
         } catch {
             throw fail(Self.fieldName(field), "\(error)")
         }
-        guard let type = record.type else { throw fail("type", "missing") }
+        guard let kind = record.kind else { throw fail("type", "missing") }
         try checkRanges()
-        switch type {
-        case "arrival": return try arrival()
-        case "step": return try step()
-        case "cache_hit":
+        switch kind {
+        case .arrival: return try arrival()
+        case .step: return try step()
+        case .cacheHit:
             let slot = try resolve(try need(record.id, "id"))
             return .cacheHit(time: try need(record.t, "t"), step: try need(record.step, "step"), slot: slot,
                              tokens: try need(record.tokens, "tokens"), resumed: record.resumed ?? false)
-        case "first_token":
+        case .firstToken:
             let slot = try resolve(try need(record.id, "id"))
             return .firstToken(time: try need(record.t, "t"), step: try need(record.step, "step"), slot: slot)
-        case "preempted":
+        case .preempted:
             let slot = try resolve(try need(record.id, "id"))
             return .preempted(time: try need(record.t, "t"), step: try need(record.step, "step"), slot: slot)
-        case "finished": return try finished()
-        case "rejected":
+        case .finished: return try finished()
+        case .rejected:
             let id = try need(record.id, "id")
             let reasonText = try need(record.reason, "reason")
             guard let reason = RejectionReason(rawValue: reasonText) else {
@@ -176,12 +192,13 @@ struct EventLogDecoder {
             seen.arrived += 1
             seen.rejected += 1
             return .rejected(time: t, slot: -1, id: id, reason: reason)
-        case "end":
+        case .end:
             try endRecord()
+            ended = end
             return nil
-        case "header":
+        case .header:
             throw fail("type", "a second header record")
-        default:
+        case .other:
             return nil
         }
     }
@@ -217,7 +234,37 @@ struct EventLogDecoder {
 
     /// Id lists are resolved while scanning (our writer puts `type` first); in a record of
     /// another type they are skipped.
-    private var isStepOrUntyped: Bool { record.type == nil || record.type == "step" }
+    private var isStepOrUntyped: Bool { record.kind == nil || record.kind == .step }
+
+    /// Record types, by their `type` value.
+    enum RecordKind: Int {
+        case step, arrival, firstToken, finished, preempted, cacheHit, rejected, end, header, other
+        /// The row of ``successor`` before the type is known.
+        static let untyped = 10
+        static let names: [(String, RecordKind)] = [
+            ("step", .step), ("arrival", .arrival), ("first_token", .firstToken), ("finished", .finished),
+            ("preempted", .preempted), ("cache_hit", .cacheHit), ("rejected", .rejected), ("end", .end),
+            ("header", .header),
+        ]
+    }
+
+    /// The `type` value: the writer's names matched as bytes, anything else read as a string.
+    private func readKind(_ scanner: inout JSONScanner) throws(JSONScanError) -> RecordKind {
+        if scanner.takeLiteral(#""step""#) { return .step }
+        if scanner.current == UInt8(ascii: "\""), let span = try scanner.readPlainString() {
+            let p = scanner.bytes.baseAddress! + span.lowerBound
+            for (name, kind) in RecordKind.names where name.utf8.count == span.count {
+                var name = name
+                if name.withUTF8({ memcmp($0.baseAddress!, p, span.count) == 0 }) { return kind }
+            }
+            return .other
+        }
+        let name = try scanner.readString()
+        return RecordKind.names.first { $0.0 == name }?.1 ?? .other
+    }
+
+    /// `,"key":` for each of ``keys``, to match a predicted key in one comparison.
+    private static let keyLiterals = KeyLiterals(keys)
 
     private mutating func readBatch(_ scanner: inout JSONScanner) throws {
         // Our writer's exact form (no spaces, no escapes) first; anything else, including
@@ -225,79 +272,164 @@ struct EventLogDecoder {
         let start = scanner.index
         if try readBatchFast(&scanner) { return }
         scanner.index = start
-        record.batchSlots.removeAll(keepingCapacity: true)
-        record.batchTokens.removeAll(keepingCapacity: true)
-        currentBytes.removeAll(keepingCapacity: true)
-        currentIDs.removeAll(keepingCapacity: true)
+        batch.count = 0
+        batch.beginCurrent(layoutExact: false)
         try readBatchGeneral(&scanner)
     }
 
     /// `[["id",n],…]` exactly as ``EventLogWriter`` writes it; false (state half-written, the
     /// caller resets it) at the first byte that differs.
+    ///
+    /// Each entry is first compared, as raw bytes (`["id",`), with the previous batch's entry
+    /// at the cursor: consecutive steps list mostly the same requests in the same order.
     private mutating func readBatchFast(_ scanner: inout JSONScanner) throws -> Bool {
         let bytes = scanner.bytes
         let count = bytes.count
+        guard let p = bytes.baseAddress else { return false }
         var i = scanner.index
-        guard i < count, bytes[i] == UInt8(ascii: "[") else { return false }
+        guard i < count, p[i] == UInt8(ascii: "[") else { return false }
         i += 1
         let batchStart = i
-        var cursor = 0
-        if i < count && bytes[i] == UInt8(ascii: "]") {
+        let scratch = batch
+        // Every entry takes at least 7 bytes (`["",0],`).
+        scratch.reserve(entries: scratch.count + (count - i) / 7 + 1)
+        scratch.beginCurrent(layoutExact: true)
+        if i < count && p[i] == UInt8(ascii: "]") {
             i += 1
         } else {
+            let previousBytes = scratch.previousBytes
+            let previousIDs = scratch.previousIDs
+            let previousCount = scratch.previousLayoutExact ? scratch.previousCount : 0
+            let currentIDs = scratch.currentIDs
+            let slots = scratch.slots
+            let tokens = scratch.tokens
+            let generation = scratch.generations
+            let previousLength = scratch.previousBytesCount
+            var n = scratch.count
+            var m = 0
+            var cursor = 0
             while true {
-                guard i + 1 < count, bytes[i] == UInt8(ascii: "["), bytes[i + 1] == UInt8(ascii: "\"") else { return false }
-                i += 2
-                let idStart = i
-                while i < count {
-                    let c = bytes[i]
-                    if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { break }
-                    i += 1
+                if cursor < previousCount {
+                    // A run of whole entries (`["id",n],`) identical, byte for byte, to the
+                    // previous batch's from the cursor on: copied without scanning them.
+                    let previousStart = previousIDs[cursor].start - 2
+                    let limit = min(count - i, previousLength - previousStart)
+                    let x = UnsafeRawPointer(p + i), y = UnsafeRawPointer(previousBytes + previousStart)
+                    var same = 0
+                    while same + 8 <= limit && x.loadUnaligned(fromByteOffset: same, as: UInt64.self)
+                            == y.loadUnaligned(fromByteOffset: same, as: UInt64.self) { same += 8 }
+                    while same < limit && p[i + same] == previousBytes[previousStart + same] { same += 1 }
+                    let shift = (i &- batchStart) &- previousStart
+                    let runEnd = previousStart &+ same
+                    var k = cursor
+                    var matchedEnd = previousStart
+                    while k < previousCount {
+                        let c = previousIDs[k]
+                        let entryEnd = k &+ 1 < previousCount ? previousIDs[k &+ 1].start &- 2 : previousLength
+                        guard entryEnd <= runEnd, generation[Int(c.slot)] == c.generation else { break }
+                        var copy = c
+                        copy.start = c.start &+ shift
+                        currentIDs[m] = copy
+                        m &+= 1
+                        slots[n] = c.slot
+                        tokens[n] = c.tokens
+                        n &+= 1
+                        matchedEnd = entryEnd
+                        k &+= 1
+                    }
+                    if k > cursor {
+                        i += matchedEnd - previousStart
+                        cursor = k
+                        // The previous batch's last entry ends with the batch's `]`.
+                        if matchedEnd == previousLength { break }
+                    }
                 }
-                guard i < count, bytes[i] == UInt8(ascii: "\"") else { return false }
-                let span = idStart..<i
-                i += 1
-                guard i < count, bytes[i] == UInt8(ascii: ",") else { return false }
-                i += 1
+                var slot: RequestSlot = -1
+                var idStart = 0
+                var idCount = 0
+                if cursor < previousCount {
+                    let c = previousIDs[cursor]
+                    let length = c.count + 4
+                    if count - i >= length && generation[Int(c.slot)] == c.generation
+                        && Self.equalBytes(p + i, previousBytes + (c.start - 2), length) {
+                        slot = c.slot
+                        idStart = i + 2
+                        idCount = c.count
+                        i += length
+                        cursor += 1
+                    }
+                }
+                if slot < 0 {
+                    guard i + 1 < count, p[i] == UInt8(ascii: "["), p[i + 1] == UInt8(ascii: "\"") else { return false }
+                    i += 2
+                    idStart = i
+                    while i < count {
+                        let c = p[i]
+                        if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { break }
+                        i += 1
+                    }
+                    guard i < count, p[i] == UInt8(ascii: "\"") else { return false }
+                    let span = idStart..<i
+                    idCount = span.count
+                    i += 1
+                    guard i < count, p[i] == UInt8(ascii: ",") else { return false }
+                    i += 1
+                    if let hit = cachedSlot(bytes, span, cursor: &cursor) {
+                        slot = hit
+                    } else {
+                        scanner.index = idStart
+                        slot = try resolve(scanner.text(span), field: "batch")
+                    }
+                }
                 // A non-negative integer without leading zeros, at most 10 digits.
                 let digitsStart = i
-                var n = 0
+                var value = 0
                 while i < count {
-                    let d = bytes[i] &- 0x30
+                    let d = p[i] &- 0x30
                     guard d < 10 else { break }
-                    n = n &* 10 &+ Int(d)
+                    value = value &* 10 &+ Int(d)
                     i += 1
+                    if i - digitsStart > 10 { return false }
                 }
                 let digits = i - digitsStart
-                guard digits > 0, digits <= 10, digits == 1 || bytes[digitsStart] != UInt8(ascii: "0"),
-                      n <= Int(Int32.max) else { return false }
-                guard i + 1 < count, bytes[i] == UInt8(ascii: "]") else { return false }
+                guard digits > 0, digits == 1 || p[digitsStart] != UInt8(ascii: "0"),
+                      value <= Int(Int32.max) else { return false }
+                guard i + 1 < count, p[i] == UInt8(ascii: "]") else { return false }
                 i += 1
-                let slot: RequestSlot
-                if let hit = cachedSlot(bytes, span, cursor: &cursor) {
-                    slot = hit
-                } else {
-                    scanner.index = idStart
-                    slot = try resolve(scanner.text(span), field: "batch")
-                }
                 // Offsets into this batch's bytes, copied in one piece at the end.
-                currentIDs.append(CachedID(start: span.lowerBound - batchStart, count: span.count, slot: slot,
-                                           generation: generation[Int(slot)]))
-                record.batchSlots.append(slot)
-                record.batchTokens.append(Int32(truncatingIfNeeded: n))
-                let c = bytes[i]
+                currentIDs[m] = BatchScratch.CachedID(start: idStart - batchStart, count: idCount, slot: slot,
+                                                      generation: generation[Int(slot)],
+                                                      tokens: Int32(truncatingIfNeeded: value))
+                m += 1
+                slots[n] = slot
+                tokens[n] = Int32(truncatingIfNeeded: value)
+                n += 1
+                let c = p[i]
                 i += 1
                 if c == UInt8(ascii: "]") { break }
                 guard c == UInt8(ascii: ",") else { return false }
             }
+            scratch.count = n
+            scratch.currentCount = m
         }
         scanner.index = i
-        currentBytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[batchStart..<i]))
-        swap(&previousBytes, &currentBytes)
-        swap(&previousIDs, &currentIDs)
-        currentBytes.removeAll(keepingCapacity: true)
-        currentIDs.removeAll(keepingCapacity: true)
+        scratch.finishCurrent(bytes: p + batchStart, count: i - batchStart)
         return true
+    }
+
+    /// Whether `n ≥ 4` bytes at `a` and `b` are equal (two overlapping loads per side up to 16).
+    @inline(__always)
+    private static func equalBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        let x = UnsafeRawPointer(a), y = UnsafeRawPointer(b)
+        if n <= 8 {
+            return x.loadUnaligned(as: UInt32.self) == y.loadUnaligned(as: UInt32.self)
+                && x.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self) == y.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+        }
+        if n <= 16 {
+            return x.loadUnaligned(as: UInt64.self) == y.loadUnaligned(as: UInt64.self)
+                && x.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        }
+        return memcmp(a, b, n) == 0
     }
 
     private mutating func readBatchGeneral(_ scanner: inout JSONScanner) throws {
@@ -313,23 +445,18 @@ struct EventLogDecoder {
                 } else {
                     slot = try resolve(scanner.text(span), field: "batch")
                 }
-                let start = currentBytes.count
-                currentBytes.append(contentsOf: UnsafeBufferPointer(rebasing: scanner.bytes[span]))
-                currentIDs.append(CachedID(start: start, count: span.count, slot: slot, generation: generation[Int(slot)]))
+                batch.appendCurrent(UnsafeBufferPointer(rebasing: scanner.bytes[span]), slot: slot,
+                                    generation: batch.generations[Int(slot)])
             } else {
                 slot = try resolve(try scanner.readString(), field: "batch")
             }
-            record.batchSlots.append(slot)
             try scanner.expect(UInt8(ascii: ","), "','")
             let n = try scanner.readInt()
             guard n >= 0 && n <= Int(Int32.max) else { throw JSONScanError("token count out of range: \(n)") }
-            record.batchTokens.append(Int32(n))
+            batch.append(slot: slot, tokens: Int32(n))
             try scanner.expect(UInt8(ascii: "]"), "']' after an [id, tokens] pair")
         }
-        swap(&previousBytes, &currentBytes)
-        swap(&previousIDs, &currentIDs)
-        currentBytes.removeAll(keepingCapacity: true)
-        currentIDs.removeAll(keepingCapacity: true)
+        batch.finishCurrent(bytes: nil, count: 0)
     }
 
     /// The slot of the id at `span` if the previous batch has it at or just after `cursor`.
@@ -337,22 +464,19 @@ struct EventLogDecoder {
     /// No closure captures `self` here: that would copy the whole decoder per batch entry.
     @inline(__always)
     private func cachedSlot(_ bytes: UnsafeBufferPointer<UInt8>, _ span: Range<Int>, cursor: inout Int) -> RequestSlot? {
-        let limit = min(cursor + 4, previousIDs.count)
+        let scratch = batch
+        let limit = min(cursor + 4, scratch.previousCount)
         guard cursor < limit else { return nil }
+        let previousIDs = scratch.previousIDs
+        let previousBytes = scratch.previousBytes
+        let generation = scratch.generations
         var k = cursor
         while k < limit {
             let c = previousIDs[k]
-            if c.count == span.count && generation[Int(c.slot)] == c.generation {
-                var equal = true
-                var j = 0
-                while j < c.count {
-                    if previousBytes[c.start + j] != bytes[span.lowerBound + j] { equal = false; break }
-                    j += 1
-                }
-                if equal {
-                    cursor = k + 1
-                    return c.slot
-                }
+            if c.count == span.count && generation[Int(c.slot)] == c.generation
+                && memcmp(previousBytes + c.start, bytes.baseAddress! + span.lowerBound, c.count) == 0 {
+                cursor = k + 1
+                return c.slot
             }
             k += 1
         }
@@ -393,14 +517,13 @@ struct EventLogDecoder {
             throw fail("id", "request '\(id)' arrives again while still in the system (duplicate id)")
         }
         // An id reused right after it finished: its old slot must no longer match by id.
-        for r in retiring where r.id == id { generation[Int(r.slot)] &+= 1 }
+        for r in retiring where r.id == id { batch.generations[Int(r.slot)] &+= 1 }
         let slot: RequestSlot
         if let reused = freeSlots.popLast() { slot = reused } else {
-            guard generation.count < Int(Int32.max) else { throw fail("id", "too many live requests") }
-            slot = RequestSlot(generation.count)
-            generation.append(0)
+            guard batch.slotCount < Int(Int32.max) else { throw fail("id", "too many live requests") }
+            slot = batch.addSlot()
         }
-        generation[Int(slot)] &+= 1
+        batch.generations[Int(slot)] &+= 1
         live[id] = slot
         seen.arrived += 1
         return .arrival(ArrivalEvent(time: t, slot: slot, id: id, promptTokens: prompt, outputTokens: output,
@@ -428,9 +551,9 @@ struct EventLogDecoder {
         r.duration = try need(record.dt, "dt")
         guard record.hasBatch else { throw fail("batch", "missing") }
         r.batchSlots.removeAll(keepingCapacity: true)
-        r.batchSlots.append(contentsOf: record.batchSlots)
+        r.batchSlots.append(contentsOf: UnsafeBufferPointer(start: batch.slots, count: batch.count))
         r.batchTokens.removeAll(keepingCapacity: true)
-        r.batchTokens.append(contentsOf: record.batchTokens)
+        r.batchTokens.append(contentsOf: UnsafeBufferPointer(start: batch.tokens, count: batch.count))
         r.noTokenSlots.removeAll(keepingCapacity: true)
         r.noTokenSlots.append(contentsOf: record.noToken)
         r.preemptedSlots.removeAll(keepingCapacity: true)
@@ -452,7 +575,7 @@ struct EventLogDecoder {
             retiring[k].steps += 1
             if retiring[k].steps >= 2 {
                 let slot = retiring[k].slot
-                generation[Int(slot)] &+= 1
+                batch.generations[Int(slot)] &+= 1
                 freeSlots.append(slot)
                 retiring.remove(at: k)
             } else {
@@ -479,5 +602,201 @@ struct EventLogDecoder {
             throw fail(field, "the end record counts \(claimed) but the log holds \(found) (records lost or edited)")
         }
         end = EventLogEnd(status: status, counts: counts)
+    }
+}
+
+/// A step's batch entries and the id cache of ``EventLogDecoder``, in raw buffers so the
+/// per-entry loop does no array bookkeeping (uniqueness and capacity checks per append).
+final class BatchScratch {
+    struct CachedID {
+        /// Offset of the id's bytes in the batch's bytes.
+        var start: Int
+        var count: Int
+        var slot: RequestSlot
+        var generation: UInt32
+        var tokens: Int32 = 0
+    }
+
+    /// The batch entries of the record being decoded.
+    private(set) var slots: UnsafeMutablePointer<RequestSlot>
+    private(set) var tokens: UnsafeMutablePointer<Int32>
+    var count = 0
+    private var capacity = 0
+
+    /// The previous batch's ids, and its bytes: `["id",n],…]` as the writer wrote them when
+    /// `previousLayoutExact`, else only the ids' bytes, one after the other.
+    private(set) var previousIDs: UnsafeMutablePointer<CachedID>
+    private(set) var previousBytes: UnsafeMutablePointer<UInt8>
+    private(set) var previousCount = 0
+    private(set) var previousBytesCount = 0
+    private(set) var previousLayoutExact = false
+    private(set) var currentIDs: UnsafeMutablePointer<CachedID>
+    private var currentBytes: UnsafeMutablePointer<UInt8>
+    var currentCount = 0
+    private var currentBytesCount = 0
+    private var currentLayoutExact = false
+    private var idCapacity = 0
+    private var previousBytesCapacity = 0
+    private var currentBytesCapacity = 0
+
+    /// Per slot, a number bumped whenever the slot changes hands: cached ids of an older
+    /// generation no longer match.
+    private(set) var generations: UnsafeMutablePointer<UInt32>
+    private(set) var slotCount = 0
+    private var slotCapacity = 0
+
+    /// A new slot, generation 0.
+    func addSlot() -> RequestSlot {
+        if slotCount == slotCapacity {
+            let c = max(2 * slotCapacity, 256)
+            Self.grow(&generations, keeping: slotCount, to: c)
+            slotCapacity = c
+        }
+        generations[slotCount] = 0
+        slotCount += 1
+        return RequestSlot(slotCount - 1)
+    }
+
+    init() {
+        generations = .allocate(capacity: 0)
+        slots = .allocate(capacity: 0)
+        tokens = .allocate(capacity: 0)
+        previousIDs = .allocate(capacity: 0)
+        currentIDs = .allocate(capacity: 0)
+        previousBytes = .allocate(capacity: 0)
+        currentBytes = .allocate(capacity: 0)
+    }
+
+    deinit {
+        generations.deallocate()
+        slots.deallocate()
+        tokens.deallocate()
+        previousIDs.deallocate()
+        currentIDs.deallocate()
+        previousBytes.deallocate()
+        currentBytes.deallocate()
+    }
+
+    private static func grow<T>(_ pointer: inout UnsafeMutablePointer<T>, keeping used: Int, to capacity: Int) {
+        let bigger = UnsafeMutablePointer<T>.allocate(capacity: capacity)
+        bigger.moveInitialize(from: pointer, count: used)
+        pointer.deallocate()
+        pointer = bigger
+    }
+
+    /// Room for `entries` batch entries in all, and as many ids in the current batch.
+    func reserve(entries: Int) {
+        if entries > capacity {
+            let c = max(entries, 2 * capacity, 64)
+            Self.grow(&slots, keeping: count, to: c)
+            Self.grow(&tokens, keeping: count, to: c)
+            capacity = c
+        }
+        if entries > idCapacity {
+            let c = max(entries, 2 * idCapacity, 64)
+            Self.grow(&currentIDs, keeping: currentCount, to: c)
+            Self.grow(&previousIDs, keeping: previousCount, to: c)
+            idCapacity = c
+        }
+    }
+
+    func append(slot: RequestSlot, tokens n: Int32) {
+        reserve(entries: count + 1)
+        slots[count] = slot
+        tokens[count] = n
+        count += 1
+    }
+
+    func beginCurrent(layoutExact: Bool) {
+        currentCount = 0
+        currentBytesCount = 0
+        currentLayoutExact = layoutExact
+    }
+
+    /// Adds an id (its bytes) to the current batch (general path).
+    func appendCurrent(_ id: UnsafeBufferPointer<UInt8>, slot: RequestSlot, generation: UInt32) {
+        reserve(entries: currentCount + 1)
+        if currentBytesCount + id.count > currentBytesCapacity {
+            let c = max(currentBytesCount + id.count, 2 * currentBytesCapacity, 1024)
+            Self.grow(&currentBytes, keeping: currentBytesCount, to: c)
+            currentBytesCapacity = c
+        }
+        if let base = id.baseAddress { (currentBytes + currentBytesCount).update(from: base, count: id.count) }
+        currentIDs[currentCount] = CachedID(start: currentBytesCount, count: id.count, slot: slot, generation: generation)
+        currentBytesCount += id.count
+        currentCount += 1
+    }
+
+    /// Ends the current batch (copying `count` bytes from `bytes` when given: the exact
+    /// layout's offsets refer to them); it becomes the previous one.
+    func finishCurrent(bytes: UnsafePointer<UInt8>?, count n: Int) {
+        if let bytes {
+            if n > currentBytesCapacity {
+                currentBytes.deallocate()
+                let c = max(n, 2 * currentBytesCapacity, 1024)
+                currentBytes = .allocate(capacity: c)
+                currentBytesCapacity = c
+            }
+            currentBytes.update(from: bytes, count: n)
+            currentBytesCount = n
+        }
+        swap(&previousIDs, &currentIDs)
+        swap(&previousBytes, &currentBytes)
+        swap(&previousBytesCapacity, &currentBytesCapacity)
+        previousCount = currentCount
+        previousBytesCount = currentBytesCount
+        previousLayoutExact = currentLayoutExact
+        currentCount = 0
+        currentBytesCount = 0
+    }
+}
+
+/// The byte strings `,"key":` of a key table, in one buffer, compared with unaligned loads.
+struct KeyLiterals: @unchecked Sendable {
+    private let bytes: UnsafeMutablePointer<UInt8>
+    private let offsets: [Int]
+    private let lengths: [Int]
+
+    init(_ keys: [StaticString]) {
+        var all: [UInt8] = []
+        var offsets: [Int] = [], lengths: [Int] = []
+        for key in keys {
+            offsets.append(all.count)
+            all.append(UInt8(ascii: ","))
+            all.append(UInt8(ascii: "\""))
+            key.withUTF8Buffer { all.append(contentsOf: $0) }
+            all.append(UInt8(ascii: "\""))
+            all.append(UInt8(ascii: ":"))
+            lengths.append(all.count - offsets.last!)
+        }
+        bytes = .allocate(capacity: all.count + 8)  // never freed: one static table
+        bytes.initialize(from: all, count: all.count)
+        self.offsets = offsets
+        self.lengths = lengths
+    }
+
+    /// Consumes `,"key":` for key `k` if it comes next, byte for byte.
+    @inline(__always)
+    func matches(_ k: Int, _ scanner: inout JSONScanner) -> Bool {
+        let n = lengths[k]
+        guard scanner.bytes.count - scanner.index >= n else { return false }
+        let x = UnsafeRawPointer(scanner.bytes.baseAddress! + scanner.index)
+        let y = UnsafeRawPointer(bytes + offsets[k])
+        let equal: Bool
+        if n <= 8 {
+            equal = x.loadUnaligned(as: UInt32.self) == y.loadUnaligned(as: UInt32.self)
+                && x.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self) == y.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+        } else if n <= 16 {
+            equal = x.loadUnaligned(as: UInt64.self) == y.loadUnaligned(as: UInt64.self)
+                && x.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        } else if n <= 24 {
+            equal = x.loadUnaligned(as: UInt64.self) == y.loadUnaligned(as: UInt64.self)
+                && x.loadUnaligned(fromByteOffset: 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                && x.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        } else {
+            equal = memcmp(x, y, n) == 0
+        }
+        if equal { scanner.index += n }
+        return equal
     }
 }

@@ -17,7 +17,7 @@ public final class EventLogReader {
     public let header: EventLogHeader
     /// The `end` record, once it has been read (nil for a log read with `allowIncomplete`
     /// that has none).
-    public var end: EventLogEnd? { decoder.end }
+    public private(set) var end: EventLogEnd?
     /// The log's name for messages (`<stdin>` for `-`).
     public var name: String { input.name }
     /// Whether a log without an `end` record is accepted.
@@ -27,6 +27,7 @@ public final class EventLogReader {
 
     private let input: InputReader
     private var finishedReading = false
+    private var sawEnd = false
     /// All per-record state lives in one struct, so the hot path pays one exclusivity check
     /// per line instead of one per field (reference/swift-notes.md §7).
     private var decoder: EventLogDecoder
@@ -88,10 +89,18 @@ public final class EventLogReader {
                 return nil
             }
             if Self.isBlank(line) { continue }
-            if end != nil {
+            if sawEnd {
                 throw InputError(file: name, line: input.lineNumber, "record after the end record")
             }
-            if let event = try decoder.decode(line, line: input.lineNumber) { return event }
+            // Only `decode` touches the decoder here: reading one of its properties made Swift
+            // copy (retain and release) the whole struct once per record.
+            var ended: EventLogEnd? = nil
+            let event = try decoder.decode(line, line: input.lineNumber, end: &ended)
+            if let ended {
+                end = ended
+                sawEnd = true
+            }
+            if let event { return event }
         }
         return nil
     }

@@ -106,6 +106,21 @@ struct JSONScanner {
         return found
     }
 
+    /// Consumes `text` if the bytes at the current position (no whitespace skipped) are
+    /// exactly it; for fast paths that match a writer's fixed layout.
+    @inline(__always)
+    mutating func takeLiteral(_ text: StaticString) -> Bool {
+        let n = text.utf8CodeUnitCount
+        guard bytes.count - index >= n,
+              memcmp(bytes.baseAddress! + index, text.utf8Start, n) == 0 else { return false }
+        index += n
+        return true
+    }
+
+    /// The byte at the current position (no whitespace skipped), or 0 at the end.
+    @inline(__always)
+    var current: UInt8 { index < bytes.count ? bytes[index] : 0 }
+
     /// Reads `[`, then call ``nextElement(first:)`` before each element.
     mutating func beginArray() throws(JSONScanError) { try expect(UInt8(ascii: "["), "'['") }
 
@@ -248,6 +263,30 @@ struct JSONScanner {
 
     /// Reads an integer literal (no fraction or exponent).
     mutating func readInt() throws(JSONScanError) -> Int {
+        // Fast path: at most 18 digits (no overflow possible), then a byte that cannot
+        // continue a number. Anything else is read again by the general path below.
+        if index < bytes.count, let base = bytes.baseAddress {
+            let count = bytes.count
+            var i = index
+            let negative = base[i] == UInt8(ascii: "-")
+            if negative { i += 1 }
+            let digitsStart = i
+            var value = 0
+            while i < count {
+                let d = base[i] &- 0x30
+                guard d < 10 else { break }
+                value = value &* 10 &+ Int(d)
+                i += 1
+            }
+            let digits = i - digitsStart
+            if digits > 0 && digits <= 18 && (digits == 1 || base[digitsStart] != UInt8(ascii: "0")) {
+                let next = i < count ? base[i] : 0
+                if next != UInt8(ascii: ".") && (next | 0x20) != UInt8(ascii: "e") {
+                    index = i
+                    return negative ? -value : value
+                }
+            }
+        }
         let (span, isInteger) = try scanNumber()
         guard isInteger else { throw JSONScanError("expected an integer, found \(text(span))") }
         var i = span.lowerBound
@@ -290,69 +329,108 @@ struct JSONScanner {
         return try readNumber()
     }
 
-    /// Exact powers of ten as `Double`s (10^22 is the largest one a `Double` holds exactly).
-    private static let exactPowersOfTen: [Double] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-    ]
-
-    /// Reads a number (not `null`), correctly rounded.
-    ///
-    /// Clinger's fast path: when the significant digits fit in 2^53 and the decimal exponent
-    /// is within ±22, one IEEE multiplication or division of two exact values gives the
-    /// correctly rounded result. Anything else (long mantissas, huge exponents) goes to
-    /// `strtod`.
-    mutating func readNumber() throws(JSONScanError) -> Double {
-        let (span, _) = try scanNumber()
-        if let fast = fastDouble(span) { return fast }
-        let count = span.count
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { text in
-            for k in 0..<count { text[k] = CChar(bitPattern: bytes[span.lowerBound + k]) }
-            text[count] = 0
-            return strtod(text.baseAddress!, nil)
-        }
+    /// The value of the 8 ASCII digits at `p`, or nil when they are not all digits (SWAR, as
+    /// in fast_float: one load, one check, three multiplications).
+    @inline(__always)
+    static func eightDigits(_ p: UnsafePointer<UInt8>) -> UInt64? {
+        let v = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+        guard ((v &+ 0x4646_4646_4646_4646) | (v &- 0x3030_3030_3030_3030)) & 0x8080_8080_8080_8080 == 0 else { return nil }
+        var x = v &- 0x3030_3030_3030_3030
+        x = x &* 10 &+ (x >> 8)
+        let mask: UInt64 = 0x0000_00FF_0000_00FF
+        let mul1: UInt64 = 0x000F_4240_0000_0064  // 100 + (1000000 << 32)
+        let mul2: UInt64 = 0x0000_2710_0000_0001  // 1 + (10000 << 32)
+        return (((x & mask) &* mul1) &+ (((x >> 16) & mask) &* mul2)) >> 32
     }
 
-    /// Clinger's fast path over a span that ``scanNumber()`` validated; nil when it does not apply.
-    private func fastDouble(_ span: Range<Int>) -> Double? {
-        var i = span.lowerBound
-        let end = span.upperBound
-        let negative = bytes[i] == UInt8(ascii: "-")
-        if negative { i += 1 }
-        var mantissa: UInt64 = 0
-        var significant = 0
-        var exponent = 0
-        var inFraction = false
-        while i < end {
-            let c = bytes[i]
-            if c == UInt8(ascii: ".") { inFraction = true; i += 1; continue }
-            guard c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") else { break }
-            if inFraction { exponent -= 1 }
-            let d = UInt64(c &- 0x30)
-            if mantissa != 0 || d != 0 {
-                guard significant < 19 else { return nil }
-                mantissa = mantissa &* 10 &+ d
-                significant += 1
-            }
-            i += 1
+    /// Reads a number (not `null`), correctly rounded (as `strtod` rounds).
+    ///
+    /// One pass checks JSON's grammar and collects the significant digits (at most 19) and
+    /// the decimal exponent; ``DecimalToDouble`` converts them (Clinger's fast path, then
+    /// Eisel–Lemire). Longer mantissas, and the rare inputs those cannot decide, go to `strtod`.
+    mutating func readNumber() throws(JSONScanError) -> Double {
+        skipSpace()
+        let start = index
+        let count = bytes.count
+        let base = bytes.baseAddress
+        var i = index
+        var negative = false
+        if i < count && base![i] == UInt8(ascii: "-") { negative = true; i += 1 }
+        guard i < count, base![i] &- 0x30 < 10 else {
+            throw unexpected(expecting: "a number")
         }
-        if i < end {  // exponent part: e, E, sign, digits
+        var mantissa: UInt64 = 0
+        var significant = 0  // digits in `mantissa`, leading zeros excluded
+        var exponent = 0
+        var exact = true     // false when more than 19 significant digits
+        if base![i] == UInt8(ascii: "0") {
             i += 1
-            var sign = 1
-            if bytes[i] == UInt8(ascii: "-") { sign = -1; i += 1 } else if bytes[i] == UInt8(ascii: "+") { i += 1 }
-            var e = 0
-            while i < end {
-                e = e * 10 + Int(bytes[i] &- 0x30)
-                guard e < 10_000 else { return nil }
+        } else {
+            while i < count {
+                if significant > 0 && significant <= 11 && count - i >= 8, let eight = Self.eightDigits(base! + i) {
+                    mantissa = mantissa &* 100_000_000 &+ eight
+                    significant += 8
+                    i += 8
+                    continue
+                }
+                let d = base![i] &- 0x30
+                guard d < 10 else { break }
+                if significant < 19 {
+                    mantissa = mantissa &* 10 &+ UInt64(d)
+                    significant += 1
+                } else {
+                    exact = false
+                    exponent += 1
+                }
                 i += 1
             }
+        }
+        if i < count && base![i] == UInt8(ascii: ".") {
+            i += 1
+            let fractionStart = i
+            while i < count {
+                if mantissa != 0 && significant <= 11 && count - i >= 8, let eight = Self.eightDigits(base! + i) {
+                    mantissa = mantissa &* 100_000_000 &+ eight
+                    significant += 8
+                    exponent -= 8
+                    i += 8
+                    continue
+                }
+                let d = base![i] &- 0x30
+                guard d < 10 else { break }
+                if significant < 19 {
+                    if mantissa != 0 || d != 0 {
+                        mantissa = mantissa &* 10 &+ UInt64(d)
+                        significant += 1
+                    }
+                    exponent -= 1
+                } else if d != 0 {
+                    exact = false
+                }
+                i += 1
+            }
+            guard i > fractionStart else { index = i; throw JSONScanError("malformed number at column \(start + 1)") }
+        }
+        if i < count && (base![i] | 0x20) == UInt8(ascii: "e") {
+            i += 1
+            var sign = 1
+            if i < count && base![i] == UInt8(ascii: "-") { sign = -1; i += 1 } else if i < count && base![i] == UInt8(ascii: "+") { i += 1 }
+            let digitsStart = i
+            var e = 0
+            while i < count {
+                let d = base![i] &- 0x30
+                guard d < 10 else { break }
+                if e < 100_000 { e = e * 10 + Int(d) }
+                i += 1
+            }
+            guard i > digitsStart else { index = i; throw JSONScanError("malformed number at column \(start + 1)") }
             exponent += sign * e
         }
-        if mantissa == 0 { return negative ? -0.0 : 0.0 }
-        guard mantissa <= 1 << 53, exponent >= -22, exponent <= 22 else { return nil }
-        var value = Double(mantissa)
-        value = exponent < 0 ? value / Self.exactPowersOfTen[-exponent] : value * Self.exactPowersOfTen[exponent]
-        return negative ? -value : value
+        index = i
+        if exact, let value = DecimalToDouble.convert(mantissa, exponent: exponent, negative: negative) {
+            return value
+        }
+        return DecimalToDouble.strtod(UnsafeBufferPointer(rebasing: bytes[start..<i]))
     }
 
     mutating func readBool() throws(JSONScanError) -> Bool {

@@ -101,13 +101,30 @@ public struct TraceReader {
                 throw InputError(file: input.name, line: number, field: "request_id",
                                  "missing, and the default id \"\(number - 1)\" (the 0-based line index) is already used by an explicit request_id")
             }
-            id = String(number - 1)
+            id = Self.decimal(number - 1)
         }
         lastArrival = line.arrivalTime
         lastArrivalLine = number
         return RequestSpec(id: id, arrivalTime: line.arrivalTime, promptTokens: line.promptTokens,
                            outputTokens: line.outputTokens, priority: line.priority,
                            prefixHashes: line.prefixHashes)
+    }
+
+    /// `String(n)` for n ≥ 0, without the generic integer formatter (ids up to 15 digits
+    /// are small strings: no allocation).
+    @inline(__always)
+    static func decimal(_ n: Int) -> String {
+        guard n >= 0 else { return String(n) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var i = 20
+            var v = UInt(n)
+            repeat {
+                i -= 1
+                digits[i] = UInt8(truncatingIfNeeded: v % 10) &+ 0x30
+                v /= 10
+            } while v != 0
+            return String(decoding: UnsafeBufferPointer(rebasing: digits[i..<20]), as: UTF8.self)
+        }
     }
 
     private func isBlank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {

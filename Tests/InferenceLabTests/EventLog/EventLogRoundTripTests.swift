@@ -65,6 +65,48 @@ struct EventLogRoundTripTests {
         }
     }
 
+    @Test("batch fast paths and the general path read the same events", arguments: [0, 1, 2, 3])
+    func batchPathsAgree(scenario: Int) throws {
+        let (label, config) = Self.scenarios[scenario]
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("\(label).events.jsonl")
+        try runLogged(config, to: path)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Every third step's batch with spaces (general path, so the next batch is compared
+        // with a cache of the other layout), and every id made long (no longer fits in the
+        // 16-byte comparison).
+        var spaced: [String] = []
+        var step = 0
+        for line in lines {
+            if line.contains(#""type":"step""#) {
+                step += 1
+                if step % 3 == 0 { spaced.append(line.replacingOccurrences(of: "],[", with: "], [")); continue }
+            }
+            spaced.append(String(line))
+        }
+        let longIDs = try NSRegularExpression(pattern: #""([0-9]+)""#)
+            .stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text),
+                                      withTemplate: #""request-with-a-long-id-$1""#)
+        try spaced.joined(separator: "\n").write(toFile: dir.file("spaced.jsonl"), atomically: true, encoding: .utf8)
+        try longIDs.write(toFile: dir.file("long.jsonl"), atomically: true, encoding: .utf8)
+
+        func events(_ path: String) throws -> [String] {
+            let reader = try EventLogReader(path: path)
+            var sink = RecordingSink()
+            try reader.read(into: &sink)
+            var ids: [Int32: String] = [:]
+            return sink.events.map { describe($0, &ids).replacingOccurrences(of: "request-with-a-long-id-", with: "") }
+        }
+        let expected = try events(path)
+        #expect(expected.count > 100)
+        for variant in ["spaced.jsonl", "long.jsonl"] {
+            let got = try events(dir.file(variant))
+            #expect(got == expected, "\(label) \(variant)")
+        }
+    }
+
     /// An event as text with slots replaced by request ids.
     func describe(_ e: SimulationEvent, _ ids: inout [Int32: String]) -> String {
         func id(_ s: Int32) -> String { ids[s] ?? "?\(s)" }

@@ -1,3 +1,4 @@
+import CZlib
 import Foundation
 import Testing
 @testable import InferenceLab
@@ -152,5 +153,113 @@ struct GzipStreamTests {
         #expect(error?.file == "/nonexistent/dir/trace.jsonl.gz")
         #expect(error?.message == "no such file")
         #expect(error?.description == "/nonexistent/dir/trace.jsonl.gz: no such file")
+    }
+
+    /// One gzip member written by zlib (the streaming writer), whatever its size.
+    static func zlibMember(_ text: String, level: Int32 = 6) throws -> [UInt8] {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("member.gz")
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let writer = try GzipWriter(fd: fd, name: path, level: level)
+        var copy = text
+        try copy.withUTF8 { try writer.write(UnsafeRawBufferPointer($0)) }
+        try writer.close()
+        close(fd)
+        return try readBytes(path)
+    }
+
+    /// `member` with the FHCRC flag and a header CRC-16 (zlib checks it; libdeflate does not).
+    static func withHeaderCRC(_ member: [UInt8]) -> [UInt8] {
+        var header = Array(member.prefix(10))
+        header[3] |= 0x02
+        let crc = header.withUnsafeBufferPointer { UInt32(crc32(0, $0.baseAddress, 10)) }
+        return header + [UInt8(crc & 0xFF), UInt8((crc >> 8) & 0xFF)] + member.dropFirst(10)
+    }
+
+    @Test("libdeflate's 1 MiB members, zlib's large members, header CRCs and tiny members, mixed")
+    func mixedMembers() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let a = Self.sampleLines(count: 60_000)  // ~3.3 MB: four 1 MiB members from the writer
+        let b = Self.sampleLines(count: 50_000).map { $0 + "b" }
+        try writeOutput(a.joined(separator: "\n") + "\n", to: dir.file("a.gz"))
+        let members = try readBytes(dir.file("a.gz"))
+        let big = try Self.zlibMember(b.joined(separator: "\n") + "\n")  // one 2.8 MB member
+        let small = try Self.zlibMember("tiny\n", level: 1)
+        let crcMember = Self.withHeaderCRC(try Self.zlibMember("with header crc\n"))
+        let empty = try Self.zlibMember("")
+        try writeBytes(members + big + small + crcMember + empty + members + small, to: dir.file("all.gz"))
+        #expect(try readLines(dir.file("all.gz")) == a + b + ["tiny", "with header crc"] + a + ["tiny"])
+
+        // Five large members in a row (libdeflate stops trying), then the writer's again.
+        try writeBytes(big + big + big + big + big + members + small, to: dir.file("bigs.gz"))
+        #expect(try readLines(dir.file("bigs.gz")) == b + b + b + b + b + a + ["tiny"])
+
+        // A wrong header CRC is zlib's error, as before.
+        var badCRC = crcMember
+        badCRC[10] ^= 0xFF
+        try writeBytes(members + badCRC, to: dir.file("badcrc.gz"))
+        let error = inputError { _ = try readLines(dir.file("badcrc.gz")) }
+        #expect(error?.message == "corrupt gzip data: header crc mismatch", "\(String(describing: error))")
+    }
+
+    @Test("truncated or corrupt members of the writer's 1 MiB size are zlib's errors")
+    func truncatedWriterMembers() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let lines = Self.sampleLines(count: 60_000)
+        try writeOutput(lines.joined(separator: "\n") + "\n", to: dir.file("a.gz"))
+        let full = try readBytes(dir.file("a.gz"))
+        for k in 1..<23 {
+            let keep = full.count * k / 23 + 7
+            let cut = dir.file("cut-\(k).gz")
+            try writeBytes(Array(full.prefix(keep)), to: cut)
+            var read: [String] = []
+            let error = inputError {
+                let input = try InputReader(path: cut)
+                while let line = try input.nextLine() { read.append(String(decoding: line, as: UTF8.self)) }
+            }
+            #expect(error?.file == cut)
+            #expect(error?.message == "truncated gzip stream (the file ends in the middle of compressed data)",
+                    "\(String(describing: error))")
+            // Every line before the cut was returned first (zlib streams the broken member).
+            #expect(read.count >= lines.count * (k - 1) / 23 - 2000 && Array(read.dropLast()) == Array(lines.prefix(max(read.count - 1, 0))))
+        }
+        // A wrong CRC-32 in the first member's trailer.
+        var bad = full
+        let secondMember = Self.memberStarts(full)[1]
+        bad[secondMember - 8] ^= 0x01
+        try writeBytes(bad, to: dir.file("crc.gz"))
+        let error = inputError { _ = try readLines(dir.file("crc.gz")) }
+        #expect(error?.message == "corrupt gzip data: incorrect data check", "\(String(describing: error))")
+    }
+
+    /// Offsets of the gzip members the writer produced (found by decoding each with zlib).
+    static func memberStarts(_ bytes: [UInt8]) -> [Int] {
+        var starts = [0]
+        var s = z_stream()
+        inflateInit2_(&s, 31, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        defer { inflateEnd(&s) }
+        var out = [UInt8](repeating: 0, count: 1 << 16)
+        bytes.withUnsafeBufferPointer { input in
+            var offset = 0
+            while offset < input.count {
+                s.next_in = UnsafeMutablePointer(mutating: input.baseAddress! + offset)
+                s.avail_in = UInt32(input.count - offset)
+                var rc: Int32 = Z_OK
+                repeat {
+                    rc = out.withUnsafeMutableBufferPointer { o in
+                        s.next_out = o.baseAddress
+                        s.avail_out = UInt32(o.count)
+                        return inflate(&s, Z_NO_FLUSH)
+                    }
+                } while rc == Z_OK
+                offset = input.count - Int(s.avail_in)
+                starts.append(offset)
+                inflateReset(&s)
+            }
+        }
+        return starts
     }
 }

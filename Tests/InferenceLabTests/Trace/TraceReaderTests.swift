@@ -141,3 +141,70 @@ struct TraceReaderTests {
         #expect(results == [true, true, true, false, false, true, true, true, false, true, false, false, true])
     }
 }
+
+@Suite("trace line fast path")
+struct TraceLineFastPathTests {
+    static func general(_ text: String) -> (TraceLine?, String?) {
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBufferPointer { b in
+            var line = TraceLine()
+            do {
+                try TraceLineParser.parseGeneral(UnsafeBufferPointer(b), into: &line)
+                return (line, nil)
+            } catch let error as TraceLineError { return (nil, "\(error.field ?? "-"): \(error.message)") } catch { return (nil, "\(error)") }
+        }
+    }
+
+    static func fast(_ text: String) -> TraceLine? {
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBufferPointer { b in
+            // Start from a dirty line: the fast path must reset the optional fields.
+            var line = TraceLine(arrivalTime: 9, promptTokens: 9, outputTokens: 9, requestID: "old", priority: 7, prefixHashes: [1, 2])
+            return TraceLineParser.parseWriterLayout(UnsafeBufferPointer(b), into: &line) ? line : nil
+        }
+    }
+
+    @Test("the writer's layout is read as the general parser reads it; anything else falls back")
+    func sameAsGeneral() {
+        let lines = [
+            #"{"arrival_time":0.24785711090585885,"prompt_tokens":486,"output_tokens":423}"#,
+            #"{"arrival_time":0,"prompt_tokens":1,"output_tokens":2147483647}"#,
+            #"{"arrival_time":-0.0,"prompt_tokens":1,"output_tokens":1}"#,
+            #"{"arrival_time":1e3,"prompt_tokens":10,"output_tokens":2,"request_id":"a-1","priority":-3,"prefix_hashes":[1,18446744073709551615,0]}"#,
+            #"{"arrival_time":1.5,"prompt_tokens":10,"output_tokens":2,"prefix_hashes":[]}"#,
+            #"{"arrival_time":1.5,"prompt_tokens":10,"output_tokens":2,"priority":0}"#,
+            #"{"arrival_time":1.5,"prompt_tokens":10,"output_tokens":2,"request_id":"x\"y"}"#,
+            // Refused by both, or only read by the general parser.
+            #"{"arrival_time":-1,"prompt_tokens":10,"output_tokens":2}"#,
+            #"{"arrival_time":1e400,"prompt_tokens":10,"output_tokens":2}"#,
+            #"{"arrival_time":1,"prompt_tokens":0,"output_tokens":2}"#,
+            #"{"arrival_time":1,"prompt_tokens":2147483648,"output_tokens":2}"#,
+            #"{"arrival_time":1,"prompt_tokens":1.0,"output_tokens":2}"#,
+            #"{"arrival_time":1,"prompt_tokens":01,"output_tokens":2}"#,
+            #"{"arrival_time":1,"prompt_tokens":1,"output_tokens":2,"priority":2147483648}"#,
+            #"{"arrival_time":1,"prompt_tokens":1,"output_tokens":2,"request_id":""}"#,
+            #"{"arrival_time":1,"prompt_tokens":1,"output_tokens":2,"priority":1,"priority":2}"#,
+            #"{"arrival_time":1,"prompt_tokens":1,"output_tokens":2,"prefix_hashes":[1,-2]}"#,
+            #"{"arrival_time":1,"prompt_tokens":1,"output_tokens":2,"prefix_hashes":[1,]}"#,
+            #"{"arrival_time":1,"prompt_tokens":1,"output_tokens":2} "#,
+            #"{"arrival_time":1,"prompt_tokens":1,"output_tokens":2}x"#,
+            #"{"arrival_time":1,"prompt_tokens":1,"output_tokens":2"#,
+            #"{"arrival_time": 1,"prompt_tokens":1,"output_tokens":2}"#,
+            #"{"arrival_time":1,"prompt_tokens":1,"output_tokens":2,"extra":true}"#,
+            #"{"prompt_tokens":1,"arrival_time":1,"output_tokens":2}"#,
+        ]
+        for text in lines {
+            let (expected, error) = Self.general(text)
+            if let got = Self.fast(text) {
+                #expect(error == nil, "\(text): fast path read a line the general parser refuses")
+                #expect(got.arrivalTime.bitPattern == expected?.arrivalTime.bitPattern, "\(text)")
+                #expect(got.promptTokens == expected?.promptTokens && got.outputTokens == expected?.outputTokens, "\(text)")
+                #expect(got.requestID == expected?.requestID && got.priority == expected?.priority, "\(text)")
+                #expect(got.prefixHashes == expected?.prefixHashes, "\(text)")
+            } else {
+                #expect(error != nil || text.contains("extra") || text.contains(#"x\""#) || text.contains(" ")
+                        || text.hasPrefix(#"{"prompt"#), "\(text): fast path refused a writer-layout line")
+            }
+        }
+    }
+}
