@@ -31,7 +31,7 @@ public struct EventLogWriter: EventSink {
     private let output: OutputFile
     private var buffer = ByteBuffer(capacity: EventLogWriter.flushThreshold + (64 << 10))
     /// Each live slot's id, already quoted and escaped as JSON.
-    private var ids: [[UInt8]] = []
+    private var ids = IDTable()
     private var failure: OutputError?
     private var closed = false
 
@@ -155,14 +155,7 @@ public struct EventLogWriter: EventSink {
         buffer.append(ascii: #","dt":"#)
         buffer.append(r.duration)
         buffer.append(ascii: #","batch":["#)
-        for e in 0..<r.batchSlots.count {
-            if e > 0 { buffer.append(UInt8(ascii: ",")) }
-            buffer.append(UInt8(ascii: "["))
-            appendID(r.batchSlots[e])
-            buffer.append(UInt8(ascii: ","))
-            buffer.append(e < r.batchTokens.count ? Int(r.batchTokens[e]) : 0)
-            buffer.append(UInt8(ascii: "]"))
-        }
+        appendBatch(r.batchSlots, r.batchTokens)
         buffer.append(ascii: #"],"no_token":"#)
         appendIDs(r.noTokenSlots)
         buffer.append(ascii: #","preempted":"#)
@@ -194,22 +187,37 @@ public struct EventLogWriter: EventSink {
 
     /// Copies the id just written at `start…` into the slot's table entry.
     private mutating func remember(slot: RequestSlot, from start: Int) {
-        let s = Int(slot)
-        guard s >= 0 else { return }
-        while ids.count <= s { ids.append([]) }
-        ids[s].removeAll(keepingCapacity: true)
+        guard slot >= 0 else { return }
         buffer.bytes.withUnsafeBufferPointer { all in
-            ids[s].append(contentsOf: UnsafeBufferPointer(rebasing: all[start..<all.count]))
+            ids.set(slot, UnsafeBufferPointer(rebasing: all[start..<all.count]))
         }
     }
 
     private mutating func appendID(_ slot: RequestSlot) {
-        let s = Int(slot)
-        if s >= 0 && s < ids.count && !ids[s].isEmpty {
-            buffer.bytes.append(contentsOf: ids[s])
-        } else {
-            // A slot no arrival introduced: a simulator bug, but keep the log valid JSON.
-            buffer.append(ascii: "null")
+        let n = ids.maxLength(slot)
+        buffer.append(upTo: n) { out in ids.write(slot, to: out) }
+    }
+
+    /// The batch as `[id,tokens],…`: every entry written in one pass into reserved space.
+    private mutating func appendBatch(_ slots: [RequestSlot], _ tokens: [Int32]) {
+        let table = ids
+        table.withReader { ids in
+            var maxCount = 0
+            for slot in slots { maxCount += ids.length(slot) + 14 }
+            buffer.append(upTo: maxCount) { out in
+                var p = 0
+                for e in 0..<slots.count {
+                    if e > 0 { out[p] = UInt8(ascii: ","); p += 1 }
+                    out[p] = UInt8(ascii: "["); p += 1
+                    p += ids.write(slots[e], to: out + p)
+                    out[p] = UInt8(ascii: ","); p += 1
+                    let n = e < tokens.count ? Int(tokens[e]) : 0
+                    if n < 0 { out[p] = UInt8(ascii: "-"); p += 1 }
+                    p += ByteBuffer.writeDecimal(UInt64(n.magnitude), to: out + p)
+                    out[p] = UInt8(ascii: "]"); p += 1
+                }
+                return p
+            }
         }
     }
 

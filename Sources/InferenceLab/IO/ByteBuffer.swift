@@ -29,6 +29,32 @@ public struct ByteBuffer: Sendable {
         bytes.append(contentsOf: buffer)
     }
 
+    /// Appends up to `maxCount` bytes written straight into the buffer by `body`, which
+    /// returns how many it wrote: one capacity check for a whole run of small appends.
+    public mutating func append(upTo maxCount: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: maxCount))
+        let written = bytes.withUnsafeMutableBufferPointer { all in body(all.baseAddress! + start) }
+        precondition(written >= 0 && written <= maxCount, "ByteBuffer.append(upTo:) overran")
+        bytes.removeLast(maxCount - written)
+    }
+
+    /// Writes the decimal form of `value` at `out`; returns the bytes written (at most 20).
+    @inline(__always)
+    public static func writeDecimal(_ value: UInt64, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        if value < 10 { out[0] = UInt8(truncatingIfNeeded: value) &+ 0x30; return 1 }
+        var digits = 1, v = value
+        while v >= 10 { v /= 10; digits += 1 }
+        v = value
+        var i = digits
+        repeat {
+            i -= 1
+            out[i] = UInt8(truncatingIfNeeded: v % 10) &+ 0x30
+            v /= 10
+        } while v != 0
+        return digits
+    }
+
     /// Appends the decimal form of `value`.
     public mutating func append(_ value: Int) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
