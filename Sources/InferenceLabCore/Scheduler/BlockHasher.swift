@@ -10,9 +10,12 @@
 /// combination of sizes is exact: a KV block is shared iff all its tokens are.
 ///
 /// The top bit tells the two kinds apart: a block with a token unique to its request, and so
-/// every block after it in the chain, gets a *private* hash (bit 63 set) that only the same
+/// every block after it in the chain, gets a *private* key (bit 63 set) that only the same
 /// request can ever look up again (after a preemption); ``BlockPool`` keeps those in a
-/// per-request registry instead of its hash table.
+/// per-request registry instead of its hash table. Two private blocks hold the same tokens
+/// exactly when they are the same block of the same request, so a private key is simply that
+/// pair (request serial, block index) — computed on demand, never stored — while shared keys
+/// are chained hashes, computed once per request and kept.
 struct BlockHasher: Sendable {
     let blockSize: Int
     let hashBlockSize: Int
@@ -31,41 +34,42 @@ struct BlockHasher: Sendable {
         return z == 0 ? 1 : z
     }
 
-    /// Extends `hashes` to cover every full block of the request's known tokens.
-    func extend(_ hashes: inout [UInt64], of request: Request, prefixHashes: [UInt64]) {
-        let full = request.numTokens / blockSize
+    /// Blocks of the request whose tokens the trace's prefix hashes cover entirely.
+    @inline(__always)
+    func sharedBlockCount(promptTokens: Int, prefixHashes: [UInt64]) -> Int {
+        prefixHashes.isEmpty ? 0 : min(promptTokens, prefixHashes.count * hashBlockSize) / blockSize
+    }
+
+    /// The key of block `index` of a request: its chained shared hash, or its private key.
+    /// - Precondition: `shared` holds the hashes of the first `min(index + 1, sharedCount)`
+    ///   blocks (``extend(_:to:prefixHashes:)``).
+    @inline(__always)
+    static func key(serial: UInt64, index: Int, shared: [UInt64]) -> UInt64 {
+        if index < shared.count { return shared[index] }
+        // Injective for serials below 2^39 and indices below 2^24; beyond, a mixed 63-bit key.
+        if serial < 1 << 39 && index < 1 << 24 { return privateBit | serial << 24 | UInt64(index) }
+        return privateBit | mix(serial ^ 0xDEAD_BEEF, UInt64(index)) >> 1
+    }
+
+    /// Extends `hashes` to the chained hashes of the first `blocks` shared blocks.
+    func extend(_ hashes: inout [UInt64], to blocks: Int, prefixHashes: [UInt64]) {
         var i = hashes.count
-        guard i < full else { return }
-        let covered = min(request.promptTokens, prefixHashes.count * hashBlockSize)
+        guard i < blocks else { return }
         var parent: UInt64 = i > 0 ? hashes[i - 1] : 0x5EED
-        // Reserve for the request's whole life at once: `reserveCapacity(full)` would
-        // reallocate to the exact size on every new block.
-        if hashes.capacity < full { hashes.reserveCapacity(max(full, (request.promptTokens + request.maxTokens) / blockSize)) }
-        while i < full {
+        hashes.reserveCapacity(blocks)
+        while i < blocks {
             let start = i * blockSize, end = start + blockSize
-            var key: UInt64
-            let shared = end <= covered
-            if shared {
-                key = 0xC0FFEE
-                var t = start
-                while t < end {
-                    let j = t / hashBlockSize
-                    let segmentEnd = min(end, (j + 1) * hashBlockSize)
-                    key = BlockHasher.mix(key, prefixHashes[j])
-                    key = BlockHasher.mix(key, UInt64(t - j * hashBlockSize) << 32 | UInt64(segmentEnd - t))
-                    t = segmentEnd
-                }
-            } else {
-                key = BlockHasher.mix(0xDEAD_BEEF ^ request.serial, UInt64(i))
-                key = BlockHasher.mix(key, request.serial)
+            var key: UInt64 = 0xC0FFEE
+            var t = start
+            while t < end {
+                let j = t / hashBlockSize
+                let segmentEnd = min(end, (j + 1) * hashBlockSize)
+                key = BlockHasher.mix(key, prefixHashes[j])
+                key = BlockHasher.mix(key, UInt64(t - j * hashBlockSize) << 32 | UInt64(segmentEnd - t))
+                t = segmentEnd
             }
-            parent = BlockHasher.mix(parent, key)
-            if shared {
-                parent &= ~BlockHasher.privateBit
-                if parent == 0 { parent = 1 }
-            } else {
-                parent |= BlockHasher.privateBit
-            }
+            parent = BlockHasher.mix(parent, key) & ~BlockHasher.privateBit
+            if parent == 0 { parent = 1 }
             hashes.append(parent)
             i += 1
         }

@@ -24,7 +24,8 @@ public struct Scheduler: Sendable {
     public private(set) var ids: [String] = []
     /// Trace prefix hashes, by slot.
     private var prefixHashes: [[UInt64]] = []
-    /// Chained hashes of each request's full blocks computed so far, by slot.
+    /// Chained hashes of each request's shared blocks computed so far, by slot (private
+    /// blocks' keys are computed on demand: ``BlockHasher``).
     private var blockHashes: [[UInt64]] = []
     /// KV block tables (entry i holds tokens [i·bs, (i+1)·bs)), by slot.
     private var blockTables: [[Int32]] = []
@@ -289,11 +290,13 @@ public struct Scheduler: Sendable {
     /// `get_computed_blocks`: the longest run of cached full blocks, capped so that at least
     /// one token is computed. Appends the hit blocks to `blocks`; returns the hit tokens.
     private mutating func findCachedPrefix(_ s: Int, into blocks: inout [Int32]) -> Int {
-        hasher.extend(&blockHashes[s], of: requests[s], prefixHashes: prefixHashes[s])
-        let maxBlocks = min((requests[s].numTokens - 1) / blockSize, blockHashes[s].count)
+        let r = requests[s]
+        let maxBlocks = (r.numTokens - 1) / blockSize
+        let shared = hasher.sharedBlockCount(promptTokens: r.promptTokens, prefixHashes: prefixHashes[s])
+        hasher.extend(&blockHashes[s], to: min(maxBlocks, shared), prefixHashes: prefixHashes[s])
         var i = 0
         while i < maxBlocks {
-            let h = blockHashes[s][i]
+            let h = BlockHasher.key(serial: r.serial, index: i, shared: blockHashes[s])
             let found = BlockHasher.isPrivate(h) ? pool.lookupPrivate(h, slot: s, index: i) : pool.lookup(h)
             guard let b = found else { break }
             blocks.append(b)
@@ -302,8 +305,20 @@ public struct Scheduler: Sendable {
         return blocks.count * blockSize
     }
 
-    /// `allocate_slots` for a running request (it already has a block table).
+    /// `allocate_slots` for a running request (it already has a block table). Most steps
+    /// neither add a block nor complete one; that check is inlined into the step loop.
+    @inline(__always)
     private mutating func allocateRunning(_ slot: RequestSlot, tokens n: Int) -> Bool {
+        let r = requests[Int(slot)]
+        let upTo = r.numComputed + n
+        if upTo <= r.numBlocks * blockSize
+            && (!prefixCaching || min(upTo, r.numTokens) < (r.numCachedBlocks + 1) * blockSize) {
+            return true
+        }
+        return allocateRunningBlocks(slot, tokens: n)
+    }
+
+    private mutating func allocateRunningBlocks(_ slot: RequestSlot, tokens n: Int) -> Bool {
         let s = Int(slot)
         let r = requests[s]
         let computed = r.numComputed
@@ -348,13 +363,18 @@ public struct Scheduler: Sendable {
 
     /// `cache_blocks`: registers the request's full blocks up to `tokens` in the prefix cache.
     private mutating func cacheBlocks(_ s: Int, upTo tokens: Int) {
+        let r = requests[s]
         let full = tokens / blockSize
-        guard full > requests[s].numCachedBlocks else { return }
-        hasher.extend(&blockHashes[s], of: requests[s], prefixHashes: prefixHashes[s])
-        let upto = min(full, blockHashes[s].count, requests[s].numBlocks)
-        var i = requests[s].numCachedBlocks
+        guard full > r.numCachedBlocks else { return }
+        // Only blocks of known tokens have content (async placeholders do not).
+        let upto = min(full, r.numTokens / blockSize, r.numBlocks)
+        let shared = hasher.sharedBlockCount(promptTokens: r.promptTokens, prefixHashes: prefixHashes[s])
+        if shared > blockHashes[s].count {
+            hasher.extend(&blockHashes[s], to: min(upto, shared), prefixHashes: prefixHashes[s])
+        }
+        var i = r.numCachedBlocks
         while i < upto {
-            let h = blockHashes[s][i]
+            let h = BlockHasher.key(serial: r.serial, index: i, shared: blockHashes[s])
             if BlockHasher.isPrivate(h) {
                 pool.registerPrivate(blockTables[s][i], hash: h, slot: s, index: i)
             } else {
@@ -362,7 +382,7 @@ public struct Scheduler: Sendable {
             }
             i += 1
         }
-        requests[s].numCachedBlocks = max(requests[s].numCachedBlocks, upto)
+        requests[s].numCachedBlocks = max(r.numCachedBlocks, upto)
     }
 
     // MARK: update_from_output()
