@@ -22,8 +22,14 @@ enum Tool {
         var stderr: String
     }
 
-    /// Runs `executable` with `arguments`; standard input from `stdinPath` (else empty).
+    /// Runs the package's `executable` with `arguments`; standard input from `stdinPath`
+    /// (else empty).
     static func run(_ executable: String, _ arguments: [String], stdinPath: String? = nil) throws -> Result {
+        try runProgram(binDirectory.appendingPathComponent(executable), arguments, stdinPath: stdinPath)
+    }
+
+    /// Runs any program in the package root (a script driver, `node`, `python3`).
+    static func runProgram(_ program: URL, _ arguments: [String], stdinPath: String? = nil) throws -> Result {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -31,7 +37,7 @@ enum Tool {
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let process = Process()
-        process.executableURL = binDirectory.appendingPathComponent(executable)
+        process.executableURL = program
         process.arguments = arguments
         process.currentDirectoryURL = packageRoot
         let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)

@@ -25,19 +25,12 @@ import Testing
 
     @Test(.enabled(if: referenceAvailable, "vLLM reference venv or shared/tools/vllm-reference not found: parity run skipped"))
     func quickMatrixIsStepIdentical() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [Tool.packageRoot.appendingPathComponent("tools/vllm_parity.py").path, "--quick",
-                             "--bin", Tool.binDirectory.appendingPathComponent("inference-lab").path,
-                             "--shared", Self.shared.path]
-        process.currentDirectoryURL = Tool.packageRoot
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output)")
+        let result = try Tool.runProgram(URL(fileURLWithPath: "/usr/bin/python3"), [
+            Tool.packageRoot.appendingPathComponent("tools/vllm_parity.py").path, "--quick",
+            "--bin", Tool.binDirectory.appendingPathComponent("inference-lab").path,
+            "--shared", Self.shared.path])
+        let output = result.stdout + result.stderr
+        #expect(result.status == 0, "\(output)")
         #expect(output.contains("4/4 cases identical"), "\(output)")
     }
 }

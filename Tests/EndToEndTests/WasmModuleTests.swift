@@ -38,18 +38,11 @@ import Testing
 
     @Test(.enabled(if: obstacle == nil, Comment(rawValue: obstacle ?? "")))
     func exampleSummariesEqualTheCLIs() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.node!)
-        process.arguments = ["tools/wasm/test-wasm.mjs", Self.module.path, Tool.binDirectory.appendingPathComponent("inference-lab").path,
-                             "configs/config.toml", "configs/test_blog.toml", "configs/qwen3_30b_a3b.toml"]
-        process.currentDirectoryURL = Tool.packageRoot
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(output)")
+        let result = try Tool.runProgram(URL(fileURLWithPath: Self.node!), [
+            "tools/wasm/test-wasm.mjs", Self.module.path, Tool.binDirectory.appendingPathComponent("inference-lab").path,
+            "configs/config.toml", "configs/test_blog.toml", "configs/qwen3_30b_a3b.toml"])
+        let output = result.stdout + result.stderr
+        #expect(result.status == 0, "\(output)")
         #expect(output.split(separator: "\n").filter { $0.hasPrefix("ok ") }.count == 3, "\(output)")
     }
 }
