@@ -52,3 +52,24 @@ public func reportingErrors<T>(_ body: () throws -> T) throws -> T {
         throw ExitStatus.badInput
     }
 }
+
+extension ParsableCommand {
+    /// Like ArgumentParser's `main()`, but a usage error exits with status 2 (as bad input
+    /// does), not 64. Both tools' `main()` call this.
+    public static func mainReportingUsageErrorsAsBadInput() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                printError(fullMessage(for: error))
+                #if canImport(Glibc)
+                Glibc.exit(ExitStatus.badInput.rawValue)
+                #else
+                Darwin.exit(ExitStatus.badInput.rawValue)
+                #endif
+            }
+            exit(withError: error)
+        }
+    }
+}

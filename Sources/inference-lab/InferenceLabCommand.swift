@@ -26,16 +26,5 @@ struct InferenceLabCommand: ParsableCommand {
 
     /// Like ArgumentParser's `main()`, but a usage error exits with status 2 (as bad input
     /// does), not 64.
-    static func main() {
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            if exitCode(for: error) == .validationFailure {
-                printError(fullMessage(for: error))
-                Glibc.exit(ExitStatus.badInput.rawValue)
-            }
-            exit(withError: error)
-        }
-    }
+    static func main() { mainReportingUsageErrorsAsBadInput() }
 }
