@@ -60,8 +60,7 @@ public final class GzipMemberWriter: ByteWriter, @unchecked Sendable {
     deinit {
         // A member may still be in flight (the owner aborted without closing): let it end
         // before the buffers go.
-        idle.wait()
-        idle.signal()
+        waitForMemberInFlight()
         libdeflate_free_compressor(compressor)
         for buffer in inputs { buffer.deallocate() }
         output.deallocate()
@@ -86,13 +85,17 @@ public final class GzipMemberWriter: ByteWriter, @unchecked Sendable {
         guard !closed else { return }
         closed = true
         try submitMember(force: true)
-        idle.wait()
-        idle.signal()
+        waitForMemberInFlight()
         if let failure { throw failure }
     }
 
     public func abandon() {
         closed = true
+        waitForMemberInFlight()
+    }
+
+    /// Returns once no member is being compressed or written.
+    private func waitForMemberInFlight() {
         idle.wait()
         idle.signal()
     }

@@ -34,11 +34,6 @@ public struct ScheduledBatch: Sendable {
     /// The entry at `index` (0 ..< count).
     public subscript(index: Int) -> Entry { entries[index] }
 
-    /// Scheduled slots, in order.
-    public var slots: [RequestSlot] { (0..<count).map { entries[$0].slot } }
-    /// Tokens scheduled per entry.
-    public var tokens: [Int32] { (0..<count).map { entries[$0].tokens } }
-
     /// Replaces `chunks` with the batch's (context, tokens) pairs, for the step-time model.
     public func chunks(into chunks: inout [ScheduledChunk]) {
         entries.map(into: &chunks, filler: ScheduledChunk(context: 0, tokens: 0)) {
@@ -52,18 +47,14 @@ public struct ScheduledBatch: Sendable {
         entries.map(into: &tokens, filler: 0) { $0.tokens }
     }
 
-    /// Decode entries (one token fed back after the whole prompt).
-    public var decodeCount: Int {
-        var n = 0
-        for e in 0..<count where entries[e].isDecode { n += 1 }
-        return n
-    }
-
-    /// Tokens of the entries that are not decodes (prefill chunks).
-    public var prefillTokens: Int {
-        var n = 0
-        for e in 0..<count where !entries[e].isDecode { n += Int(entries[e].tokens) }
-        return n
+    /// Tokens of the entries that are not decodes (prefill chunks), and the number of decode
+    /// entries (one token fed back after the whole prompt), in one pass.
+    public var prefillTokensAndDecodes: (prefillTokens: Int, decodes: Int) {
+        var prefill = 0, decodes = 0
+        for e in 0..<count {
+            if entries[e].isDecode { decodes += 1 } else { prefill += Int(entries[e].tokens) }
+        }
+        return (prefill, decodes)
     }
 
     public var totalTokens: Int {

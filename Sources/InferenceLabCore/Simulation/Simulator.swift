@@ -235,8 +235,7 @@ public struct Simulator<Source: RequestSource> {
         record.preemptedSlots.append(contentsOf: entry.carriedPreempted)
         record.finishedSlots.removeAll(keepingCapacity: true)
         record.finishedSlots.append(contentsOf: effects.finished)
-        record.prefillTokens = b.prefillTokens
-        record.decodeTokens = b.decodeCount
+        (record.prefillTokens, record.decodeTokens) = b.prefillTokensAndDecodes
         record.running = _scheduler.runningCount
         record.waiting = _scheduler.waitingCount
         record.kvBlocksUsed = _scheduler.kvBlocksUsed
