@@ -35,7 +35,7 @@ public enum Percentile {
     public static func stats(_ samples: [Double]) -> LatencyStats {
         var s = LatencyStats()
         guard !samples.isEmpty else { return s }
-        let sorted = samples.sorted()
+        let sorted = RadixSort.sorted(samples) ?? samples.sorted()
         var sum = 0.0
         for v in sorted { sum += v }
         s.count = sorted.count
@@ -67,37 +67,44 @@ public struct WeightedSamples: Sendable {
         weights.append(weight)
     }
 
-    /// The value at 0-based rank `k` of the sorted multiset (`order` sorts indices by value).
-    private func value(atRank k: Int, order: [Int], cumulative: [Int]) -> Double {
-        // cumulative[i] = total weight of order[0...i]
+    /// The value at 0-based rank `k` of the sorted multiset.
+    private static func value(atRank k: Int, sorted: [Double], cumulative: [Int]) -> Double {
+        // cumulative[i] = total weight of sorted[0...i]
         var lo = 0, hi = cumulative.count - 1
         while lo < hi {
             let mid = (lo + hi) / 2
             if cumulative[mid] > k { hi = mid } else { lo = mid + 1 }
         }
-        return values[order[lo]]
+        return sorted[lo]
     }
 
     public func stats() -> LatencyStats {
         var s = LatencyStats()
         guard count > 0 else { return s }
-        let order = values.indices.sorted { values[$0] < values[$1] }
+        let sorted: [Double], sortedWeights: [Int]
+        if let radix = RadixSort.sorted(values, weights: weights) {
+            (sorted, sortedWeights) = radix
+        } else {
+            let order = values.indices.sorted { values[$0] < values[$1] }
+            sorted = order.map { values[$0] }
+            sortedWeights = order.map { weights[$0] }
+        }
         var cumulative: [Int] = []
-        cumulative.reserveCapacity(order.count)
+        cumulative.reserveCapacity(sorted.count)
         var acc = 0
-        for i in order { acc += weights[i]; cumulative.append(acc) }
+        for w in sortedWeights { acc += w; cumulative.append(acc) }
         func q(_ p: Double) -> Double {
             let pos = p * Double(count - 1)
             let lo = Int(pos.rounded(.down))
             let frac = pos - Double(lo)
-            let a = value(atRank: lo, order: order, cumulative: cumulative)
-            let b = value(atRank: Swift.min(lo + 1, count - 1), order: order, cumulative: cumulative)
+            let a = Self.value(atRank: lo, sorted: sorted, cumulative: cumulative)
+            let b = Self.value(atRank: Swift.min(lo + 1, count - 1), sorted: sorted, cumulative: cumulative)
             return a + (b - a) * frac
         }
         s.count = count
         s.mean = sum / Double(count)
-        s.min = values[order[0]]
-        s.max = values[order[order.count - 1]]
+        s.min = sorted[0]
+        s.max = sorted[sorted.count - 1]
         s.p50 = q(0.50); s.p90 = q(0.90); s.p95 = q(0.95); s.p99 = q(0.99)
         return s
     }
