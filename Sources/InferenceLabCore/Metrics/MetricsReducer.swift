@@ -111,19 +111,23 @@ public struct MetricsReducer: EventSink {
 
         let stamp = r.step
         for slot in r.noTokenSlots { if Int(slot) < slots.count { slots[Int(slot)].tokenMark = stamp } }
+        // One pass over the batch, through the rows' pointer (one bounds check per entry).
+        let rows = slots.unsafeRows
+        let rowCount = UInt(bitPattern: slots.count)
+        let start = r.time
         var runValue = 0.0, runWeight = 0
         for slot in r.batchSlots {
             let s = Int(slot)
-            var row = slots[s]
-            if row.firstScheduled.isNaN { row.firstScheduled = r.time }
-            if row.tokenMark == stamp { slots[s] = row; continue }
-            row.outputs += 1
-            let previous = row.lastToken
-            row.lastToken = end
-            slots[s] = row
+            precondition(UInt(bitPattern: s) < rowCount, "batch slot without an arrival")
+            let row = rows + s
+            if row.pointee.firstScheduled.isNaN { row.pointee.firstScheduled = start }
+            if row.pointee.tokenMark == stamp { continue }
+            row.pointee.outputs &+= 1
+            let previous = row.pointee.lastToken
+            row.pointee.lastToken = end
             guard !previous.isNaN else { continue }
             let gap = end - previous
-            if runWeight > 0 && gap == runValue { runWeight += 1 } else {
+            if runWeight > 0 && gap == runValue { runWeight &+= 1 } else {
                 if runWeight > 0 { itl.append(runValue, weight: runWeight) }
                 runValue = gap; runWeight = 1
             }

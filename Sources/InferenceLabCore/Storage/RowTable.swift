@@ -75,6 +75,12 @@ struct RowTable<Row: BitwiseCopyable>: @unchecked Sendable {
         }
     }
 
+    /// The first row, for loops that check their indices against ``count`` themselves. Valid
+    /// until the next append (the table must be unique to write through it).
+    var unsafeRows: UnsafeMutablePointer<Row> {
+        @inline(__always) get { buffer.base }
+    }
+
     /// The row at `index`; writes go straight to the buffer (the table must be unique).
     subscript(index: Int) -> Row {
         @inline(__always) unsafeAddress {
