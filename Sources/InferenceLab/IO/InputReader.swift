@@ -16,11 +16,10 @@ import Darwin
 /// a chunk boundary are copied. Lines end at `\n`; a `\r` before it is dropped, and a last
 /// line without `\n` still counts.
 ///
-/// gzip members are decoded in one piece by libdeflate when the whole member is in the input
-/// window (``memberWindow`` bytes, or the rest of the file) and it inflates to at most 1 MiB:
-/// the event-log writer's members (``GzipMemberWriter``) always do. Any other member (larger,
-/// with a header CRC, a zlib stream, corrupt or truncated data) is streamed by zlib from its
-/// first byte, 1 MiB of output at a time, so errors and their messages are zlib's.
+/// gzip input is decoded by ``GzipDecoder`` (libdeflate for whole members of at most 1 MiB,
+/// zlib otherwise) on a thread of its own (``GzipPrefetcher``), a few pieces ahead, so that
+/// inflating overlaps with the caller's work on the lines. Lines are returned from the
+/// decoded pieces themselves; only a line that crosses from one piece into the next is copied.
 ///
 /// ```swift
 /// let input = try InputReader(path: "trace.jsonl.gz")
@@ -44,23 +43,15 @@ public final class InputReader {
     public var canResumeAfterError: Bool { c.canResumeAfterError }
 
     static let readSize = 256 << 10
-    static let inflateSize = 1 << 20
-    /// Compressed bytes wanted in the window before libdeflate tries a member: more than any
-    /// member of at most `inflateSize` bytes takes (stored blocks cost 5 bytes per 64 KiB),
-    /// with room for a long header.
-    static let memberWindow = inflateSize + (1 << 20)
-    /// The compressed window's size.
-    static let rawCapacity = 2 * memberWindow
+    /// The most bytes one gzip piece decodes to.
+    static let inflateSize = GzipDecoder.pieceSize
 
     private var fd: Int32
     private let ownsDescriptor: Bool
-    /// Compressed input (gzip only after the first read): bytes `rawStart..<rawEnd` are
-    /// not consumed yet.
-    private let raw: UnsafeMutablePointer<UInt8>
-    private var rawStart = 0
-    private var rawEnd = 0
-    /// Decoded bytes; the current partial line is kept at its start.
-    private let buffer: UnsafeMutablePointer<UInt8>
+    /// The reader's own buffer: plain input, and gzip lines too long for a block's headroom.
+    private let ownBuffer: UnsafeMutablePointer<UInt8>
+    /// Where the current bytes are: ``ownBuffer`` or a block of ``prefetcher``.
+    private var buffer: UnsafeMutablePointer<UInt8>
     private let capacity: Int
     /// The reading position, in one struct so that the per-line fast path in ``nextLine()``
     /// pays one exclusivity check instead of one per property (this is a class).
@@ -94,19 +85,9 @@ public final class InputReader {
             return line
         }
     }
-    private var c = Cursor()
-    /// zlib, set up at the first member libdeflate does not decode.
-    private var stream: UnsafeMutablePointer<z_stream>?
-    /// libdeflate, for gzip input.
-    private var decompressor: OpaquePointer?
-    /// zlib is in the middle of a member.
-    private var streaming = false
-    /// Members in a row that libdeflate could not decode: after four (a file of members over
-    /// 1 MiB, say), it is not tried again, so such a file does not pay for a failed try each.
-    private var missesInARow = 0
-    private var rawEOF = false
-    /// Set while gzip input is open (until ``close()``).
-    private var isGzipOpen = false
+    @exclusivity(unchecked) private var c = Cursor()
+    /// Decodes gzip input ahead of the reader (nil for plain input, and after ``close()``).
+    private var prefetcher: GzipPrefetcher?
 
     /// Opens `path` (or standard input for `-`) and reads its first bytes to detect gzip.
     /// - Parameter maxLineLength: longer lines are an error, so a file without line breaks
@@ -126,8 +107,8 @@ public final class InputReader {
         }
         // Room for a partial line (with its `\r`) plus one inflated or read piece.
         capacity = self.maxLineLength + 2 + Self.inflateSize
-        raw = .allocate(capacity: Self.rawCapacity)
-        buffer = .allocate(capacity: capacity)
+        ownBuffer = .allocate(capacity: capacity)
+        buffer = ownBuffer
         guard fd >= 0 else {
             let code = errno
             throw InputError(file: name, code == ENOENT ? "no such file" : "cannot open: \(SystemCalls.message(code))")
@@ -137,27 +118,19 @@ public final class InputReader {
 
     deinit {
         close()
-        raw.deallocate()
-        buffer.deallocate()
+        ownBuffer.deallocate()
     }
 
     /// Releases the file and the decompressor early; afterwards ``nextLine()`` returns nil.
     public func close() {
-        if let stream {
-            inflateEnd(stream)
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-            self.stream = nil
+        if let prefetcher {
+            prefetcher.stop()
+            self.prefetcher = nil
         }
-        if let decompressor {
-            libdeflate_free_decompressor(decompressor)
-            self.decompressor = nil
-        }
-        isGzipOpen = false
         if ownsDescriptor && fd >= 0 { SystemCalls.closeDescriptor(fd) }
         fd = -1
+        buffer = ownBuffer
         c.decodedEOF = true
-        rawEOF = true
         c.start = 0
         c.end = 0
         c.scanFrom = 0
@@ -166,23 +139,17 @@ public final class InputReader {
     private func detectFormat() throws(InputError) {
         var n = 0
         while n < 2 {
-            let got = try readRaw(into: raw + n, count: Self.readSize - n)
+            let got = try readRaw(into: ownBuffer + n, count: Self.readSize - n)
             if got == 0 { break }
             n += got
         }
-        if n >= 2 && raw[0] == 0x1F && raw[1] == 0x8B {
+        if n >= 2 && ownBuffer[0] == 0x1F && ownBuffer[1] == 0x8B {
             isCompressed = true
-            guard let d = libdeflate_alloc_decompressor() else {
-                throw InputError(file: name, "cannot start gzip decompression (out of memory)")
-            }
-            decompressor = d
-            isGzipOpen = true
-            rawStart = 0
-            rawEnd = n
+            let decoder = try GzipDecoder(fd: fd, first: UnsafeBufferPointer(start: ownBuffer, count: n), name: name)
+            prefetcher = GzipPrefetcher(decoder: decoder)
         } else {
-            buffer.update(from: raw, count: n)
             c.end = n
-            if n == 0 { c.decodedEOF = true; rawEOF = true }
+            if n == 0 { c.decodedEOF = true }
         }
     }
 
@@ -221,7 +188,7 @@ public final class InputReader {
                     c.lineNumber += 1
                     return nil
                 }
-                if isGzipOpen { try inflateMore() } else { try readMore() }
+                try readMore()
                 continue
             }
             if c.scanFrom < c.end, let hit = memchr(buffer + c.scanFrom, 0x0A, c.end - c.scanFrom) {
@@ -242,14 +209,7 @@ public final class InputReader {
                 c.start = c.end
                 return try finishLine(from: lineStart, to: c.end)
             }
-            if c.start > 0 {
-                let pending = c.end - c.start
-                if pending > 0 { buffer.update(from: buffer + c.start, count: pending) }
-                c.start = 0
-                c.end = pending
-                c.scanFrom = pending
-            }
-            if isGzipOpen { try inflateMore() } else { try readMore() }
+            try readMore()
         }
     }
 
@@ -271,103 +231,42 @@ public final class InputReader {
         while let line = try nextLine() { try body(line, c.lineNumber) }
     }
 
+    /// Brings more bytes after the pending ones (`c.start..<c.end`, no line end among them),
+    /// or sets `decodedEOF`.
     private func readMore() throws(InputError) {
-        let n = try readRaw(into: buffer + c.end, count: min(Self.readSize, capacity - c.end))
-        if n == 0 { c.decodedEOF = true; rawEOF = true } else { c.end += n }
-    }
-
-    /// Reads more compressed bytes until the window holds `wanted` of them or the file ended.
-    private func fillRaw(wanted: Int) throws(InputError) {
-        while rawEnd - rawStart < wanted && !rawEOF {
-            if rawEnd == Self.rawCapacity || (rawStart > 0 && Self.rawCapacity - rawStart < wanted) {
-                let pending = rawEnd - rawStart
-                if pending > 0 && rawStart > 0 { raw.update(from: raw + rawStart, count: pending) }
-                rawStart = 0
-                rawEnd = pending
+        let pending = c.end - c.start
+        guard let prefetcher else {
+            if c.start > 0 {
+                if pending > 0 { ownBuffer.update(from: ownBuffer + c.start, count: pending) }
+                c.start = 0
+                c.end = pending
+                c.scanFrom = pending
             }
-            let n = try readRaw(into: raw + rawEnd, count: min(Self.rawCapacity - rawEnd, 1 << 20))
-            if n == 0 { rawEOF = true } else { rawEnd += n }
+            let n = try readRaw(into: ownBuffer + c.end, count: min(Self.readSize, capacity - c.end))
+            if n == 0 { c.decodedEOF = true } else { c.end += n }
+            return
         }
-    }
-
-    /// Decodes the next piece of gzip input: one whole member by libdeflate when it can, or
-    /// up to 1 MiB streamed by zlib.
-    private func inflateMore() throws(InputError) {
-        let room = min(Self.inflateSize, capacity - c.end)
-        if !streaming {
-            try fillRaw(wanted: Self.memberWindow)
-            if rawStart == rawEnd {
-                c.decodedEOF = true  // the file ends after a complete member
-                return
-            }
-            if let decompressor, missesInARow < 4, rawEnd - rawStart >= 18, raw[rawStart] == 0x1F, raw[rawStart + 1] == 0x8B,
-               raw[rawStart + 2] == 8, raw[rawStart + 3] & 0x02 == 0 {
-                var used = 0, produced = 0
-                let rc = libdeflate_gzip_decompress_ex(decompressor, raw + rawStart, rawEnd - rawStart,
-                                                       buffer + c.end, room, &used, &produced)
-                if rc == LIBDEFLATE_SUCCESS {
-                    rawStart += used
-                    c.end += produced
-                    missesInARow = 0
-                    return
-                }
-                missesInARow += 1
-            }
-            // Not one libdeflate can bound (or bad data): zlib from the member's first byte.
-            try startStreaming()
+        guard let (block, count) = try prefetcher.take() else {
+            c.decodedEOF = true
+            return
         }
-        try inflateStreaming(room: room)
-    }
-
-    private func startStreaming() throws(InputError) {
-        if let s = stream {
-            inflateReset(s)
+        let headroom = GzipPrefetcher.headroom
+        if pending <= headroom {
+            // The pending bytes go just before the new data, in the block's headroom.
+            let start = headroom - pending
+            if pending > 0 { (block + start).update(from: buffer + c.start, count: pending) }
+            prefetcher.keepNewest()
+            buffer = block
+            c.start = start
         } else {
-            let s = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-            s.initialize(to: z_stream())
-            // 47 = 15 + 32: window 32 KiB, detect gzip or zlib headers automatically.
-            let rc = inflateInit2_(s, 47, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-            guard rc == Z_OK else {
-                s.deinitialize(count: 1)
-                s.deallocate()
-                throw InputError(file: name, "cannot start gzip decompression (zlib error \(rc))")
-            }
-            stream = s
+            // A long line: pending and new bytes both into the reader's own buffer.
+            if buffer != ownBuffer || c.start > 0 { ownBuffer.update(from: buffer + c.start, count: pending) }
+            (ownBuffer + pending).update(from: block + headroom, count: count)
+            prefetcher.giveBackAll()
+            buffer = ownBuffer
+            c.start = 0
         }
-        streaming = true
-    }
-
-    /// zlib: up to `room` bytes of the current member; at its end, back to member-wise decoding.
-    private func inflateStreaming(room: Int) throws(InputError) {
-        guard let s = stream else { c.decodedEOF = true; return }
-        s.pointee.next_out = buffer + c.end
-        s.pointee.avail_out = UInt32(room)
-        while s.pointee.avail_out == UInt32(room) {
-            if rawStart == rawEnd && !rawEOF {
-                rawStart = 0
-                rawEnd = 0
-                try fillRaw(wanted: 1)
-            }
-            if rawStart == rawEnd && rawEOF {
-                throw InputError(file: name, "truncated gzip stream (the file ends in the middle of compressed data)")
-            }
-            s.pointee.next_in = raw + rawStart
-            s.pointee.avail_in = UInt32(rawEnd - rawStart)
-            let rc = inflate(s, Z_NO_FLUSH)
-            rawStart = rawEnd - Int(s.pointee.avail_in)
-            switch rc {
-            case Z_OK:
-                break
-            case Z_STREAM_END:
-                streaming = false
-            case Z_BUF_ERROR where s.pointee.avail_in == 0:
-                break  // needs more input
-            default:
-                let detail = s.pointee.msg.map { String(cString: $0) } ?? "zlib error \(rc)"
-                throw InputError(file: name, "corrupt gzip data: \(detail)")
-            }
-            if !streaming { break }
-        }
-        c.end += room - Int(s.pointee.avail_out)
+        c.end = c.start + pending + count
+        c.scanFrom = c.start + pending
     }
 }
