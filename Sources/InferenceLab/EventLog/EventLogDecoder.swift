@@ -12,36 +12,38 @@ import Darwin
 /// `step` records (an asynchronously scheduled step may still list it), then the slot is
 /// recycled. Memory is bounded by the number of live requests.
 ///
-/// Batch ids are resolved through a small cache of the previous step's batch: consecutive
-/// steps list mostly the same running requests in the same order, so most entries match the
-/// previous batch at a moving cursor and need neither a `String` nor a hash. A per-slot
-/// generation, bumped whenever a slot changes hands, keeps cached entries honest.
+/// Each record is first read by a fast path for the writer's exact layout
+/// (`EventLogDecoder+WriterLayout.swift`), which never fails: at the first byte or value it
+/// does not expect, it hands the whole record to the general path here, which reads any
+/// valid JSON and reports errors. Both change no state until the record is complete.
 struct EventLogDecoder {
     let file: String
-    private var line = 0
+    var line = 0
     private(set) var end: EventLogEnd?
-    private var seen = EventLogCounts()
+    var seen = EventLogCounts()
 
     // Slot assignment.
-    private var live: [String: RequestSlot] = [:]
-    private var freeSlots: [RequestSlot] = []
+    /// Live requests by id; a slot's id bytes stay there until the slot is reused.
+    var live = RequestIDIndex()
+    var freeSlots: [RequestSlot] = []
+    var slotCount = 0
     /// Requests finished recently: an asynchronously scheduled step may still list them.
-    private var retiring: [(id: String, slot: RequestSlot, steps: Int)] = []
+    var retiring: [(slot: RequestSlot, steps: Int)] = []
 
-    // The previous batch's ids (bytes) and slots, the one being read, and the batch entries.
-    private let batch = BatchScratch()
+    /// The batch being read and the previous one.
+    let batch = BatchCache()
 
     // Per-line scratch, reused.
     /// Per record kind (and "untyped"), the key index that followed each key (or the start
     /// of the record, `keys.count`) last time; -1 when not seen yet.
     private var successor = [Int8](repeating: -1, count: (RecordKind.untyped + 1) * (keys.count + 1))
     private var record = Fields()
-    private var stepRecord = StepRecord()
+    var stepRecord = StepRecord()
 
     init(file: String) { self.file = file }
 
     /// The keys this schema knows, most frequent (those of `step` records) first; the
-    /// position is what ``decode(_:line:)`` switches on, so no key becomes a `String`.
+    /// position is what ``decodeGeneral(_:)`` switches on, so no key becomes a `String`.
     private static let keys: [StaticString] = [
         "type", "step", "t", "dt", "batch", "no_token", "preempted", "finished",
         "prefill_tokens", "decode_tokens", "running", "waiting", "kv_blocks_used", "kv_blocks_total",
@@ -91,8 +93,13 @@ struct EventLogDecoder {
     /// know (skipped, so later writers may add some).
     mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, end ended: inout EventLogEnd?) throws(InputError) -> SimulationEvent? {
         self.line = line
+        if let event = decodeWriterLayout(bytes) { return event }
+        return try decodeGeneral(bytes, end: &ended)
+    }
+
+    /// Any valid record, in any key order and spacing; throws for an invalid one.
+    private mutating func decodeGeneral(_ bytes: UnsafeBufferPointer<UInt8>, end ended: inout EventLogEnd?) throws(InputError) -> SimulationEvent? {
         record.reset()
-        batch.count = 0
         var scanner = JSONScanner(bytes)
         var field = -1
         do throws(any Error) {
@@ -269,167 +276,16 @@ struct EventLogDecoder {
     private mutating func readBatch(_ scanner: inout JSONScanner) throws {
         // Our writer's exact form (no spaces, no escapes) first; anything else, including
         // every error, takes the general path from the same place.
-        let start = scanner.index
-        if try readBatchFast(&scanner) { return }
-        scanner.index = start
-        batch.count = 0
-        batch.beginCurrent(layoutExact: false)
-        try readBatchGeneral(&scanner)
-    }
-
-    /// `[["id",n],…]` exactly as ``EventLogWriter`` writes it; false (state half-written, the
-    /// caller resets it) at the first byte that differs.
-    ///
-    /// Each entry is first compared, as raw bytes (`["id",`), with the previous batch's entry
-    /// at the cursor: consecutive steps list mostly the same requests in the same order.
-    private mutating func readBatchFast(_ scanner: inout JSONScanner) throws -> Bool {
-        let bytes = scanner.bytes
-        let count = bytes.count
-        guard let p = bytes.baseAddress else { return false }
-        var i = scanner.index
-        guard i < count, p[i] == UInt8(ascii: "[") else { return false }
-        i += 1
-        let batchStart = i
-        let scratch = batch
-        // Every entry takes at least 7 bytes (`["",0],`).
-        scratch.reserve(entries: scratch.count + (count - i) / 7 + 1)
-        scratch.beginCurrent(layoutExact: true)
-        if i < count && p[i] == UInt8(ascii: "]") {
-            i += 1
-        } else {
-            let previousBytes = scratch.previousBytes
-            let previousIDs = scratch.previousIDs
-            let previousCount = scratch.previousLayoutExact ? scratch.previousCount : 0
-            let currentIDs = scratch.currentIDs
-            let slots = scratch.slots
-            let tokens = scratch.tokens
-            let generation = scratch.generations
-            let previousLength = scratch.previousBytesCount
-            var n = scratch.count
-            var m = 0
-            var cursor = 0
-            while true {
-                if cursor < previousCount {
-                    // A run of whole entries (`["id",n],`) identical, byte for byte, to the
-                    // previous batch's from the cursor on: copied without scanning them.
-                    let previousStart = previousIDs[cursor].start - 2
-                    let limit = min(count - i, previousLength - previousStart)
-                    let x = UnsafeRawPointer(p + i), y = UnsafeRawPointer(previousBytes + previousStart)
-                    var same = 0
-                    while same + 8 <= limit && x.loadUnaligned(fromByteOffset: same, as: UInt64.self)
-                            == y.loadUnaligned(fromByteOffset: same, as: UInt64.self) { same += 8 }
-                    while same < limit && p[i + same] == previousBytes[previousStart + same] { same += 1 }
-                    let shift = (i &- batchStart) &- previousStart
-                    let runEnd = previousStart &+ same
-                    var k = cursor
-                    var matchedEnd = previousStart
-                    while k < previousCount {
-                        let c = previousIDs[k]
-                        let entryEnd = k &+ 1 < previousCount ? previousIDs[k &+ 1].start &- 2 : previousLength
-                        guard entryEnd <= runEnd, generation[Int(c.slot)] == c.generation else { break }
-                        var copy = c
-                        copy.start = c.start &+ shift
-                        currentIDs[m] = copy
-                        m &+= 1
-                        slots[n] = c.slot
-                        tokens[n] = c.tokens
-                        n &+= 1
-                        matchedEnd = entryEnd
-                        k &+= 1
-                    }
-                    if k > cursor {
-                        i += matchedEnd - previousStart
-                        cursor = k
-                        // The previous batch's last entry ends with the batch's `]`.
-                        if matchedEnd == previousLength { break }
-                    }
-                }
-                var slot: RequestSlot = -1
-                var idStart = 0
-                var idCount = 0
-                if cursor < previousCount {
-                    let c = previousIDs[cursor]
-                    let length = c.count + 4
-                    if count - i >= length && generation[Int(c.slot)] == c.generation
-                        && Self.equalBytes(p + i, previousBytes + (c.start - 2), length) {
-                        slot = c.slot
-                        idStart = i + 2
-                        idCount = c.count
-                        i += length
-                        cursor += 1
-                    }
-                }
-                if slot < 0 {
-                    guard i + 1 < count, p[i] == UInt8(ascii: "["), p[i + 1] == UInt8(ascii: "\"") else { return false }
-                    i += 2
-                    idStart = i
-                    while i < count {
-                        let c = p[i]
-                        if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { break }
-                        i += 1
-                    }
-                    guard i < count, p[i] == UInt8(ascii: "\"") else { return false }
-                    let span = idStart..<i
-                    idCount = span.count
-                    i += 1
-                    guard i < count, p[i] == UInt8(ascii: ",") else { return false }
-                    i += 1
-                    if let hit = cachedSlot(bytes, span, cursor: &cursor) {
-                        slot = hit
-                    } else {
-                        scanner.index = idStart
-                        slot = try resolve(scanner.text(span), field: "batch")
-                    }
-                }
-                // A non-negative integer without leading zeros, at most 10 digits.
-                let digitsStart = i
-                var value = 0
-                while i < count {
-                    let d = p[i] &- 0x30
-                    guard d < 10 else { break }
-                    value = value &* 10 &+ Int(d)
-                    i += 1
-                    if i - digitsStart > 10 { return false }
-                }
-                let digits = i - digitsStart
-                guard digits > 0, digits == 1 || p[digitsStart] != UInt8(ascii: "0"),
-                      value <= Int(Int32.max) else { return false }
-                guard i + 1 < count, p[i] == UInt8(ascii: "]") else { return false }
-                i += 1
-                // Offsets into this batch's bytes, copied in one piece at the end.
-                currentIDs[m] = BatchScratch.CachedID(start: idStart - batchStart, count: idCount, slot: slot,
-                                                      generation: generation[Int(slot)],
-                                                      tokens: Int32(truncatingIfNeeded: value))
-                m += 1
-                slots[n] = slot
-                tokens[n] = Int32(truncatingIfNeeded: value)
-                n += 1
-                let c = p[i]
-                i += 1
-                if c == UInt8(ascii: "]") { break }
-                guard c == UInt8(ascii: ",") else { return false }
+        if let p = scanner.bytes.baseAddress {
+            var i = scanner.index
+            if readBatchExact(p, count: scanner.bytes.count, at: &i) {
+                batch.finishExact(batch: p + scanner.index + 1, length: i - scanner.index - 1)
+                scanner.index = i
+                return
             }
-            scratch.count = n
-            scratch.currentCount = m
         }
-        scanner.index = i
-        scratch.finishCurrent(bytes: p + batchStart, count: i - batchStart)
-        return true
-    }
-
-    /// Whether `n ≥ 4` bytes at `a` and `b` are equal (two overlapping loads per side up to 16).
-    @inline(__always)
-    private static func equalBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        let x = UnsafeRawPointer(a), y = UnsafeRawPointer(b)
-        if n <= 8 {
-            return x.loadUnaligned(as: UInt32.self) == y.loadUnaligned(as: UInt32.self)
-                && x.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self) == y.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
-        }
-        if n <= 16 {
-            return x.loadUnaligned(as: UInt64.self) == y.loadUnaligned(as: UInt64.self)
-                && x.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
-        }
-        return memcmp(a, b, n) == 0
+        batch.begin()
+        try readBatchGeneral(&scanner)
     }
 
     private mutating func readBatchGeneral(_ scanner: inout JSONScanner) throws {
@@ -439,48 +295,29 @@ struct EventLogDecoder {
         while try scanner.nextElement(first: &first) {
             try scanner.beginArray()
             let slot: RequestSlot
+            var idSpan: Range<Int>? = nil
             if let span = try scanner.readPlainString() {
-                if let hit = cachedSlot(scanner.bytes, span, cursor: &cursor) {
+                idSpan = span
+                let id = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(scanner.bytes)[span])
+                if let hit = batch.previousSlot(of: id, cursor: &cursor) {
                     slot = hit
                 } else {
                     slot = try resolve(scanner.text(span), field: "batch")
                 }
-                batch.appendCurrent(UnsafeBufferPointer(rebasing: scanner.bytes[span]), slot: slot,
-                                    generation: batch.generations[Int(slot)])
             } else {
                 slot = try resolve(try scanner.readString(), field: "batch")
             }
             try scanner.expect(UInt8(ascii: ","), "','")
             let n = try scanner.readInt()
             guard n >= 0 && n <= Int(Int32.max) else { throw JSONScanError("token count out of range: \(n)") }
-            batch.append(slot: slot, tokens: Int32(n))
+            if let idSpan {
+                batch.appendGeneral(id: UnsafeBufferPointer(rebasing: scanner.bytes[idSpan]), slot: slot, tokens: Int32(n))
+            } else {
+                batch.appendUncached(slot: slot, tokens: Int32(n))
+            }
             try scanner.expect(UInt8(ascii: "]"), "']' after an [id, tokens] pair")
         }
-        batch.finishCurrent(bytes: nil, count: 0)
-    }
-
-    /// The slot of the id at `span` if the previous batch has it at or just after `cursor`.
-    ///
-    /// No closure captures `self` here: that would copy the whole decoder per batch entry.
-    @inline(__always)
-    private func cachedSlot(_ bytes: UnsafeBufferPointer<UInt8>, _ span: Range<Int>, cursor: inout Int) -> RequestSlot? {
-        let scratch = batch
-        let limit = min(cursor + 4, scratch.previousCount)
-        guard cursor < limit else { return nil }
-        let previousIDs = scratch.previousIDs
-        let previousBytes = scratch.previousBytes
-        let generation = scratch.generations
-        var k = cursor
-        while k < limit {
-            let c = previousIDs[k]
-            if c.count == span.count && generation[Int(c.slot)] == c.generation
-                && memcmp(previousBytes + c.start, bytes.baseAddress! + span.lowerBound, c.count) == 0 {
-                cursor = k + 1
-                return c.slot
-            }
-            k += 1
-        }
-        return nil
+        batch.finishGeneral()
     }
 
     private mutating func readIDs(_ scanner: inout JSONScanner, into list: WritableKeyPath<Fields, [RequestSlot]>,
@@ -502,9 +339,21 @@ struct EventLogDecoder {
     @inline(never)
     private func missing(_ field: String) -> InputError { fail(field, "missing") }
 
+    /// The slot of request `id`: live, or finished in the last two steps (newest first).
+    @inline(__always)
+    func lookup(_ id: UnsafeRawBufferPointer) -> RequestSlot? {
+        if let slot = live.slot(of: id) { return slot }
+        var k = retiring.count
+        while k > 0 {
+            k -= 1
+            if live.idOf(retiring[k].slot, equals: id) { return retiring[k].slot }
+        }
+        return nil
+    }
+
     private func resolve(_ id: String, field: String? = "id") throws(InputError) -> RequestSlot {
-        if let slot = live[id] { return slot }
-        if let r = retiring.last(where: { $0.id == id }) { return r.slot }
+        var text = id
+        if let slot = text.withUTF8({ lookup(UnsafeRawBufferPointer($0)) }) { return slot }
         throw fail(field, "request '\(id)' has no arrival before it")
     }
 
@@ -513,21 +362,29 @@ struct EventLogDecoder {
         let t = try need(record.t, "t")
         let prompt = try need(record.promptTokens, "prompt_tokens")
         let output = try need(record.outputTokens, "output_tokens")
-        guard live[id] == nil else {
+        var text = id
+        let isLive = text.withUTF8 { live.slot(of: UnsafeRawBufferPointer($0)) != nil }
+        guard !isLive else {
             throw fail("id", "request '\(id)' arrives again while still in the system (duplicate id)")
         }
-        // An id reused right after it finished: its old slot must no longer match by id.
-        for r in retiring where r.id == id { batch.generations[Int(r.slot)] &+= 1 }
-        let slot: RequestSlot
-        if let reused = freeSlots.popLast() { slot = reused } else {
-            guard batch.slotCount < Int(Int32.max) else { throw fail("id", "too many live requests") }
-            slot = batch.addSlot()
-        }
-        batch.generations[Int(slot)] &+= 1
-        live[id] = slot
-        seen.arrived += 1
+        guard freeSlots.count > 0 || slotCount < Int(Int32.max) else { throw fail("id", "too many live requests") }
+        let slot = text.withUTF8 { admit(UnsafeRawBufferPointer($0)) }
         return .arrival(ArrivalEvent(time: t, slot: slot, id: id, promptTokens: prompt, outputTokens: output,
                                      priority: record.priority ?? 0))
+    }
+
+    /// Gives `id` (checked not live) a slot and makes it live.
+    mutating func admit(_ id: UnsafeRawBufferPointer) -> RequestSlot {
+        // An id reused right after it finished: the previous batch may list its old slot.
+        for r in retiring where live.idOf(r.slot, equals: id) { batch.invalidate(r.slot) }
+        let slot: RequestSlot
+        if let reused = freeSlots.popLast() { slot = reused } else {
+            slot = RequestSlot(slotCount)
+            slotCount += 1
+        }
+        live.insert(id, slot: slot)
+        seen.arrived += 1
+        return slot
     }
 
     private mutating func finished() throws(InputError) -> SimulationEvent {
@@ -535,39 +392,53 @@ struct EventLogDecoder {
         let t = try need(record.t, "t")
         let step = try need(record.step, "step")
         let outputs = try need(record.outputTokens, "output_tokens")
-        guard let slot = live.removeValue(forKey: id) else {
+        var text = id
+        guard let slot = text.withUTF8({ live.remove(UnsafeRawBufferPointer($0)) }) else {
             throw fail("id", "request '\(id)' finishes without an arrival (or finishes twice)")
         }
-        retiring.append((id, slot, 0))
-        seen.finished += 1
+        retire(slot)
         return .finished(time: t, step: step, slot: slot, outputTokens: outputs)
     }
 
+    /// A request finished (already removed from ``live``).
+    mutating func retire(_ slot: RequestSlot) {
+        retiring.append((slot, 0))
+        seen.finished += 1
+    }
+
     private mutating func step() throws(InputError) -> SimulationEvent {
-        var r = stepRecord
-        stepRecord = StepRecord()  // keep `r` uniquely referenced so its arrays are reused
-        r.step = try need(record.step, "step")
-        r.time = try need(record.t, "t")
-        r.duration = try need(record.dt, "dt")
+        let step = try need(record.step, "step")
+        let t = try need(record.t, "t")
+        let dt = try need(record.dt, "dt")
         guard record.hasBatch else { throw fail("batch", "missing") }
-        r.batchSlots.removeAll(keepingCapacity: true)
-        r.batchSlots.append(contentsOf: UnsafeBufferPointer(start: batch.slots, count: batch.count))
-        r.batchTokens.removeAll(keepingCapacity: true)
-        r.batchTokens.append(contentsOf: UnsafeBufferPointer(start: batch.tokens, count: batch.count))
-        r.noTokenSlots.removeAll(keepingCapacity: true)
-        r.noTokenSlots.append(contentsOf: record.noToken)
-        r.preemptedSlots.removeAll(keepingCapacity: true)
-        r.preemptedSlots.append(contentsOf: record.preempted)
-        r.finishedSlots.removeAll(keepingCapacity: true)
-        r.finishedSlots.append(contentsOf: record.finished)
-        r.prefillTokens = try need(record.prefillTokens, "prefill_tokens")
-        r.decodeTokens = try need(record.decodeTokens, "decode_tokens")
-        r.running = try need(record.running, "running")
-        r.waiting = try need(record.waiting, "waiting")
-        r.kvBlocksUsed = try need(record.kvBlocksUsed, "kv_blocks_used")
-        r.kvBlocksTotal = try need(record.kvBlocksTotal, "kv_blocks_total")
-        r.flops = try need(record.flops, "flops")
-        r.bytes = try need(record.bytes, "bytes")
+        stepRecord.noTokenSlots.removeAll(keepingCapacity: true)
+        stepRecord.noTokenSlots.append(contentsOf: record.noToken)
+        stepRecord.preemptedSlots.removeAll(keepingCapacity: true)
+        stepRecord.preemptedSlots.append(contentsOf: record.preempted)
+        stepRecord.finishedSlots.removeAll(keepingCapacity: true)
+        stepRecord.finishedSlots.append(contentsOf: record.finished)
+        stepRecord.prefillTokens = try need(record.prefillTokens, "prefill_tokens")
+        stepRecord.decodeTokens = try need(record.decodeTokens, "decode_tokens")
+        stepRecord.running = try need(record.running, "running")
+        stepRecord.waiting = try need(record.waiting, "waiting")
+        stepRecord.kvBlocksUsed = try need(record.kvBlocksUsed, "kv_blocks_used")
+        stepRecord.kvBlocksTotal = try need(record.kvBlocksTotal, "kv_blocks_total")
+        stepRecord.flops = try need(record.flops, "flops")
+        stepRecord.bytes = try need(record.bytes, "bytes")
+        return finishStep(step: step, time: t, duration: dt)
+    }
+
+    /// Completes ``stepRecord`` with the batch just read (now the cache's previous batch) and
+    /// returns it; then recycles the slots of requests that finished two steps ago.
+    mutating func finishStep(step: Int, time: Double, duration: Double) -> SimulationEvent {
+        stepRecord.step = step
+        stepRecord.time = time
+        stepRecord.duration = duration
+        let n = batch.previousCount
+        stepRecord.batchSlots.removeAll(keepingCapacity: true)
+        stepRecord.batchSlots.append(contentsOf: UnsafeBufferPointer(start: batch.previousSlots, count: n))
+        stepRecord.batchTokens.removeAll(keepingCapacity: true)
+        stepRecord.batchTokens.append(contentsOf: UnsafeBufferPointer(start: batch.previousTokens, count: n))
         // Requests that finished before this step may be listed by it (async scheduling) and
         // by no later one after the next: recycle their slots after two steps.
         var k = 0
@@ -575,7 +446,7 @@ struct EventLogDecoder {
             retiring[k].steps += 1
             if retiring[k].steps >= 2 {
                 let slot = retiring[k].slot
-                batch.generations[Int(slot)] &+= 1
+                batch.invalidate(slot)
                 freeSlots.append(slot)
                 retiring.remove(at: k)
             } else {
@@ -583,8 +454,7 @@ struct EventLogDecoder {
             }
         }
         seen.steps += 1
-        stepRecord = r
-        return .step(r)
+        return .step(stepRecord)
     }
 
     private mutating func endRecord() throws(InputError) {
@@ -602,152 +472,6 @@ struct EventLogDecoder {
             throw fail(field, "the end record counts \(claimed) but the log holds \(found) (records lost or edited)")
         }
         end = EventLogEnd(status: status, counts: counts)
-    }
-}
-
-/// A step's batch entries and the id cache of ``EventLogDecoder``, in raw buffers so the
-/// per-entry loop does no array bookkeeping (uniqueness and capacity checks per append).
-final class BatchScratch {
-    struct CachedID {
-        /// Offset of the id's bytes in the batch's bytes.
-        var start: Int
-        var count: Int
-        var slot: RequestSlot
-        var generation: UInt32
-        var tokens: Int32 = 0
-    }
-
-    /// The batch entries of the record being decoded.
-    private(set) var slots: UnsafeMutablePointer<RequestSlot>
-    private(set) var tokens: UnsafeMutablePointer<Int32>
-    var count = 0
-    private var capacity = 0
-
-    /// The previous batch's ids, and its bytes: `["id",n],…]` as the writer wrote them when
-    /// `previousLayoutExact`, else only the ids' bytes, one after the other.
-    private(set) var previousIDs: UnsafeMutablePointer<CachedID>
-    private(set) var previousBytes: UnsafeMutablePointer<UInt8>
-    private(set) var previousCount = 0
-    private(set) var previousBytesCount = 0
-    private(set) var previousLayoutExact = false
-    private(set) var currentIDs: UnsafeMutablePointer<CachedID>
-    private var currentBytes: UnsafeMutablePointer<UInt8>
-    var currentCount = 0
-    private var currentBytesCount = 0
-    private var currentLayoutExact = false
-    private var idCapacity = 0
-    private var previousBytesCapacity = 0
-    private var currentBytesCapacity = 0
-
-    /// Per slot, a number bumped whenever the slot changes hands: cached ids of an older
-    /// generation no longer match.
-    private(set) var generations: UnsafeMutablePointer<UInt32>
-    private(set) var slotCount = 0
-    private var slotCapacity = 0
-
-    /// A new slot, generation 0.
-    func addSlot() -> RequestSlot {
-        if slotCount == slotCapacity {
-            let c = max(2 * slotCapacity, 256)
-            Self.grow(&generations, keeping: slotCount, to: c)
-            slotCapacity = c
-        }
-        generations[slotCount] = 0
-        slotCount += 1
-        return RequestSlot(slotCount - 1)
-    }
-
-    init() {
-        generations = .allocate(capacity: 0)
-        slots = .allocate(capacity: 0)
-        tokens = .allocate(capacity: 0)
-        previousIDs = .allocate(capacity: 0)
-        currentIDs = .allocate(capacity: 0)
-        previousBytes = .allocate(capacity: 0)
-        currentBytes = .allocate(capacity: 0)
-    }
-
-    deinit {
-        generations.deallocate()
-        slots.deallocate()
-        tokens.deallocate()
-        previousIDs.deallocate()
-        currentIDs.deallocate()
-        previousBytes.deallocate()
-        currentBytes.deallocate()
-    }
-
-    private static func grow<T>(_ pointer: inout UnsafeMutablePointer<T>, keeping used: Int, to capacity: Int) {
-        let bigger = UnsafeMutablePointer<T>.allocate(capacity: capacity)
-        bigger.moveInitialize(from: pointer, count: used)
-        pointer.deallocate()
-        pointer = bigger
-    }
-
-    /// Room for `entries` batch entries in all, and as many ids in the current batch.
-    func reserve(entries: Int) {
-        if entries > capacity {
-            let c = max(entries, 2 * capacity, 64)
-            Self.grow(&slots, keeping: count, to: c)
-            Self.grow(&tokens, keeping: count, to: c)
-            capacity = c
-        }
-        if entries > idCapacity {
-            let c = max(entries, 2 * idCapacity, 64)
-            Self.grow(&currentIDs, keeping: currentCount, to: c)
-            Self.grow(&previousIDs, keeping: previousCount, to: c)
-            idCapacity = c
-        }
-    }
-
-    func append(slot: RequestSlot, tokens n: Int32) {
-        reserve(entries: count + 1)
-        slots[count] = slot
-        tokens[count] = n
-        count += 1
-    }
-
-    func beginCurrent(layoutExact: Bool) {
-        currentCount = 0
-        currentBytesCount = 0
-        currentLayoutExact = layoutExact
-    }
-
-    /// Adds an id (its bytes) to the current batch (general path).
-    func appendCurrent(_ id: UnsafeBufferPointer<UInt8>, slot: RequestSlot, generation: UInt32) {
-        reserve(entries: currentCount + 1)
-        if currentBytesCount + id.count > currentBytesCapacity {
-            let c = max(currentBytesCount + id.count, 2 * currentBytesCapacity, 1024)
-            Self.grow(&currentBytes, keeping: currentBytesCount, to: c)
-            currentBytesCapacity = c
-        }
-        if let base = id.baseAddress { (currentBytes + currentBytesCount).update(from: base, count: id.count) }
-        currentIDs[currentCount] = CachedID(start: currentBytesCount, count: id.count, slot: slot, generation: generation)
-        currentBytesCount += id.count
-        currentCount += 1
-    }
-
-    /// Ends the current batch (copying `count` bytes from `bytes` when given: the exact
-    /// layout's offsets refer to them); it becomes the previous one.
-    func finishCurrent(bytes: UnsafePointer<UInt8>?, count n: Int) {
-        if let bytes {
-            if n > currentBytesCapacity {
-                currentBytes.deallocate()
-                let c = max(n, 2 * currentBytesCapacity, 1024)
-                currentBytes = .allocate(capacity: c)
-                currentBytesCapacity = c
-            }
-            currentBytes.update(from: bytes, count: n)
-            currentBytesCount = n
-        }
-        swap(&previousIDs, &currentIDs)
-        swap(&previousBytes, &currentBytes)
-        swap(&previousBytesCapacity, &currentBytesCapacity)
-        previousCount = currentCount
-        previousBytesCount = currentBytesCount
-        previousLayoutExact = currentLayoutExact
-        currentCount = 0
-        currentBytesCount = 0
     }
 }
 

@@ -17,7 +17,7 @@ public final class EventLogReader {
     public let header: EventLogHeader
     /// The `end` record, once it has been read (nil for a log read with `allowIncomplete`
     /// that has none).
-    public private(set) var end: EventLogEnd?
+    @exclusivity(unchecked) public private(set) var end: EventLogEnd?
     /// The log's name for messages (`<stdin>` for `-`).
     public var name: String { input.name }
     /// Whether a log without an `end` record is accepted.
@@ -26,11 +26,12 @@ public final class EventLogReader {
     private let headerLine: Int
 
     private let input: InputReader
-    private var finishedReading = false
-    private var sawEnd = false
-    /// All per-record state lives in one struct, so the hot path pays one exclusivity check
-    /// per line instead of one per field (reference/swift-notes.md §7).
-    private var decoder: EventLogDecoder
+    @exclusivity(unchecked) private var finishedReading = false
+    @exclusivity(unchecked) private var sawEnd = false
+    /// All per-record state lives in one struct. These properties skip Swift's dynamic
+    /// exclusivity checks (a runtime call per access, reference/swift-notes.md §7): a reader
+    /// is used by one caller at a time and never hands out references to them.
+    @exclusivity(unchecked) private var decoder: EventLogDecoder
 
     /// Opens a log and reads its header.
     /// - Parameters:

@@ -91,17 +91,28 @@ struct EventLogRoundTripTests {
                                       withTemplate: #""request-with-a-long-id-$1""#)
         try spaced.joined(separator: "\n").write(toFile: dir.file("spaced.jsonl"), atomically: true, encoding: .utf8)
         try longIDs.write(toFile: dir.file("long.jsonl"), atomically: true, encoding: .utf8)
+        // Every record in the general path (a space after `{`), and short non-numeric ids (the
+        // id index's hash table instead of its array of numeric ids).
+        try text.replacingOccurrences(of: #"{"type""#, with: #"{ "type""#)
+            .write(toFile: dir.file("general.jsonl"), atomically: true, encoding: .utf8)
+        try NSRegularExpression(pattern: #""([0-9]+)""#)
+            .stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: #""request-with-a-long-id-$1""#)
+            .replacingOccurrences(of: "request-with-a-long-id-", with: "r")
+            .write(toFile: dir.file("named.jsonl"), atomically: true, encoding: .utf8)
 
         func events(_ path: String) throws -> [String] {
             let reader = try EventLogReader(path: path)
             var sink = RecordingSink()
             try reader.read(into: &sink)
             var ids: [Int32: String] = [:]
-            return sink.events.map { describe($0, &ids).replacingOccurrences(of: "request-with-a-long-id-", with: "") }
+            return sink.events.map {
+                describe($0, &ids).replacingOccurrences(of: "request-with-a-long-id-", with: "")
+                    .replacingOccurrences(of: #"(?<![0-9a-z])r([0-9]+)"#, with: "$1", options: .regularExpression)
+            }
         }
         let expected = try events(path)
         #expect(expected.count > 100)
-        for variant in ["spaced.jsonl", "long.jsonl"] {
+        for variant in ["spaced.jsonl", "long.jsonl", "general.jsonl", "named.jsonl"] {
             let got = try events(dir.file(variant))
             #expect(got == expected, "\(label) \(variant)")
         }
