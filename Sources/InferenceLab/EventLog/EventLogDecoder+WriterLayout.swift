@@ -334,9 +334,52 @@ struct LayoutReader {
     }
 
     /// A finite number ≥ 0 (times, durations, FLOPs, bytes); `null` and anything else is nil.
+    ///
+    /// The writer's usual form, digits with an optional fraction and at most 19 digits in
+    /// all, is read here, eight digits at a time; anything else (an exponent, more digits)
+    /// by ``JSONScanner/readNumber()``.
     @inline(__always)
     mutating func time() -> Double? {
         guard i < end, p[i] &- 0x30 < 10 else { return nil }
+        var k = i
+        var mantissa: UInt64 = 0
+        var exponent = 0
+        var point = 0
+        if p[k] == UInt8(ascii: "0") {
+            k += 1
+        } else {
+            while k < end {
+                let d = p[k] &- 0x30
+                guard d < 10 else { break }
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                k += 1
+            }
+        }
+        if k < end && p[k] == UInt8(ascii: ".") {
+            k += 1
+            point = 1
+            let fraction = k
+            while end - k >= 8, let eight = JSONScanner.eightDigits(p + k) {
+                mantissa = mantissa &* 100_000_000 &+ eight
+                exponent -= 8
+                k += 8
+                if k - i > 20 { break }
+            }
+            while k < end {
+                let d = p[k] &- 0x30
+                guard d < 10 else { break }
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                exponent -= 1
+                k += 1
+            }
+            guard k > fraction else { return nil }
+        }
+        // At most 19 digits cannot overflow the mantissa.
+        if k - i - point <= 19 && !(k < end && (p[k] | 0x20) == UInt8(ascii: "e")),
+           let value = DecimalToDouble.convert(mantissa, exponent: exponent, negative: false) {
+            i = k
+            return value
+        }
         var scanner = JSONScanner(UnsafeBufferPointer(start: p, count: end))
         scanner.index = i
         guard let value = try? scanner.readNumber(), value.isFinite else { return nil }
