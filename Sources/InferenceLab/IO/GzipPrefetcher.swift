@@ -26,8 +26,10 @@ final class GzipPrefetcher: @unchecked Sendable {
     private let decoder: GzipDecoder
     private let blocks: [UnsafeMutablePointer<UInt8>]
     /// Per block: the bytes decoded into it (0 at the end), or the error that ended the stream.
-    private var counts: [Int]
-    private var errors: [InputError?]
+    /// Raw memory: the two threads write and read different elements (an array would make
+    /// each write an access to the whole array).
+    private let counts: UnsafeMutablePointer<Int>
+    private let errors: UnsafeMutablePointer<InputError?>
     // Each semaphore starts at 0 (libdispatch traps when one is freed below its initial value).
     private let free = DispatchSemaphore(value: 0)
     private let filled = DispatchSemaphore(value: 0)
@@ -45,8 +47,10 @@ final class GzipPrefetcher: @unchecked Sendable {
     init(decoder: GzipDecoder) {
         self.decoder = decoder
         blocks = (0..<Self.depth).map { _ in .allocate(capacity: Self.headroom + GzipDecoder.pieceSize) }
-        counts = Array(repeating: 0, count: Self.depth)
-        errors = Array(repeating: nil, count: Self.depth)
+        counts = .allocate(capacity: Self.depth)
+        counts.initialize(repeating: 0, count: Self.depth)
+        errors = .allocate(capacity: Self.depth)
+        errors.initialize(repeating: nil, count: Self.depth)
         for _ in 0..<Self.depth { free.signal() }
         let thread = DispatchQueue(label: "inference-lab.inflate", qos: .userInitiated)
         thread.async { self.produce() }
@@ -55,6 +59,9 @@ final class GzipPrefetcher: @unchecked Sendable {
     deinit {
         stop()
         for block in blocks { block.deallocate() }
+        counts.deallocate()
+        errors.deinitialize(count: Self.depth)
+        errors.deallocate()
     }
 
     private func produce() {

@@ -147,6 +147,41 @@ struct GzipStreamTests {
         #expect(error?.message.contains("longer than") == true)
     }
 
+    @Test("lines around the prefetch headroom cross decoded pieces intact")
+    func linesAroundHeadroom() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        // Lengths just under and over the 64 KiB a piece keeps free for the line carried over
+        // from the previous piece, mixed with short ones, over several 1 MiB pieces.
+        let headroom = GzipPrefetcher.headroom
+        var lines: [String] = []
+        for i in 0..<120 {
+            let length = headroom - 8 + (i * 7) % 17
+            lines.append(String(repeating: Character(Unicode.Scalar(UInt8(97 + i % 26))), count: length))
+            if i % 3 == 0 { lines.append("short \(i)") }
+        }
+        try writeOutput(lines.joined(separator: "\n") + "\n", to: dir.file("wide.gz"))
+        #expect(try readLines(dir.file("wide.gz"), maxLineLength: 1 << 20) == lines)
+    }
+
+    @Test("closing a gzip reader early stops its decoder; later reads return nil")
+    func closeEarly() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let lines = Self.sampleLines(count: 200_000)  // ~11 MB: more pieces than the ring holds
+        try writeOutput(lines.joined(separator: "\n") + "\n", to: dir.file("big.gz"))
+        let input = try InputReader(path: dir.file("big.gz"))
+        for k in 0..<10 { #expect(try input.nextLine().map { String(decoding: $0, as: UTF8.self) } == lines[k]) }
+        input.close()
+        #expect(try input.nextLine() == nil)
+        input.close()  // idempotent
+        // Dropped without close, mid-file: its deinit stops the decoder.
+        for _ in 0..<20 {
+            let other = try InputReader(path: dir.file("big.gz"))
+            _ = try other.nextLine()
+        }
+    }
+
     @Test("a missing input file is an error naming it")
     func missingFile() throws {
         let error = inputError { _ = try InputReader(path: "/nonexistent/dir/trace.jsonl.gz") }
