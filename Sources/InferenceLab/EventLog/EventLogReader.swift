@@ -69,6 +69,7 @@ public final class EventLogReader {
     }
 
     /// Feeds every remaining event to `sink`.
+    @inlinable
     public func read<Sink: EventSink>(into sink: inout Sink) throws(InputError) {
         while let event = try next() { sink.consume(event) }
     }

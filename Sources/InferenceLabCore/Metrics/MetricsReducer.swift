@@ -19,6 +19,8 @@ public struct MetricsReducer: EventSink {
         var promptTokens: Int32 = 0
         var outputs: Int32 = 0
         var cached: Int = 0
+        /// To 64 bytes: with ``RowTable``'s aligned buffer, each row is one cache line.
+        var padding = 0
     }
     private var slots = RowTable<SlotState>()
 

@@ -18,7 +18,10 @@ struct RowTable<Row: BitwiseCopyable>: @unchecked Sendable {
 
         init(capacity: Int) {
             self.capacity = capacity
-            base = UnsafeMutablePointer<Row>.allocate(capacity: capacity)
+            // Cache-line aligned, so that a 64-byte row is one line, not parts of two.
+            base = UnsafeMutableRawPointer.allocate(byteCount: capacity * MemoryLayout<Row>.stride,
+                                                    alignment: Swift.max(64, MemoryLayout<Row>.alignment))
+                .bindMemory(to: Row.self, capacity: capacity)
         }
 
         deinit { base.deallocate() }
