@@ -122,12 +122,14 @@ public struct MetricsReducer: EventSink {
             let s = Int(slot)
             precondition(UInt(bitPattern: s) < rowCount, "batch slot without an arrival")
             let row = rows + s
-            if row.pointee.firstScheduled.isNaN { row.pointee.firstScheduled = start }
+            // `x != x` is the NaN test (one compare; `isNaN` compiles to bit tests here).
+            let scheduled = row.pointee.firstScheduled
+            if scheduled != scheduled { row.pointee.firstScheduled = start }
             if row.pointee.tokenMark == stamp { continue }
             row.pointee.outputs &+= 1
             let previous = row.pointee.lastToken
             row.pointee.lastToken = end
-            guard !previous.isNaN else { continue }
+            guard previous == previous else { continue }
             let gap = end - previous
             if runWeight > 0 && gap == runValue { runWeight &+= 1 } else {
                 if runWeight > 0 { itl.append(runValue, weight: runWeight) }
