@@ -128,7 +128,7 @@ extension EventLogDecoder {
     /// `[]` or `["id","id",…]` of known requests, into `list`. (Mutating only so that the
     /// decoder is passed by reference: as a value it was copied, 736 bytes, per call.)
     private mutating func idList(_ r: inout LayoutReader, into list: inout [RequestSlot]) -> Bool {
-        list.removeAll(keepingCapacity: true)
+        if !list.isEmpty { list.removeAll(keepingCapacity: true) }  // usually empty already
         if r.take("[]") { return true }
         guard r.take("[\"") else { return false }
         while true {

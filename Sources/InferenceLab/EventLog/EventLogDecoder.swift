@@ -435,10 +435,8 @@ struct EventLogDecoder {
         stepRecord.time = time
         stepRecord.duration = duration
         let n = batch.previousCount
-        stepRecord.batchSlots.removeAll(keepingCapacity: true)
-        stepRecord.batchSlots.append(contentsOf: UnsafeBufferPointer(start: batch.previousSlots, count: n))
-        stepRecord.batchTokens.removeAll(keepingCapacity: true)
-        stepRecord.batchTokens.append(contentsOf: UnsafeBufferPointer(start: batch.previousTokens, count: n))
+        Self.assign(&stepRecord.batchSlots, from: batch.previousSlots, count: n)
+        Self.assign(&stepRecord.batchTokens, from: batch.previousTokens, count: n)
         // Requests that finished before this step may be listed by it (async scheduling) and
         // by no later one after the next: recycle their slots after two steps.
         var k = 0
@@ -455,6 +453,19 @@ struct EventLogDecoder {
         }
         seen.steps += 1
         return .step(stepRecord)
+    }
+
+    /// Makes `array` a copy of the `n` values at `values`, resizing it by single appends and
+    /// removals (consecutive batches differ in size by a few entries; `removeAll` and
+    /// `append(contentsOf:)` take Array's general paths, several hundred instructions a step).
+    private static func assign(_ array: inout [Int32], from values: UnsafePointer<Int32>, count n: Int) {
+        while array.count > n { array.removeLast() }
+        if array.count < n {
+            array.reserveCapacity(n)
+            while array.count < n { array.append(0) }
+        }
+        guard n > 0 else { return }
+        array.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: values, count: n) }
     }
 
     private mutating func endRecord() throws(InputError) {
