@@ -221,19 +221,12 @@ extension EventLogDecoder {
             } else {
                 return false
             }
-            // A non-negative integer without leading zeros, at most 10 digits, ≤ Int32.max.
-            let digitsStart = i
-            var value = 0
-            while i < end {
-                let d = p[i] &- 0x30
-                guard d < 10 else { break }
-                value = value &* 10 &+ Int(d)
-                i += 1
-                if i - digitsStart > 10 { return false }
-            }
-            let digits = i - digitsStart
-            guard digits > 0, digits == 1 || p[digitsStart] != UInt8(ascii: "0"), value <= Int(Int32.max),
-                  end - i >= 2, p[i] == UInt8(ascii: "]") else { return false }
+            // The token count, then `]`.
+            var number = LayoutReader(p: p, end: end)
+            number.i = i
+            guard let value = number.count() else { return false }
+            i = number.i
+            guard end - i >= 2, p[i] == UInt8(ascii: "]") else { return false }
             slots[n] = slot
             tokens[n] = Int32(truncatingIfNeeded: value)
             idStarts[n] = Int32(truncatingIfNeeded: idStart - batchStart)

@@ -411,12 +411,7 @@ struct EventLogDecoder {
         let t = try need(record.t, "t")
         let dt = try need(record.dt, "dt")
         guard record.hasBatch else { throw fail("batch", "missing") }
-        stepRecord.noTokenSlots.removeAll(keepingCapacity: true)
-        stepRecord.noTokenSlots.append(contentsOf: record.noToken)
-        stepRecord.preemptedSlots.removeAll(keepingCapacity: true)
-        stepRecord.preemptedSlots.append(contentsOf: record.preempted)
-        stepRecord.finishedSlots.removeAll(keepingCapacity: true)
-        stepRecord.finishedSlots.append(contentsOf: record.finished)
+        stepRecord.setIDLists(noToken: record.noToken, preempted: record.preempted, finished: record.finished)
         stepRecord.prefillTokens = try need(record.prefillTokens, "prefill_tokens")
         stepRecord.decodeTokens = try need(record.decodeTokens, "decode_tokens")
         stepRecord.running = try need(record.running, "running")

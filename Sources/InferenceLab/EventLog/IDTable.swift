@@ -1,5 +1,13 @@
-/// Request ids by slot, kept as the JSON text the event log writes for them (quoted and
-/// escaped).
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Bytes by slot: request ids, kept by the event-log writer as the JSON text it writes for
+/// them (quoted and escaped), and by the decoder's ``RequestIDIndex`` as they appear in the log.
 ///
 /// Each slot has a 32-byte cell in one flat array: a length byte, then up to 31 bytes of id,
 /// so writing an id is a short copy with no per-id array to retain or check. Longer ids live
@@ -28,6 +36,21 @@ struct IDTable {
         } else {
             cells[base] = Self.longMarker
             long[slot] = Array(text)
+        }
+    }
+
+    /// Whether the bytes stored for `slot` (≥ 0, given some) are `text`.
+    func matches(_ slot: RequestSlot, _ text: UnsafeRawBufferPointer) -> Bool {
+        let base = Int(slot) * Self.cell
+        guard slot >= 0, base < cells.count else { return false }
+        return cells.withUnsafeBufferPointer { c in
+            let n = c[base]
+            if n == Self.longMarker {
+                guard let stored = long[slot], stored.count == text.count else { return false }
+                return stored.withUnsafeBytes { $0.elementsEqual(text) }
+            }
+            guard Int(n) == text.count else { return false }
+            return text.count == 0 || memcmp(c.baseAddress! + base + 1, text.baseAddress!, text.count) == 0
         }
     }
 

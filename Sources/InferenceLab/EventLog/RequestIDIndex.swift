@@ -27,12 +27,8 @@ struct RequestIDIndex {
     /// Ids in ``table``.
     private var hashed = 0
 
-    /// Per slot, a 24-byte cell: the length, then up to 23 bytes of id. Longer ids live in
-    /// `long` (length byte 255).
-    private var cells: [UInt8] = []
-    private var long: [RequestSlot: [UInt8]] = [:]
-    private static let cell = 24
-    private static let longMarker: UInt8 = 255
+    /// Each slot's id bytes.
+    private var ids = IDTable()
 
     /// The number of live ids.
     var count: Int { used }
@@ -64,22 +60,12 @@ struct RequestIDIndex {
     /// Whether the id last stored for `slot` is `id`.
     @inline(__always)
     func idOf(_ slot: RequestSlot, equals id: UnsafeRawBufferPointer) -> Bool {
-        let base = Int(slot) * Self.cell
-        guard slot >= 0, base < cells.count else { return false }
-        return cells.withUnsafeBufferPointer { c in
-            let n = c[base]
-            if n == Self.longMarker {
-                guard let text = long[slot], text.count == id.count else { return false }
-                return text.withUnsafeBytes { $0.elementsEqual(id) }
-            }
-            guard Int(n) == id.count else { return false }
-            return id.count == 0 || memcmp(c.baseAddress! + base + 1, id.baseAddress!, id.count) == 0
-        }
+        ids.matches(slot, id)
     }
 
     /// Makes `id` (not live) live at `slot`, replacing the slot's stored id.
     mutating func insert(_ id: UnsafeRawBufferPointer, slot: RequestSlot) {
-        store(id, for: slot)
+        ids.set(slot, UnsafeBufferPointer(start: id.baseAddress?.assumingMemoryBound(to: UInt8.self), count: id.count))
         used += 1
         if let v = Self.numericValue(id) {
             if v >= numeric.count {
@@ -138,23 +124,6 @@ struct RequestIDIndex {
         used -= 1
         hashed -= 1
         return found
-    }
-
-    private mutating func store(_ id: UnsafeRawBufferPointer, for slot: RequestSlot) {
-        let base = Int(slot) * Self.cell
-        if cells.count < base + Self.cell {
-            cells.append(contentsOf: repeatElement(0, count: max(base + Self.cell, 2 * cells.count) - cells.count))
-        }
-        if cells[base] == Self.longMarker { long[slot] = nil }
-        if id.count < Int(Self.longMarker) && id.count <= Self.cell - 1 {
-            cells.withUnsafeMutableBufferPointer { c in
-                c[base] = UInt8(id.count)
-                for k in 0..<id.count { c[base + 1 + k] = id[k] }
-            }
-        } else {
-            cells[base] = Self.longMarker
-            long[slot] = Array(id)
-        }
     }
 
     private mutating func grow() {

@@ -102,12 +102,7 @@ final class GzipDecoder {
     }
 
     private func readRaw(into base: UnsafeMutablePointer<UInt8>, count: Int) throws(InputError) -> Int {
-        let n = SystemCalls.readSome(fd, base, count)
-        if n < 0 {
-            let code = Int32(-n)
-            throw InputError(file: name, code == EISDIR ? "is a directory" : "read failed: \(SystemCalls.message(code))")
-        }
-        return n
+        try SystemCalls.readInput(fd, base, count, file: name)
     }
 
     /// Reads more compressed bytes until the window holds `wanted` of them or the file ended.

@@ -154,12 +154,7 @@ public final class InputReader {
     }
 
     private func readRaw(into base: UnsafeMutablePointer<UInt8>, count: Int) throws(InputError) -> Int {
-        let n = SystemCalls.readSome(fd, base, count)
-        if n < 0 {
-            let code = Int32(-n)
-            throw InputError(file: name, code == EISDIR ? "is a directory" : "read failed: \(SystemCalls.message(code))")
-        }
-        return n
+        try SystemCalls.readInput(fd, base, count, file: name)
     }
 
     /// The next line without its line end, or nil at the end of the input.

@@ -39,6 +39,17 @@ enum SystemCalls {
         }
     }
 
+    /// Reads up to `count` bytes of input `file`; returns the byte count (0 at end of file).
+    /// - Throws: ``InputError`` naming the file ("is a directory", "read failed: …").
+    static func readInput(_ fd: Int32, _ base: UnsafeMutableRawPointer, _ count: Int, file: String) throws(InputError) -> Int {
+        let n = readSome(fd, base, count)
+        if n < 0 {
+            let code = Int32(-n)
+            throw InputError(file: file, code == EISDIR ? "is a directory" : "read failed: \(message(code))")
+        }
+        return n
+    }
+
     /// Closes a descriptor (errors ignored: used only for inputs and cleanup).
     static func closeDescriptor(_ fd: Int32) {
         _ = close(fd)

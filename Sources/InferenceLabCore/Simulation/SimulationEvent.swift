@@ -76,6 +76,17 @@ public struct StepRecord: Sendable {
 
     /// End of the step.
     public var endTime: Double { time + duration }
+
+    /// Replaces the three id lists with copies of these, keeping the arrays' capacity.
+    @inlinable
+    public mutating func setIDLists(noToken: [RequestSlot], preempted: [RequestSlot], finished: [RequestSlot]) {
+        noTokenSlots.removeAll(keepingCapacity: true)
+        noTokenSlots.append(contentsOf: noToken)
+        preemptedSlots.removeAll(keepingCapacity: true)
+        preemptedSlots.append(contentsOf: preempted)
+        finishedSlots.removeAll(keepingCapacity: true)
+        finishedSlots.append(contentsOf: finished)
+    }
 }
 
 /// Everything the simulator reports, in time order.

@@ -229,12 +229,7 @@ public struct Simulator<Source: RequestSource> {
         record.time = entry.start
         record.duration = entry.cost.seconds
         b.slotsAndTokens(into: &record.batchSlots, &record.batchTokens)
-        record.noTokenSlots.removeAll(keepingCapacity: true)
-        record.noTokenSlots.append(contentsOf: effects.noToken)
-        record.preemptedSlots.removeAll(keepingCapacity: true)
-        record.preemptedSlots.append(contentsOf: entry.carriedPreempted)
-        record.finishedSlots.removeAll(keepingCapacity: true)
-        record.finishedSlots.append(contentsOf: effects.finished)
+        record.setIDLists(noToken: effects.noToken, preempted: entry.carriedPreempted, finished: effects.finished)
         (record.prefillTokens, record.decodeTokens) = b.prefillTokensAndDecodes
         record.running = _scheduler.runningCount
         record.waiting = _scheduler.waitingCount
