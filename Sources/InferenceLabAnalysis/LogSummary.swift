@@ -49,7 +49,7 @@ public struct LogSummary: Sendable {
             slo = SLOResult(objective: objective, goodput: counter.goodput(duration: s.duration),
                             attainment: counter.attainment, met: counter.met)
         } else {
-            while let event = try reader.next() { metrics.consume(event) }
+            try reader.read(into: &metrics)
         }
         return LogSummary(header: reader.header, end: reader.end, summary: metrics.summary(), slo: slo)
     }

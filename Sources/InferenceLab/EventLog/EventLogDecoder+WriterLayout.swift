@@ -214,7 +214,7 @@ extension EventLogDecoder {
                 && memcmp(previousBytes + Int(previousStarts[cursor]), p + idStart, idCount) == 0 {
                 slot = previousSlots[cursor]
                 cursor += 1
-            } else if usable, let hit = cache.previousSlot(of: id, cursor: &cursor) {
+            } else if let hit = cache.previousSlot(of: id, cursor: &cursor) {
                 slot = hit
             } else if let found = lookup(id) {
                 slot = found

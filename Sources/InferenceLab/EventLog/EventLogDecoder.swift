@@ -18,9 +18,9 @@ import Darwin
 /// valid JSON and reports errors. Both change no state until the record is complete.
 struct EventLogDecoder {
     let file: String
-    var line = 0
+    private var line = 0
     private(set) var end: EventLogEnd?
-    var seen = EventLogCounts()
+    private var seen = EventLogCounts()
 
     // Slot assignment.
     /// Live requests by id; a slot's id bytes stay there until the slot is reused.

@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Request ids → slots for ``EventLogDecoder``, keyed by the id's bytes as they appear in the
 /// log (between the quotes), so resolving an id costs neither a `String` nor a SipHash.
 ///

@@ -1,5 +1,3 @@
-import CDeflate
-import CZlib
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
