@@ -10,6 +10,12 @@ let package = Package(
         .executable(name: "inference-lab", targets: ["inference-lab"]),
         .executable(name: "inference-lab-analyze", targets: ["inference-lab-analyze"]),
     ],
+    traits: [
+        // Opt in with `swift build --traits Libdeflate` (needs libdeflate-dev): event logs are
+        // then compressed and inflated by libdeflate, about 1.7× faster than zlib. The default
+        // build needs zlib alone.
+        .trait(name: "Libdeflate"),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
@@ -31,8 +37,7 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
-        // libdeflate compresses event logs as independent gzip members (about 1.7× faster
-        // than zlib level 1, and smaller); zlib still reads everything.
+        // libdeflate, only with the Libdeflate trait: faster gzip members for event logs.
         .systemLibrary(
             name: "CDeflate",
             pkgConfig: "libdeflate",
@@ -44,7 +49,7 @@ let package = Package(
             dependencies: [
                 "InferenceLabCore",
                 "CZlib",
-                "CDeflate",
+                .target(name: "CDeflate", condition: .when(traits: ["Libdeflate"])),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),

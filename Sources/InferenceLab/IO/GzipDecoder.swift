@@ -1,4 +1,6 @@
+#if Libdeflate
 import CDeflate
+#endif
 import CZlib
 #if canImport(Glibc)
 import Glibc
@@ -11,7 +13,8 @@ import Darwin
 /// Decodes a gzip file piece by piece for ``InputReader``: reads the compressed bytes from a
 /// descriptor (which it does not own) and writes the decoded bytes wherever it is asked to.
 ///
-/// Members are decoded in one piece by libdeflate when the whole member is in the input
+/// zlib streams every member, ``pieceSize`` of output at a time. With the `Libdeflate` trait,
+/// members are decoded in one piece by libdeflate when the whole member is in the input
 /// window (``memberWindow`` bytes, or the rest of the file) and it inflates to at most
 /// ``pieceSize``: the event-log writer's members (``GzipMemberWriter``) always do. Any other
 /// member (larger, with a header CRC, a zlib stream, corrupt or truncated data) is streamed by
@@ -38,8 +41,10 @@ final class GzipDecoder {
     private var rawEOF = false
     /// zlib, set up at the first member libdeflate does not decode.
     private var stream: UnsafeMutablePointer<z_stream>?
+#if Libdeflate
     /// libdeflate.
     private let decompressor: OpaquePointer
+#endif
     /// zlib is in the middle of a member.
     private var streaming = false
     /// Members in a row that libdeflate could not decode: after four (a file of members over
@@ -51,12 +56,14 @@ final class GzipDecoder {
     ///   - first: the bytes already read from it (at least the gzip magic).
     ///   - name: the file's name for messages.
     init(fd: Int32, first: UnsafeBufferPointer<UInt8>, name: String) throws(InputError) {
+#if Libdeflate
         guard let d = libdeflate_alloc_decompressor() else {
             throw InputError(file: name, "cannot start gzip decompression (out of memory)")
         }
+        decompressor = d
+#endif
         self.fd = fd
         self.name = name
-        decompressor = d
         raw = .allocate(capacity: Self.rawCapacity)
         if let base = first.baseAddress { raw.update(from: base, count: first.count) }
         rawEnd = first.count
@@ -68,7 +75,9 @@ final class GzipDecoder {
             stream.deinitialize(count: 1)
             stream.deallocate()
         }
+#if Libdeflate
         libdeflate_free_decompressor(decompressor)
+#endif
         raw.deallocate()
     }
 
@@ -80,6 +89,7 @@ final class GzipDecoder {
             if !streaming {
                 try fillRaw(wanted: Self.memberWindow)
                 if rawStart == rawEnd { return 0 }  // the file ends after a complete member
+#if Libdeflate
                 if missesInARow < 4, rawEnd - rawStart >= 18, raw[rawStart] == 0x1F, raw[rawStart + 1] == 0x8B,
                    raw[rawStart + 2] == 8, raw[rawStart + 3] & 0x02 == 0 {
                     var used = 0, produced = 0
@@ -93,6 +103,7 @@ final class GzipDecoder {
                     }
                     missesInARow += 1
                 }
+#endif
                 // Not one libdeflate can bound (or bad data): zlib from the member's first byte.
                 try startStreaming()
             }

@@ -1,14 +1,12 @@
-import CDeflate
 import Dispatch
 
-/// Compresses bytes into a gzip stream of independent members (libdeflate), on a file
-/// descriptor.
+/// Compresses bytes into a gzip stream of independent members, on a file descriptor.
 ///
 /// Input collects in a buffer of `memberSize` bytes; each full buffer becomes one complete
 /// gzip member (header, deflate data, CRC-32 and length). Concatenated members are a valid
 /// gzip file (RFC 1952 §2.2): `gzip -d`, zlib's `inflate` with automatic header detection
-/// and ``InputReader`` all read them as one stream. libdeflate at level 1 compresses event
-/// logs about 1.7× faster than zlib at level 1, and about 20 % smaller (BENCHMARKS.md).
+/// and ``InputReader`` all read them as one stream. ``GzipMemberCompressor`` compresses each
+/// member (zlib, or libdeflate with the `Libdeflate` trait).
 /// Members are compressed and written on a background queue while the caller fills the next
 /// one, so a simulation that writes its event log uses the machine's second core; an error
 /// there is reported by the next `write` or by `close`.
@@ -20,7 +18,7 @@ public final class GzipMemberWriter: ByteWriter, @unchecked Sendable {
     /// The name used in error messages.
     public let name: String
     private let fd: Int32
-    private let compressor: OpaquePointer
+    private let compressor: GzipMemberCompressor
     /// Two input buffers: the caller fills one while the queue compresses the other.
     private let inputs: [UnsafeMutablePointer<UInt8>]
     private var current = 0
@@ -39,21 +37,15 @@ public final class GzipMemberWriter: ByteWriter, @unchecked Sendable {
     /// - Parameters:
     ///   - fd: an open descriptor; the writer never closes it.
     ///   - name: the file's name for error messages.
-    ///   - level: libdeflate compression level, 0–12 (0–9 mean about what zlib's do).
+    ///   - level: compression level, 0–9.
     ///   - memberSize: uncompressed bytes per gzip member (default 1 MiB).
     public init(fd: Int32, name: String, level: Int32 = 1, memberSize: Int = 1 << 20) throws(OutputError) {
-        guard (0...12).contains(level) else {
-            throw OutputError(file: name, "gzip level must be 0–12, got \(level)")
-        }
-        guard let c = libdeflate_alloc_compressor(level) else {
-            throw OutputError(file: name, "cannot start gzip compression (out of memory)")
-        }
         self.fd = fd
         self.name = name
-        compressor = c
         self.memberSize = max(memberSize, 4096)
+        compressor = try GzipMemberCompressor(level: level, capacity: self.memberSize, name: name)
         inputs = [.allocate(capacity: self.memberSize), .allocate(capacity: self.memberSize)]
-        outputSize = libdeflate_gzip_compress_bound(c, self.memberSize)
+        outputSize = compressor.bound
         output = .allocate(capacity: outputSize)
     }
 
@@ -61,7 +53,6 @@ public final class GzipMemberWriter: ByteWriter, @unchecked Sendable {
         // A member may still be in flight (the owner aborted without closing): let it end
         // before the buffers go.
         waitForMemberInFlight()
-        libdeflate_free_compressor(compressor)
         for buffer in inputs { buffer.deallocate() }
         output.deallocate()
     }
@@ -120,8 +111,7 @@ public final class GzipMemberWriter: ByteWriter, @unchecked Sendable {
 
     /// Runs on the queue.
     private func compressMember(_ input: UnsafeMutablePointer<UInt8>, _ count: Int) {
-        let n = libdeflate_gzip_compress(compressor, input, count, output, outputSize)
-        guard n > 0 else { failure = OutputError(file: name, "gzip compression failed"); return }
+        guard let n = compressor.compress(input, count, into: output) else { failure = OutputError(file: name, "gzip compression failed"); return }
         let code = SystemCalls.writeAll(fd, output, n)
         if code != 0 { failure = OutputError(file: name, "write failed: \(SystemCalls.message(code))") }
     }

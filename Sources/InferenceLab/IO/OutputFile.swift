@@ -49,7 +49,7 @@ public final class OutputFile {
         }
         if let level {
             do {
-                // libdeflate members for the levels zlib knows; zlib reports a bad level.
+                // Independent members for the levels zlib knows; zlib reports a bad level.
                 writer = (0...9).contains(level) ? try GzipMemberWriter(fd: fd, name: name, level: level)
                                                  : try GzipWriter(fd: fd, name: name, level: level)
             } catch {
