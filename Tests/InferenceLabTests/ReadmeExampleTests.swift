@@ -2,8 +2,8 @@ import Foundation
 import InferenceLab
 import Testing
 
-/// The README's library example, compiled and run here; the second test checks that the
-/// README still shows exactly these lines, so the two cannot drift apart.
+/// The library example of docs/architecture.md, compiled and run here; the second test checks
+/// that the page still shows exactly these lines, so the two cannot drift apart.
 @Suite struct ReadmeExampleTests {
     @Test func libraryExampleRuns() throws {
         // README-EXAMPLE-BEGIN
@@ -22,7 +22,7 @@ import Testing
 
     @Test func readmeShowsTheTestedExample() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let readme = try String(contentsOf: root.appendingPathComponent("docs/architecture.md"), encoding: .utf8)
         let source = try String(contentsOf: URL(fileURLWithPath: #filePath), encoding: .utf8)
         let lines = source.components(separatedBy: "\n")
         guard let begin = lines.firstIndex(where: { $0.hasSuffix("// README-EXAMPLE-BEGIN") }),
