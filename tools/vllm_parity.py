@@ -2,18 +2,21 @@
 """Step-by-step parity of inference-lab's scheduler against vLLM's real V1 scheduler.
 
 For each case of a matrix (traces x scheduler settings) this writes a config with the linear
-step-time model, replays the trace with `inference-lab --trace`, and runs the shared
-`tools/vllm-reference/compare.py` on the event log: vLLM 0.33's own Scheduler/AsyncScheduler
-replays the same trace on the simulator's clock and every step's batch (ids, token counts and
-order), preemptions, finishes, KV blocks in use and start time must be identical.
+step-time model, replays the trace with `inference-lab --trace`, and runs the reference
+harness's `compare.py` on the event log: vLLM 0.33's own Scheduler/AsyncScheduler replays the
+same trace on the simulator's clock and every step's batch (ids, token counts and order),
+preemptions, finishes, KV blocks in use and start time must be identical. The matrix, the
+harness and how it is found are described in docs/scheduler.md §11.
 
 Usage:
-    python3 tools/vllm_parity.py [--bin .build/debug/inference-lab] [--shared ../shared]
+    python3 tools/vllm_parity.py [--bin .build/debug/inference-lab] [--reference DIR]
                                  [--quick] [--keep DIR]
 
-Needs the reference venv (shared/tools/vllm-reference/setup_venv.sh). Exit status: 0 when
-every case is 100 % identical, 1 on any divergence, 2 on bad usage, 77 when the reference
-venv or the shared folder is missing (the test suite reports that as a skip).
+The harness directory is --reference, else $VLLM_REFERENCE_DIR, else
+shared/tools/vllm-reference beside the repository's own directory. It needs the harness's
+venv ($VLLM_REF_VENV, default ~/.cache/vllm-reference-venv; or $VLLM_REF_PYTHON). Exit
+status: 0 when every case is 100 % identical, 1 on any divergence, 2 on bad usage, 77 when
+the harness or its venv is missing (the test suite reports that as a skip).
 Standard library only.
 """
 from __future__ import annotations
@@ -102,18 +105,33 @@ def compare_args(max_len: int, s: dict) -> list[str]:
     return a
 
 
+def reference_dir(args: argparse.Namespace) -> Path:
+    """--reference, else $VLLM_REFERENCE_DIR, else shared/tools/vllm-reference next to the
+    repository's directory (the layout of this project's machines)."""
+    if args.reference:
+        return Path(args.reference)
+    if args.shared:
+        return Path(args.shared) / "tools" / "vllm-reference"
+    if os.environ.get("VLLM_REFERENCE_DIR"):
+        return Path(os.environ["VLLM_REFERENCE_DIR"])
+    repo = Path(__file__).resolve().parent.parent
+    return repo.parent / "shared" / "tools" / "vllm-reference"
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--bin", default=".build/debug/inference-lab")
-    p.add_argument("--shared", default=str(Path(__file__).resolve().parent.parent.parent / "shared"))
+    p.add_argument("--reference", help="the vLLM reference harness (default: $VLLM_REFERENCE_DIR, "
+                   "else shared/tools/vllm-reference beside the repository)")
+    p.add_argument("--shared", help=argparse.SUPPRESS)  # older spelling: the harness's grandparent
     p.add_argument("--quick", action="store_true", help="a 4-case subset")
     p.add_argument("--keep", help="keep configs, traces and logs here")
     args = p.parse_args()
 
-    ref = Path(args.shared) / "tools" / "vllm-reference"
+    ref = reference_dir(args)
     venv = Path(os.environ.get("VLLM_REF_VENV", Path.home() / ".cache" / "vllm-reference-venv"))
     if not (ref / "compare.py").exists():
-        print(f"skip: {ref}/compare.py not found (no shared folder)")
+        print(f"skip: {ref}/compare.py not found (set VLLM_REFERENCE_DIR or --reference)")
         return SKIP
     if not (venv / "bin" / "python").exists() and not os.environ.get("VLLM_REF_PYTHON"):
         print(f"skip: vLLM reference venv {venv} not found (run {ref}/setup_venv.sh)")

@@ -1,7 +1,7 @@
 import Testing
 @testable import InferenceLabCore
 
-// BlockPool against reference/vllm-scheduler.md §3, §5.3 and §7.
+// BlockPool against docs/scheduler.md §3.4, §5.3 and §5.5.
 
 /// Allocates every free block and returns the ids in the order the free queue handed them out.
 private func drain(_ pool: inout BlockPool) -> [Int32] {
@@ -81,7 +81,7 @@ private func drain(_ pool: inout BlockPool) -> [Int32] {
     }
 
     @Test func duplicateHashesLookupTheFirstThenTheNext() {
-        // §9.11: two requests computed the same block concurrently; both carry the hash,
+        // §5.4: two requests computed the same block concurrently; both carry the hash,
         // lookups return the first registered; after its eviction, the next.
         var pool = BlockPool(count: 3)
         let first = pool.allocate(), second = pool.allocate()

@@ -186,7 +186,7 @@ private struct RandomCase: CustomStringConvertible {
     }
 
     @Test func tokensWithoutPreemptionMatchSection8() throws {
-        // §8/§12: with no preemption a request is scheduled for prompt − hit + m − 1 tokens.
+        // §6: with no preemption a request is scheduled for prompt − hit + m − 1 tokens.
         let cfg = scenarioConfig(blocks: 400, budget: 256, maxSeqLen: 1024)
         var reqs: [RequestSpec] = []
         for i in 0..<40 {

@@ -1,8 +1,8 @@
 import Testing
 @testable import InferenceLabCore
 
-// Scheduler scenarios from reference/vllm-scheduler.md §9 (corner cases) and §12 (behaviours
-// checked against vLLM 0.33.0). Every expected batch sequence was worked out by hand from the
+// Scheduler scenarios from docs/scheduler.md (§9: corner cases and behaviours checked
+// against vLLM 0.33.0). Every expected batch sequence was worked out by hand from the
 // spec; the reasoning is in the comments. Steps take 10 ms (linear model, base 0.01 s), so
 // step k (1-based) runs over [(k−1)·10 ms, k·10 ms). Block size 16; `blocks:` is the number
 // of usable blocks (override = blocks + 1). Batches read "[id:tokens ...] pre[...] fin[...]".
@@ -33,14 +33,14 @@ import Testing
         #expect(r.steps[0].noToken == ["A"] && r.steps[1].noToken == ["A"] && r.steps[2].noToken.isEmpty)
         #expect(r.firstTokenStep["A"] == 3 && close(r.firstToken["A"], 0.03))
         #expect(close(r.finish["A"], 0.04))
-        // §8: prompt − hit + m − 1 tokens in total.
+        // §6: prompt − hit + m − 1 tokens in total.
         #expect(r.scheduledTokens("A") == 250 + 2 - 1)
     }
 
     @Test func chunkedPrefillOffSchedulesWholePromptsAndBreaksAtTheHead() throws {
         // Chunking off, budget 100 (= max_seq_len, vLLM's requirement).
         // Step 1: A (60) fits → budget 40; B (50) > 40 → break; C (10) is not tried although
-        // it would fit (§5: head-of-line, no skipping).
+        // it would fit (§4.4: head-of-line, no skipping).
         // Step 2: A decode 1 (its 2nd and last token); B 50; C 10 (max_tokens 1 → finishes in
         // its prefill step). Step 3: B's second token.
         let cfg = scenarioConfig(blocks: 50, budget: 100, chunked: false, maxSeqLen: 100)
@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func longPrefillThresholdIgnoredForALoneRequest() throws {
-        // §12: threshold 100, budget 512, one 1000-token request → 512 + 488 (running +
+        // §9: threshold 100, budget 512, one 1000-token request → 512 + 488 (running +
         // waiting holds one request, so the threshold is off).
         let cfg = scenarioConfig(blocks: 200, budget: 512, threshold: 100, maxSeqLen: 2048)
         let r = try simulate(cfg, [req("A", prompt: 1000, out: 1)])
@@ -59,7 +59,7 @@ import Testing
     }
 
     @Test func longPrefillThresholdCapsTwoConcurrentPrefills() throws {
-        // §12: two 1000-token requests → 100 + 100 per step, ten steps, both finish in step 10.
+        // §9: two 1000-token requests → 100 + 100 per step, ten steps, both finish in step 10.
         let cfg = scenarioConfig(blocks: 200, budget: 512, threshold: 100, maxSeqLen: 2048)
         let r = try simulate(cfg, [req("A", prompt: 1000, out: 1), req("B", prompt: 1000, out: 1)])
         #expect(r.batches == repeated("[A:100 B:100]", 9) + ["[A:100 B:100] fin[A B]"])
@@ -93,7 +93,7 @@ import Testing
     }
 
     @Test func headOfLineBlockingWithTwentyBlockPool() throws {
-        // §12: 20 usable blocks. A (200 prompt = 13 blocks, 100 out) runs alone from step 1;
+        // §9: 20 usable blocks. A (200 prompt = 13 blocks, 100 out) runs alone from step 1;
         // B (200 → needs 13 blocks, 7 free) and C (16 → 1 block) arrive at 5 ms. B fails the
         // admission check, which stops admissions, so C waits behind it although it fits.
         // A never needs more than cdiv(299, 16) = 19 blocks, so no preemption. A finishes in
@@ -239,7 +239,7 @@ import Testing
         // PRIORITY, 2 usable blocks, caching off. Y (prio 5, 15 prompt, 3 out) runs from step 1;
         // X (prio 0, 15 prompt, 3 out) joins in step 2 (both fit one block: free 0).
         // Step 3: Y's decode (comp 16 → 17) needs a block → victim = max priority = Y itself:
-        // under PRIORITY the loop continues (§10) and X (comp 16, no new block) decodes.
+        // under PRIORITY the loop continues (§4.3) and X (comp 16, no new block) decodes.
         // Step 4: X crosses into its second block (the one Y freed) and finishes. Step 5: Y
         // recomputes 15 + 2 outputs = 17 and samples its third token.
         let cfg = scenarioConfig(blocks: 2, policy: .priority, caching: false, maxSeqLen: 32)
@@ -282,7 +282,7 @@ import Testing
     // MARK: Prefix caching
 
     @Test func prefixHitIsCappedAtPromptMinusOne() throws {
-        // §12: R0 (32 tokens = 2 full blocks) is computed and finishes in step 1; its blocks
+        // §9: R0 (32 tokens = 2 full blocks) is computed and finishes in step 1; its blocks
         // stay cached. R1 (the same 32 tokens) may hit at most (32 − 1) / 16 = 1 block → hit
         // 16, compute 16. R2 (40 tokens sharing those 32) hits both blocks → 32, computes 8.
         // Both in step 2.
@@ -296,7 +296,7 @@ import Testing
     }
 
     @Test func prefixHitOnBlocksRegisteredEarlierInTheSameStep() throws {
-        // §5.3/§9.9: blocks are registered at schedule time. R1 (32 tokens) is admitted first
+        // §5.4: blocks are registered at schedule time. R1 (32 tokens) is admitted first
         // and registers its 2 blocks; R2 (48 tokens, same first 32) admitted right after in
         // the same schedule() hits 32 and computes 16.
         let cfg = scenarioConfig(blocks: 10, maxSeqLen: 160)
@@ -380,7 +380,7 @@ import Testing
 
     @Test(arguments: [false, true])
     func asyncAndSyncFinishALoneRequestAtTheSameTime(async: Bool) throws {
-        // §12: 40-token prompt, 3 outputs, 10 ms steps: prefill + 2 decodes → 30 ms in both
+        // §9: 40-token prompt, 3 outputs, 10 ms steps: prefill + 2 decodes → 30 ms in both
         // modes. Async: step 4 (scheduled at 20 ms) would see 42 + 2 − 1 ≥ 43 and skips it.
         let r = try simulate(scenarioConfig(async: async), [req("A", prompt: 40, out: 3)])
         #expect(r.batches == ["[A:40]", "[A:1]", "[A:1] fin[A]"])
@@ -389,7 +389,7 @@ import Testing
     }
 
     @Test func asyncArrivalsJoinOneStepLater() throws {
-        // §12: B arrives at 5 ms. Sync: added after step 1 (ends 10 ms), joins step 2.
+        // §9: B arrives at 5 ms. Sync: added after step 1 (ends 10 ms), joins step 2.
         // Async: step 2 was scheduled at t = 0 (while step 1 ran), so B joins step 3
         // (scheduled at 10 ms, runs at 20 ms). B's guard then skips it in step 5.
         let reqs = [req("A", prompt: 40, out: 3), req("B", at: 0.005, prompt: 16, out: 2)]

@@ -8,8 +8,13 @@ let packageRoot: String = {
     return url.path
 }()
 
-/// The original inference-lab's configs, shared beside the package.
-let seedConfigDirectory = packageRoot + "/../shared/reference/seed-configs"
+/// Data kept outside the repository, in `shared/` beside the package's directory (absent on
+/// some machines: the tests that need it are skipped there).
+let sharedDirectory = URL(fileURLWithPath: packageRoot).deletingLastPathComponent()
+    .appendingPathComponent("shared").path
+
+/// The original inference-lab's configs, in the shared folder.
+let seedConfigDirectory = sharedDirectory + "/reference/seed-configs"
 let seedConfigsPresent = FileManager.default.fileExists(atPath: seedConfigDirectory + "/config.toml")
 
 /// The error `text` fails with, or `nil` if it loads.

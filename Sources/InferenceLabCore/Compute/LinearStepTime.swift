@@ -1,8 +1,8 @@
 /// A fitted step time: `base + perToken × tokens + perRequest × requests`.
 ///
 /// This is how users plug in a model fitted to measurements, and how the scheduler is checked
-/// against vLLM's real one (`tools/vllm-reference` uses the same formula). FLOPs and bytes are
-/// still counted by the roofline, for utilisation reports.
+/// against vLLM's real one (the reference harness of docs/scheduler.md §11 uses the same
+/// formula). FLOPs and bytes are still counted by the roofline, for utilisation reports.
 public struct LinearStepTime: StepTimeModel {
     public var baseSeconds: Double
     public var perTokenSeconds: Double

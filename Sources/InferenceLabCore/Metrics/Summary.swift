@@ -1,4 +1,4 @@
-/// The metrics of one run (DESIGN.md §5), computed by ``MetricsReducer`` from the event
+/// The metrics of one run (docs/metrics.md), computed by ``MetricsReducer`` from the event
 /// stream alone. Latencies are in milliseconds, rates per second, utilisations in [0, 1].
 public struct Summary: Sendable, Equatable {
     /// Time to first token: first token − arrival.

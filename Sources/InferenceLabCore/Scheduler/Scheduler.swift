@@ -2,8 +2,8 @@
 /// full-attention cache group, no speculative decoding and no KV connector.
 ///
 /// A step is one ``schedule(into:)`` call followed, once the forward pass is done, by one
-/// ``processOutput(of:)`` call. `reference/vllm-scheduler.md` (in the project's shared
-/// folder) is the specification; comments cite its sections.
+/// ``processOutput(of:)`` call. docs/scheduler.md describes the algorithm as implemented
+/// here; comments cite its sections.
 public struct Scheduler: Sendable {
     public let blockSize: Int
     public let maxNumBatchedTokens: Int
@@ -128,7 +128,7 @@ public struct Scheduler: Sendable {
 
     // MARK: schedule()
 
-    /// Builds the next step (§5 of the reference): running requests first, then waiting ones,
+    /// Builds the next step (docs/scheduler.md §4): running requests first, then waiting ones,
     /// within one token budget.
     public mutating func schedule(into out: inout ScheduledBatch) {
         requests.makeUnique()
@@ -156,7 +156,7 @@ public struct Scheduler: Sendable {
             var allocated = false
             while true {
                 if allocateRunning(slot, tokens: n) { allocated = true; break }
-                // Choose a victim (§6).
+                // Choose a victim (§4.3).
                 let victimIndex = victimIndexForPreemption()
                 let victim = running.remove(at: victimIndex)
                 if policy != .fcfs {
@@ -403,7 +403,7 @@ public struct Scheduler: Sendable {
         }
     }
 
-    /// vLLM's `update_from_output` (§8): one sampled token per entry that reached the end of
+    /// vLLM's `update_from_output` (§6): one sampled token per entry that reached the end of
     /// its known tokens; stop at `max_tokens` or `max_model_len`; free finished requests.
     public mutating func processOutput(of batch: ScheduledBatch, into effects: inout OutputEffects) {
         requests.makeUnique()

@@ -3,7 +3,7 @@ import Foundation
 import InferenceLabCore
 
 /// The shared public traces beside the package (absent on some machines).
-let tracesPublicDirectory = packageRoot + "/../shared/traces-public"
+let tracesPublicDirectory = sharedDirectory + "/traces-public"
 let tracesPublicPresent = FileManager.default.fileExists(atPath: tracesPublicDirectory + "/raw/AzureLLMInferenceTrace_conv.csv.gz")
 
 /// Writes `lines` (joined with newlines, newline-terminated) to `path`; gzip for `.gz`.
