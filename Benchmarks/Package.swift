@@ -2,7 +2,7 @@
 // Benchmarks for inference-lab (ordo-one/benchmark). Run from this folder:
 //   swift package benchmark                      # everything, full size
 //   BENCH_SCALE=0.01 swift package benchmark     # a smoke run (CI)
-// See ../BENCHMARKS.md for the numbers and how to read them.
+// See ../docs/performance.md for the numbers and how to read them.
 import PackageDescription
 
 let package = Package(
@@ -11,8 +11,8 @@ let package = Package(
     dependencies: [
         // `name:` matters: a path dependency's identity is its folder name otherwise.
         .package(name: "inference-lab", path: "../"),
-        // MallocInterposer instead of the default trait: the default pulls in a package that
-        // does not resolve offline (reference/swift-notes.md §1).
+        // MallocInterposer instead of the default trait, which pulls in jemalloc, a package
+        // this project's package mirror does not provide.
         .package(url: "https://github.com/ordo-one/package-benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs two commands alternately N times (A, B, A, B, …) and prints each one's wall and CPU
 # (user + sys) times, sorted, so that their medians can be compared on a shared machine
-# whose load moves between runs. BENCHMARKS.md's medians were made this way.
+# whose load moves between runs. docs/performance.md's medians were made this way.
 #   Benchmarks/alternate.sh 10 NEW/inference-lab-analyze summary b.events.jsonl.gz --json \
 #       -- OLD/inference-lab-analyze summary b.events.jsonl.gz --json
 set -euo pipefail

@@ -2,7 +2,7 @@
 # Measures the five benchmarks through the release CLIs with /usr/bin/time: CPU (user+sys),
 # wall and peak RSS per process, plus each one's natural rate per CPU-second and per second
 # on the clock (gzip input and the event-log writer use a second thread). This is how
-# BENCHMARKS.md's table was made; `swift package benchmark` (this folder) measures the same
+# docs/performance.md's table was made; `swift package benchmark` (this folder) measures the same
 # work in process.
 #   Benchmarks/measure.sh            # full size (from the repository root)
 #   SCALE=0.01 Benchmarks/measure.sh # smoke size

@@ -1,4 +1,4 @@
-// The five benchmarks of BENCHMARKS.md, run in process through the library APIs.
+// The five benchmarks of docs/performance.md, run in process through the library APIs.
 //
 // Each reports wall time, CPU time and peak resident memory (package-benchmark's metrics),
 // plus its natural rate as a custom metric (requests/s, lines/s, events/s, MB/s).
