@@ -8,8 +8,7 @@ import Darwin
 import ArgumentParser
 import InferenceLab
 
-/// Exit statuses shared by `inference-lab` and `inference-lab-analyze` (README, "Errors and
-/// exit codes").
+/// Exit statuses shared by `inference-lab` and `inference-lab-analyze` (docs/errors.md).
 public enum ExitStatus {
     /// Bad input or usage: a config, trace or event log that cannot be used.
     public static let badInput = ExitCode(2)

@@ -1,10 +1,14 @@
 import Foundation
 import Testing
 
-/// Real production traces from the shared folder replay end to end (skipped where the
-/// shared folder is absent).
+/// Real production traces replay end to end (skipped where they are absent). They are read
+/// from `native/` in the folder named by `INFERENCE_LAB_PUBLIC_TRACES`, else in
+/// `shared/traces-public` beside the repository.
 @Suite struct PublicTraceReplayTests {
-    static let native = Tool.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/traces-public/native")
+    static let tracesPublic: URL = ProcessInfo.processInfo.environment["INFERENCE_LAB_PUBLIC_TRACES"]
+        .map { URL(fileURLWithPath: $0) }
+        ?? Tool.packageRoot.deletingLastPathComponent().appendingPathComponent("shared").appendingPathComponent("traces-public")
+    static let native = tracesPublic.appendingPathComponent("native")
     static var available: Bool {
         FileManager.default.fileExists(atPath: native.appendingPathComponent("azure2023_conv.native.jsonl.gz").path)
     }
@@ -13,7 +17,7 @@ import Testing
     /// configs/config.toml: the node is overloaded (5.5 req/s offered), so requests queue and
     /// some are preempted, but every request that fits max_seq_len completes and the
     /// analyzer agrees with the simulator.
-    @Test(.enabled(if: available, "shared/traces-public not found"))
+    @Test(.enabled(if: available, "the public traces are absent (set INFERENCE_LAB_PUBLIC_TRACES)"))
     func azureConversationTraceReplays() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }

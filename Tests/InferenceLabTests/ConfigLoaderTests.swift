@@ -75,7 +75,7 @@ import Testing
         #expect(c.hardware == SimulatorConfig.default.hardware)
     }
 
-    @Test(.enabled(if: seedConfigsPresent, "the original's configs are not in shared/reference/seed-configs beside the package"),
+    @Test(.enabled(if: seedConfigsPresent, "the original's configs are not in shared/reference/seed-configs beside the package (or INFERENCE_LAB_SHARED)"),
           arguments: ["config.toml", "test_blog.toml", "qwen3_30b_a3b.toml"])
     func originalConfigsLoadUnchanged(name: String) throws {
         let original = try ConfigLoader.load(path: seedConfigDirectory + "/" + name)

@@ -8,10 +8,11 @@ let packageRoot: String = {
     return url.path
 }()
 
-/// Data kept outside the repository, in `shared/` beside the package's directory (absent on
-/// some machines: the tests that need it are skipped there).
-let sharedDirectory = URL(fileURLWithPath: packageRoot).deletingLastPathComponent()
-    .appendingPathComponent("shared").path
+/// Data kept outside the repository, in the folder named by `INFERENCE_LAB_SHARED`, else in
+/// `shared/` beside the package's directory (absent on some machines: the tests that need it
+/// are skipped there).
+let sharedDirectory = ProcessInfo.processInfo.environment["INFERENCE_LAB_SHARED"]
+    ?? URL(fileURLWithPath: packageRoot).deletingLastPathComponent().appendingPathComponent("shared").path
 
 /// The original inference-lab's configs, in the shared folder.
 let seedConfigDirectory = sharedDirectory + "/reference/seed-configs"

@@ -29,7 +29,7 @@ public final class EventLogReader {
     @exclusivity(unchecked) private var finishedReading = false
     @exclusivity(unchecked) private var sawEnd = false
     /// All per-record state lives in one struct. These properties skip Swift's dynamic
-    /// exclusivity checks (a runtime call per access, reference/swift-notes.md §7): a reader
+    /// exclusivity checks (a runtime call per access, docs/performance.md): a reader
     /// is used by one caller at a time and never hands out references to them.
     @exclusivity(unchecked) private var decoder: EventLogDecoder
 

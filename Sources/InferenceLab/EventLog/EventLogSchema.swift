@@ -1,6 +1,6 @@
 /// Names shared by ``EventLogWriter`` and ``EventLogReader``.
 public enum EventLogSchema {
-    /// The schema this build writes and reads (DESIGN.md §5).
+    /// The schema this build writes and reads (docs/event-log.md).
     public static let current = "inference-lab.events/1"
 }
 

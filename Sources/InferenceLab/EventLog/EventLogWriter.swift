@@ -1,5 +1,5 @@
 /// Writes the simulator's events as an event log (schema `inference-lab.events/1`,
-/// DESIGN.md §5): gzip JSONL when the name ends in `.gz`, plain JSONL otherwise or for `-`.
+/// docs/event-log.md): gzip JSONL when the name ends in `.gz`, plain JSONL otherwise or for `-`.
 ///
 /// Records are emitted by hand into one reusable byte buffer, with a fixed field order, so the
 /// same run always gives the same bytes. Times are written in their shortest round-trip form,

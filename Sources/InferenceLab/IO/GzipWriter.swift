@@ -3,7 +3,7 @@ import CZlib
 /// Compresses bytes into a gzip stream (zlib `deflate`, gzip wrapper) on a file descriptor.
 ///
 /// Level 1 by default: deflate is the bottleneck of writing event logs, and level 1 is about
-/// 3× faster than level 6 for 20 % more bytes (reference/swift-notes.md §4). Compressed output
+/// 3× faster than level 6 for 20 % more bytes (docs/performance.md). Compressed output
 /// collects in a 1 MiB buffer before each `write(2)`. The `z_stream` lives behind a pointer
 /// because zlib keeps a pointer back to it, so it must never move.
 public final class GzipWriter: ByteWriter {

@@ -20,7 +20,7 @@ struct TraceLineError: Error {
     }
 }
 
-/// Parses one line of a native trace (DESIGN.md §5) with ``JSONScanner``: no Foundation, and no
+/// Parses one line of a native trace (traces/README.md) with ``JSONScanner``: no Foundation, and no
 /// allocation for the keys, the numbers or the line itself.
 ///
 /// Accepted: `{"arrival_time": number, "prompt_tokens": int, "output_tokens": int}` with

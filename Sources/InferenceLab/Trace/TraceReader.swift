@@ -1,6 +1,6 @@
 import InferenceLabCore
 
-/// Streams the requests of a trace file in the native format (DESIGN.md §5): gzip or plain
+/// Streams the requests of a trace file in the native format (traces/README.md): gzip or plain
 /// JSONL (detected by magic bytes), or standard input for `-`, in memory independent of the
 /// number of lines (apart from the ids, see below).
 ///

@@ -1,4 +1,4 @@
-/// Writes a trace in the native format (DESIGN.md §5), one request per line:
+/// Writes a trace in the native format (traces/README.md), one request per line:
 ///
 /// ```
 /// {"arrival_time":4.314579,"prompt_tokens":396,"output_tokens":109}

@@ -7,7 +7,7 @@ import InferenceLabCore
 @Suite("public traces")
 struct PublicTraceTests {
     @Test("converting the raw traces reproduces the shipped native files",
-          .enabled(if: tracesPublicPresent, "shared/traces-public beside the package is absent: skipped"),
+          .enabled(if: tracesPublicPresent, "shared/traces-public beside the package (or INFERENCE_LAB_PUBLIC_TRACES) is absent: skipped"),
           arguments: [
             (TraceFormat.azure, "AzureLLMInferenceTrace_conv.csv.gz", "azure2023_conv.native.jsonl.gz"),
             (.azure, "AzureLLMInferenceTrace_code.csv.gz", "azure2023_code.native.jsonl.gz"),

@@ -2,8 +2,10 @@ import Foundation
 @testable import InferenceLab
 import InferenceLabCore
 
-/// The shared public traces beside the package (absent on some machines).
-let tracesPublicDirectory = sharedDirectory + "/traces-public"
+/// The public traces (absent on some machines): the folder named by
+/// `INFERENCE_LAB_PUBLIC_TRACES`, else `traces-public` in the shared folder.
+let tracesPublicDirectory = ProcessInfo.processInfo.environment["INFERENCE_LAB_PUBLIC_TRACES"]
+    ?? sharedDirectory + "/traces-public"
 let tracesPublicPresent = FileManager.default.fileExists(atPath: tracesPublicDirectory + "/raw/AzureLLMInferenceTrace_conv.csv.gz")
 
 /// Writes `lines` (joined with newlines, newline-terminated) to `path`; gzip for `.gz`.

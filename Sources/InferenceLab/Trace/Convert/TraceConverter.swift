@@ -34,7 +34,7 @@ public struct ConversionReport: Sendable, Equatable {
     }
 }
 
-/// Converts public request traces to the native format (DESIGN.md §5), streaming: the input
+/// Converts public request traces to the native format (traces/README.md), streaming: the input
 /// (gzip or plain, `-` for standard input) is read line by line and the output written as it
 /// goes, through an atomic ``TraceWriter`` (gzip when the name ends in `.gz`, `-` for
 /// standard output).
