@@ -112,7 +112,7 @@ struct CalibrateCommand: ParsableCommand {
             MEASUREMENTS is JSONL, one step per line: {"phase": "prefill"|"decode", "tokens": n, \
             "context": c, "batch": b, "tp": t, "seconds": s} (batch requests of n new tokens on \
             c cached ones; "ms" may replace "seconds"), or a CSV with a header naming those \
-            fields, or aiconfigurator's layout (shared/calibration/*.jsonl: static rows give a \
+            fields, or aiconfigurator's layout (configs/calibration/*.jsonl: static rows give a \
             prefill and a decode step each). Prints every point's error, the median and maximum \
             absolute percentage error, and the factors as a [compute] table. With --evaluate it \
             fits nothing and reports the errors of the config's (or --profile's) factors.

@@ -27,7 +27,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .customLong("seed"), help: "Override [workload] seed.")
     var seed: UInt64?
 
-    @Flag(name: .customLong("json"), help: "Print the summary as JSON on stdout (keys: see README).")
+    @Flag(name: .customLong("json"), help: "Print the summary as JSON on stdout (keys: docs/metrics.md).")
     var json = false
 
     @Option(name: [.short, .customLong("output")], help: "Also write the summary as JSON to this file.")

@@ -6,7 +6,7 @@
 ///   "batch": b, "tp": t, "seconds": s}` (or `"ms"` instead of `"seconds"`): `batch`
 ///   requests, each computing `tokens` new tokens on top of `context` cached ones (decode:
 ///   tokens = 1). `tp` defaults to 1, `context` to 0, `batch` to 1, `tokens` to 1 for decode.
-/// - **JSONL in aiconfigurator's layout** (`shared/calibration/*.jsonl`: `tp`, `isl`, `osl`,
+/// - **JSONL in aiconfigurator's layout** (`configs/calibration/*.jsonl`: `tp`, `isl`, `osl`,
 ///   `batch_size`, `mode`, `ttft_ms`, `tpot_ms`): each `mode = "static"` line gives a prefill
 ///   step (`batch_size` prompts of `isl` tokens at context 0, `ttft_ms`) and a decode step
 ///   (`batch_size` requests at context isl + osl/2, the middle of the averaged range,

@@ -218,10 +218,10 @@ num_experts_per_token = 8
 """#),
         ("calibration", "h100-sxm-llama-3.1-70b", #"""
 # Calibration profile: Llama-3.1-70B on H100 SXM (BF16), fitted by
-#   inference-lab calibrate shared/calibration/h100-llama31-70b-bf16.jsonl --hardware h100-sxm --model llama-3.1-70b
+#   inference-lab calibrate configs/calibration/h100-llama31-70b-bf16.jsonl --hardware h100-sxm --model llama-3.1-70b
 # on the 16 static rows (32 steps, TP 4 and 8) of aiconfigurator 0.12.0's TensorRT-LLM kernel data.
 # BF16 fit: median absolute error 3.0 %, max 15.3 %
-# See README, "Calibration", for each factor's meaning.
+# See docs/step-time.md for each factor's meaning.
 [compute]
 model = "calibrated"
 compute_efficiency = 1.0000
