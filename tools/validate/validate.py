@@ -222,7 +222,8 @@ def load_runs() -> tuple[list[dict], list[dict]]:
             "stage_measured": stage_measured,
             "split": split_of(e["model"]),
             # vLLM turned async scheduling on by default in late 2025 (vllm-project/vllm#27614,
-            # before 0.13), so the 0.15.1 server ran the AsyncScheduler.
+            # listed done in the async-scheduling plan, issue #27679), so the 0.15.1 server (Feb 2026)
+            # ran the AsyncScheduler (no spec decoding, no pipeline parallelism here).
             "async": True,
         })
     return runs, skipped
