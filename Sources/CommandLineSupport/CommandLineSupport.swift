@@ -19,15 +19,30 @@ public enum ExitStatus {
 }
 
 /// Writes text to a file descriptor without buffering (1 = stdout, 2 = stderr).
-public func writeText(_ text: String, fd: Int32) {
+/// - Returns: 0, or the `errno` of a write that failed (the rest of the text is dropped).
+@discardableResult
+public func writeText(_ text: String, fd: Int32) -> Int32 {
     var text = text
-    text.withUTF8 { bytes in
+    return text.withUTF8 { bytes in
         var offset = 0
         while offset < bytes.count {
             let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if n <= 0 { return }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return n < 0 ? errno : EIO }
             offset += n
         }
+        return 0
+    }
+}
+
+/// Writes a command's output text to standard output.
+/// - Throws: ``ExitStatus/failure``, after a message on standard error, when the write fails
+///   (a full disk, a closed pipe): the output is incomplete.
+public func writeOutput(_ text: String) throws {
+    let code = writeText(text, fd: 1)
+    guard code == 0 else {
+        printError("error: <stdout>: write failed: \(String(cString: strerror(code)))")
+        throw ExitStatus.failure
     }
 }
 
@@ -56,6 +71,8 @@ extension ParsableCommand {
     /// Like ArgumentParser's `main()`, but a usage error exits with status 2 (as bad input
     /// does), not 64. Both tools' `main()` call this.
     public static func mainReportingUsageErrorsAsBadInput() {
+        // A closed pipe becomes a write error (exit status 1), not a silent death.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -51,9 +51,9 @@ struct DiffCommand: ParsableCommand {
         let verdicts = DiffRendering.verdicts(diff, conditions)
         let nameA = a == "-" ? "<stdin>" : a, nameB = b == "-" ? "<stdin>" : b
         if json {
-            writeText(DiffRendering.json(diff, nameA: nameA, nameB: nameB, verdicts: verdicts), fd: 1)
+            try writeOutput(DiffRendering.json(diff, nameA: nameA, nameB: nameB, verdicts: verdicts))
         } else {
-            writeText(DiffRendering.text(diff, nameA: nameA, nameB: nameB, verdicts: verdicts), fd: 1)
+            try writeOutput(DiffRendering.text(diff, nameA: nameA, nameB: nameB, verdicts: verdicts))
         }
         let holding = verdicts.filter(\.holds)
         if !holding.isEmpty {

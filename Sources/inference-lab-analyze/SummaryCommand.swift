@@ -46,11 +46,11 @@ struct SummaryCommand: ParsableCommand {
         }
         warnIfUnfinished(name: events == "-" ? "<stdin>" : events, end: result.end)
         if json {
-            writeText(result.renderJSON() + "\n", fd: 1)
+            try writeOutput(result.renderJSON() + "\n")
         } else if csv {
-            writeText(result.renderCSV(), fd: 1)
+            try writeOutput(result.renderCSV())
         } else {
-            writeText(result.renderText(), fd: 1)
+            try writeOutput(result.renderText())
         }
     }
 }

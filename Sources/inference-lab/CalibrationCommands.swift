@@ -169,7 +169,7 @@ struct CalibrateCommand: ParsableCommand {
         let maxError = errors.max() ?? 0
         out += "# median absolute error \(fixed(medianOf(errors) * 100, 1)) %, max \(fixed(maxError * 100, 1)) %\n"
         out += calibrationTOML(factors)
-        writeText(out, fd: 1)
+        try writeOutput(out)
     }
 }
 
@@ -242,7 +242,7 @@ struct StepTimeCommand: ParsableCommand {
             out += padded(fixed(roofline.cost(of: d).seconds * 1000, 3), 20)
             out += padded(fixed(calibrated.cost(of: d).seconds * 1000, 3), 22) + "\n"
         }
-        writeText(out, fd: 1)
+        try writeOutput(out)
     }
 }
 
@@ -265,7 +265,7 @@ struct CatalogCommand: ParsableCommand {
                 out += "  " + entry.name.padding(26) + summary(entry.text) + "\n"
             }
         }
-        writeText(out, fd: 1)
+        try writeOutput(out)
     }
 
     /// The preset's `name = "…"` value, or its first comment line.

@@ -48,6 +48,6 @@ struct CheckTraceCommand: ParsableCommand {
         }
         let lines = count + reader.skipped.count
         text += "\n  read in \(seconds) s (\(Int(Double(lines) / max(seconds, 1e-9))) lines/s)\n"
-        writeText(text, fd: 1)
+        try writeOutput(text)
     }
 }

@@ -29,6 +29,10 @@ struct SimulationRun {
     func execute<Source: RequestSource>(_ source: Source, sourceError: (Source) -> InputError?) throws {
         let eventsToStdout = events == "-"
         let textOut: Int32 = eventsToStdout || json ? 2 : 1
+        /// The header and the table: checked on stdout, where they are the output.
+        func writeReport(_ text: String) throws {
+            if textOut == 1 { try writeOutput(text) } else { writeText(text, fd: textOut) }
+        }
 
         var metrics = MetricsReducer(config: config)
         let status: RunStatus
@@ -43,7 +47,7 @@ struct SimulationRun {
             }
         }
         if !quiet && !json {
-            writeText(SimulateCommand.header(config, configName: configName), fd: textOut)
+            try writeReport(SimulateCommand.header(config, configName: configName))
         }
         var sim = try reportingErrors { try Simulator(config: config, source: source) }
         if var log = writer {
@@ -66,7 +70,7 @@ struct SimulationRun {
         }
 
         let summary = metrics.summary()
-        if json { writeText(SummaryJSON.render(summary) + "\n", fd: 1) }
+        if json { try writeOutput(SummaryJSON.render(summary) + "\n") }
         if let file = summaryFile {
             try reportingErrors {
                 var buffer = ByteBuffer(capacity: 4096)
@@ -76,7 +80,7 @@ struct SimulationRun {
             }
         }
         if !quiet && !json {
-            writeText(SummaryTable.render(summary, wallSeconds: wallSeconds() - started), fd: textOut)
+            try writeReport(SummaryTable.render(summary, wallSeconds: wallSeconds() - started))
         }
         switch status {
         case .complete: return
