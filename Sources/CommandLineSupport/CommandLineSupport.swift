@@ -69,10 +69,9 @@ public func reportingErrors<T>(_ body: () throws -> T) throws -> T {
 
 extension ParsableCommand {
     /// Like ArgumentParser's `main()`, but a usage error exits with status 2 (as bad input
-    /// does), not 64. Both tools' `main()` call this.
+    /// does), not 64, and with the tools' ``SignalHandling``. Both tools' `main()` call this.
     public static func mainReportingUsageErrorsAsBadInput() {
-        // A closed pipe becomes a write error (exit status 1), not a silent death.
-        signal(SIGPIPE, SIG_IGN)
+        SignalHandling.install()
         do {
             var command = try parseAsRoot()
             try command.run()

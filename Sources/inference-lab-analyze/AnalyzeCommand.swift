@@ -15,7 +15,8 @@ struct AnalyzeCommand: ParsableCommand {
         discussion: """
             Every command reads a gzip or plain JSONL event log written by `inference-lab --events`, \
             or standard input for '-', in one streaming pass. Exit status: 0 success, 1 a write \
-            failed (or a diff --fail-if condition holds), 2 bad input or usage.
+            failed (or a diff --fail-if condition holds), 2 bad input or usage, 128 + the signal \
+            when stopped by SIGHUP, SIGINT or SIGTERM (unfinished outputs are removed).
             """,
         version: "inference-lab-analyze \(InferenceLabVersion.string)",
         subcommands: [SummaryCommand.self, DiffCommand.self, ExportCommand.self, ReportCommand.self]

@@ -15,8 +15,9 @@ struct InferenceLabCommand: ParsableCommand {
         discussion: """
             Exit status: 0 success; 1 a write failed; 2 bad input or usage (the message names the \
             file, line and field); 3 the run could not finish (a request that can never be \
-            scheduled); 130 / 143 interrupted by SIGINT / SIGTERM (the event log is closed \
-            with status "interrupted").
+            scheduled); 129 / 130 / 143 interrupted by SIGHUP / SIGINT / SIGTERM (simulate \
+            closes the event log with status "interrupted"; other commands remove their \
+            unfinished outputs).
             """,
         version: "inference-lab \(InferenceLabVersion.string)",
         subcommands: [SimulateCommand.self, GenerateCommand.self, ConvertCommand.self, CheckTraceCommand.self,

@@ -93,10 +93,23 @@ struct SimulateCommand: ParsableCommand {
         }
         let run = SimulationRun(config: simConfig, configName: configName, events: events, json: json,
                                 output: output, quiet: quiet, started: started)
+        // From here a stop signal ends the run at a step boundary, or a wait for trace input,
+        // with its outputs closed.
+        SignalHandling.stopGracefully()
         if w.arrivalPattern == .trace {
-            let source = try reportingErrors {
-                try TraceSource(path: w.tracePath ?? "-", timeScale: w.timeScale, maxRequests: w.numRequests,
-                                durationSecs: w.durationSecs, skipInvalid: skipInvalid)
+            let opened: TraceSource?
+            do throws(InputError) {
+                opened = try TraceSource(path: w.tracePath ?? "-", timeScale: w.timeScale, maxRequests: w.numRequests,
+                                         durationSecs: w.durationSecs, skipInvalid: skipInvalid)
+            } catch where error.isInterruption {
+                opened = nil
+            } catch {
+                printError("error: \(error)")
+                throw ExitStatus.badInput
+            }
+            guard let source = opened else {
+                // Stopped before the trace's first bytes: the run ends at once, as interrupted.
+                return try run.execute(ArrayRequestSource([])) { _ in nil }
             }
             try run.execute(source) { source in
                 if !quiet, let report = source.skipped.report(file: source.name) { printError(report) }
@@ -112,19 +125,21 @@ struct SimulateCommand: ParsableCommand {
         let showProgress = progress && stderrIsTerminal
         var nextReport = wallSeconds() + 0.5
         var iterations = 0
-        installStopSignalHandlers()
-        while sim.advance(into: &sink) {
-            iterations += 1
+        while true {
             if stopSignal != 0 {
                 sim.interrupt(into: &sink)
                 break
             }
+            guard sim.advance(into: &sink) else { break }
+            iterations += 1
             if showProgress && iterations & 1023 == 0 && wallSeconds() >= nextReport {
                 nextReport = wallSeconds() + 0.5
                 writeText("\r\u{1B}[K  t=\(Int(sim.now))s  steps \(sim.stepCount)  finished \(sim.finishedCount)/\(sim.arrivedCount)  running \(sim.scheduler.runningCount)  waiting \(sim.scheduler.waitingCount)", fd: 2)
             }
         }
         if showProgress { writeText("\r\u{1B}[K", fd: 2) }
+        // A trace whose reading a stop signal ended looks complete to the simulator.
+        if stopSignal != 0 && sim.status == .complete { return .interrupted }
         return sim.status ?? .complete
     }
 

@@ -25,6 +25,9 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
     public var field: String?
     /// What is wrong and, where it helps, what was expected.
     public var message: String
+    /// Whether the read was not wrong but stopped by a signal (``StopRequest``): the caller
+    /// stops as interrupted rather than reporting bad input.
+    public internal(set) var isInterruption = false
 
     public init(file: String, line: Int? = nil, column: Int? = nil, field: String? = nil, message: String) {
         self.file = file

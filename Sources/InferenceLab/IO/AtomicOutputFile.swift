@@ -20,6 +20,8 @@ public final class AtomicOutputFile {
     /// The open descriptor of the temporary file (valid until commit or abort).
     public let descriptor: Int32
     private var isOpen = true
+    /// The temporary file's entry in ``TemporaryFileRegistry`` (removed on a signal).
+    private let registration: Int?
 
     /// Creates the temporary file.
     /// - Throws: ``InputError`` naming `path` when its directory does not exist, when `path`
@@ -49,8 +51,10 @@ public final class AtomicOutputFile {
             throw InputError(file: path, "output path is a directory")
         }
         temporaryPath = "\(prefix).\(base).tmp-\(getpid())"
+        registration = TemporaryFileRegistry.register(temporaryPath)
         let fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, permissions)
         guard fd >= 0 else {
+            TemporaryFileRegistry.unregister(registration)
             throw InputError(file: path, "cannot create output file: \(SystemCalls.message(errno))")
         }
         descriptor = fd
@@ -62,6 +66,7 @@ public final class AtomicOutputFile {
     public func commit() throws(OutputError) {
         guard isOpen else { throw OutputError(file: path, "output file already closed") }
         isOpen = false
+        defer { TemporaryFileRegistry.unregister(registration) }
         if close(descriptor) != 0 {
             let code = errno
             unlink(temporaryPath)
@@ -80,5 +85,6 @@ public final class AtomicOutputFile {
         isOpen = false
         close(descriptor)
         unlink(temporaryPath)
+        TemporaryFileRegistry.unregister(registration)
     }
 }

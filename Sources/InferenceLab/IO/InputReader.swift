@@ -100,7 +100,10 @@ public final class InputReader {
             ownsDescriptor = false
         } else {
             name = path
-            fd = open(path, O_RDONLY | O_CLOEXEC)
+            // Opening a FIFO waits for its writer: a signal ends the wait only for a stop.
+            repeat {
+                fd = open(path, O_RDONLY | O_CLOEXEC)
+            } while fd < 0 && errno == EINTR && !StopRequest.isRequested
             ownsDescriptor = fd >= 0
         }
         // Room for a partial line (with its `\r`) plus one inflated or read piece.
@@ -109,6 +112,7 @@ public final class InputReader {
         buffer = ownBuffer
         guard fd >= 0 else {
             let code = errno
+            if code == EINTR { throw StopRequest.error(file: name) }
             throw InputError(file: name, code == ENOENT ? "no such file" : "cannot open: \(SystemCalls.message(code))")
         }
         try detectFormat()

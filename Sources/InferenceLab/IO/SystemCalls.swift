@@ -29,9 +29,20 @@ enum SystemCalls {
         return 0
     }
 
-    /// Reads up to `count` bytes; returns the byte count (0 at end of file) or `-errno`.
+    /// Reads up to `count` bytes; returns the byte count (0 at end of file) or `-errno`;
+    /// `-EINTR` once a stop is requested (``StopRequest``), before reading or while waiting.
+    ///
+    /// It waits for input with `poll` in slices of ``StopRequest/pollMilliseconds``, so that a
+    /// stalled pipe cannot hide a request: a signal that lands on another thread, or just
+    /// before the wait, does not interrupt it. An interruption without a request is retried.
     static func readSome(_ fd: Int32, _ base: UnsafeMutableRawPointer, _ count: Int) -> Int {
         while true {
+            if StopRequest.isRequested { return -Int(EINTR) }
+            var wait = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            // Nothing yet, or interrupted: look at the request again. Another error is the
+            // read's to report.
+            let ready = poll(&wait, 1, StopRequest.pollMilliseconds)
+            if ready == 0 || (ready < 0 && errno == EINTR) { continue }
             let n = read(fd, base, count)
             if n >= 0 { return n }
             let code = errno
@@ -40,11 +51,13 @@ enum SystemCalls {
     }
 
     /// Reads up to `count` bytes of input `file`; returns the byte count (0 at end of file).
-    /// - Throws: ``InputError`` naming the file ("is a directory", "read failed: …").
+    /// - Throws: ``InputError`` naming the file ("is a directory", "read failed: …"), or
+    ///   one whose ``InputError/isInterruption`` is true once a stop is requested.
     static func readInput(_ fd: Int32, _ base: UnsafeMutableRawPointer, _ count: Int, file: String) throws(InputError) -> Int {
         let n = readSome(fd, base, count)
         if n < 0 {
             let code = Int32(-n)
+            if code == EINTR { throw StopRequest.error(file: file) }
             throw InputError(file: file, code == EISDIR ? "is a directory" : "read failed: \(message(code))")
         }
         return n

@@ -13,7 +13,8 @@ import InferenceLabCore
 /// `skipInvalid`, a truncated gzip stream), the source stops yielding requests, as if the
 /// trace ended there, and keeps the error in ``error``. Check it after the run, and treat the
 /// run as failed (the command-line tool aborts the event log and exits with status 2). A trace
-/// without any request is such an error too.
+/// without any request is such an error too. A read ended by a stop signal (``StopRequest``)
+/// ends the source without an error.
 public struct TraceSource: RequestSource {
     /// The multiplier applied to arrival times.
     public let timeScale: Double
@@ -93,7 +94,8 @@ public struct TraceSource: RequestSource {
             if let durationSecs, spec.arrivalTime > durationSecs { return finish() }
             pending = spec
         } catch {
-            self.error = error
+            // A stop signal ended the read: no error, the run stops as interrupted.
+            if !error.isInterruption { self.error = error }
             finish()
         }
     }
