@@ -174,6 +174,29 @@ import Testing
         try SignalTests.interruptedRun(signal: SIGHUP, expectedStatus: 129)
     }
 
+    /// A SIGHUP ignored when the run started (`nohup`) stays ignored; SIGTERM still stops it.
+    @Test func sighupIgnoredUnderNohup() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let config = try scratch.config("long.toml", requests: 20_000, rate: 50)
+        let log = scratch.file("run.jsonl")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/nohup")
+        process.arguments = [Tool.binDirectory.appendingPathComponent("inference-lab").path,
+                             "--config", config, "--events", log, "--quiet"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        #expect(Self.waitUntil(seconds: 30) { Self.temporaryExists("run.jsonl", in: scratch.path) })
+        kill(process.processIdentifier, SIGHUP)
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(process.isRunning)
+        #expect(Self.stop(process, signal: SIGTERM), "still running 3 s after SIGTERM")
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 143)
+        try Self.expectInterruptedLog(log)
+    }
+
     /// Starts `tool` on a FIFO input holding `text`, waits for its temporary output `name`,
     /// sends SIGTERM and checks that it exits with 143 leaving only the FIFO.
     static func expectCleanStop(_ tool: String, _ arguments: (String, String) -> [String], input text: String, output name: String) throws {
