@@ -11,7 +11,8 @@ import InferenceLab
 /// the outputs not yet complete and ends the process with status 128 + the signal, so that a
 /// stopped `export`, `report`, `convert` or `generate` leaves nothing behind. `simulate` opts
 /// into ``stopGracefully()``: the signal only records a ``StopRequest``, the run stops at the
-/// next step boundary (or at once when it waits for trace input) and closes its event log.
+/// next step boundary (or at once when it waits for trace input) and closes its event log; a
+/// second stop signal ends it at once, as by default.
 ///
 /// The handlers are installed without `SA_RESTART`, so that a read blocked on a stalled pipe
 /// returns (`EINTR`) and the reader looks at the request. SIGPIPE is ignored: writing to a
@@ -27,8 +28,14 @@ public enum SignalHandling {
         _exit(128 + signal)
     }
 
-    /// Records a request to stop (``StopRequest``).
+    /// Records a request to stop (``StopRequest``); a second stop signal ends the process as
+    /// ``removeTemporaryFilesAndExit`` does, for a run that cannot get to its next step (blocked
+    /// writing to a stalled pipe).
     private static let recordStopRequest: @convention(c) (Int32) -> Void = { signal in
+        if StopRequest.isRequested {
+            TemporaryFileRegistry.removeAll()
+            _exit(128 + signal)
+        }
         StopRequest.record(signal)
     }
 
@@ -40,10 +47,12 @@ public enum SignalHandling {
         install(removeTemporaryFilesAndExit)
     }
 
-    /// A stop signal only records a ``StopRequest``, for a command that stops at its own pace
-    /// and exits with status 128 + ``StopRequest/signal``.
+    /// A first stop signal only records a ``StopRequest``, for a command that stops at its own
+    /// pace and exits with status 128 + ``StopRequest/signal``; a second one ends the process
+    /// as by default.
     public static func stopGracefully() {
         StopRequest.prepare()
+        TemporaryFileRegistry.prepare()
         install(recordStopRequest)
     }
 

@@ -197,6 +197,36 @@ import Testing
         try Self.expectInterruptedLog(log)
     }
 
+    /// A run blocked writing its event log to a pipe nobody reads cannot get to its next step:
+    /// the first SIGTERM waits for it, a second one ends it at once and removes the summary's
+    /// temporary file.
+    @Test func secondSigtermEndsABlockedRun() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let config = try scratch.config("long.toml", requests: 20_000, rate: 50)
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        let readEnd = FileHandle(fileDescriptor: fds[0], closeOnDealloc: true)
+        let writeEnd = FileHandle(fileDescriptor: fds[1], closeOnDealloc: true)
+        defer { try? readEnd.close() }
+        let process = Process()
+        process.executableURL = Tool.binDirectory.appendingPathComponent("inference-lab")
+        process.arguments = ["--config", config, "--events", "-", "-o", scratch.file("summary.json"), "--quiet"]
+        process.standardOutput = writeEnd
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try writeEnd.close()
+        #expect(Self.waitUntil(seconds: 30) { Self.temporaryExists("summary.json", in: scratch.path) })
+        Thread.sleep(forTimeInterval: 1)
+        kill(process.processIdentifier, SIGTERM)
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(process.isRunning, "the run was expected to be blocked on the full pipe")
+        #expect(Self.stop(process, signal: SIGTERM), "still running 3 s after a second SIGTERM")
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 143)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path) == ["long.toml"])
+    }
+
     /// Starts `tool` on a FIFO input holding `text`, waits for its temporary output `name`,
     /// sends SIGTERM and checks that it exits with 143 leaving only the FIFO.
     static func expectCleanStop(_ tool: String, _ arguments: (String, String) -> [String], input text: String, output name: String) throws {
