@@ -18,7 +18,8 @@ public enum ExitStatus {
     public static let deadlock = ExitCode(3)
 }
 
-/// Writes text to a file descriptor without buffering (1 = stdout, 2 = stderr).
+/// Writes text to a file descriptor without buffering (2 = stderr; a command's output goes
+/// through ``writeOutput(_:)``, which checks it).
 /// - Returns: 0, or the `errno` of a write that failed (the rest of the text is dropped).
 @discardableResult
 public func writeText(_ text: String, fd: Int32) -> Int32 {
