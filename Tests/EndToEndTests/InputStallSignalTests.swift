@@ -265,6 +265,21 @@ import Testing
                                  output: "out.jsonl.gz")
     }
 
+    /// A command without outputs to remove exits the same way: 128 + the signal.
+    @Test func summaryExitsOnAStalledLog() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let fifo = scratch.file("input.fifo")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let process = try Self.start("inference-lab-analyze", ["summary", fifo])
+        let writer = try FIFOWriter(path: fifo)
+        writer.write(tinyLog.split(separator: "\n").prefix(5).joined(separator: "\n") + "\n")
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(Self.stop(process, signal: SIGINT), "still running 5 s after SIGINT")
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 130)
+    }
+
     /// `generate` reads no input: a long run is stopped while it writes.
     @Test func generateRemovesItsOutput() throws {
         let scratch = try Scratch()
