@@ -10,7 +10,8 @@ public enum OutputCompression: Sendable, Equatable {
 /// An output stream to a named file or to standard output (`-`), plain or gzip.
 ///
 /// Files are written through ``AtomicOutputFile``: nothing appears under the final name until
-/// ``commit()``, and ``abort()`` leaves nothing behind. Standard output is written directly.
+/// ``commit()``, and ``abort()`` leaves nothing behind. Standard output, and a target that is
+/// not a regular file (a device, a FIFO), are written directly.
 public final class OutputFile {
     /// The path as given (`-` for standard output).
     public let path: String
