@@ -32,11 +32,11 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var log: LogOptions
 
-    func validate() throws {
-        if requests == "-" && steps == "-" { throw ValidationError("--requests and --steps cannot both be standard output") }
-    }
-
     func run() throws {
+        if let steps, let clash = OutputClash.find([.init("--requests \(requests)", requests), .init("--steps \(steps)", steps)]) {
+            printError("error: \(clash)")
+            throw ExitStatus.badInput
+        }
         let counts = try reportingErrors {
             try LogExport.run(path: events, requestsPath: requests, stepsPath: steps, allowIncomplete: log.allowIncomplete)
         }

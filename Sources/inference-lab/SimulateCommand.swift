@@ -65,6 +65,14 @@ struct SimulateCommand: ParsableCommand {
             printError("error: --max-requests must be a positive integer, got \(maxRequests)")
             throw ExitStatus.badInput
         }
+        var outputs: [OutputClash.Output] = []
+        if let events { outputs.append(.init("--events \(events)", events)) }
+        if let output { outputs.append(.init("-o \(output)", output)) }
+        if json { outputs.append(.init("--json", "-")) }
+        if let clash = OutputClash.find(outputs) {
+            printError("error: \(clash)")
+            throw ExitStatus.badInput
+        }
         let (simConfig, configName) = try reportingErrors { () throws -> (SimulatorConfig, String) in
             var loaded: LoadedConfig
             if let path = config {

@@ -106,6 +106,13 @@ struct BadInputCorpusTests {
                  expected: ["%/no/such/dir/r.csv: cannot create output file: directory '%/no/such/dir' does not exist"]),
         BadInput(tool: "inference-lab", arguments: ["generate", "--config", "@/config-zero.toml", "%/frozen.jsonl.gz"],
                  expected: ["error: @/config-zero.toml:6: scheduler.block_size: must be a positive integer, got 0"]),
+        // Two outputs on one file.
+        BadInput(tool: "inference-lab", arguments: ["--trace", "@/trace-extra-fields-ok.jsonl", "--events", "%/s.jsonl", "-o", "%/s.jsonl"],
+                 expected: ["error: --events %/s.jsonl and -o %/s.jsonl name the same file: give each output its own file"]),
+        BadInput(tool: "inference-lab", arguments: ["--trace", "@/trace-extra-fields-ok.jsonl", "--events", "-", "--json"],
+                 expected: ["error: --events - and --json both write to standard output: give each output its own file"]),
+        BadInput(tool: "inference-lab-analyze", arguments: ["export", "@/log-valid-ok.jsonl", "--requests", "%/t.csv", "--steps", "%/t.csv"],
+                 expected: ["error: --requests %/t.csv and --steps %/t.csv name the same file: give each output its own file"]),
     ]
 
     @Test("exit 2, file:line: field: message, nothing written", arguments: cases)
