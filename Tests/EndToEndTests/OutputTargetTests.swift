@@ -105,7 +105,8 @@ struct OutputTargetTests {
         let deadline = Date().addingTimeInterval(20)
         while reader.isRunning && Date() < deadline { usleep(10_000) }
         let finished = !reader.isRunning
-        if !finished { reader.terminate() }
+        // SIGKILL: the child inherits a signal mask that may block SIGTERM.
+        if !finished { kill(reader.processIdentifier, SIGKILL) }
         reader.waitUntilExit()
         #expect(finished, "the reader got no end of file")
         #expect(try Data(contentsOf: URL(fileURLWithPath: received)) == expected)
@@ -152,10 +153,10 @@ struct OutputTargetTests {
         defer { dir.remove() }
         let tool = Tool.binDirectory.appendingPathComponent("inference-lab").path
         let r = try Tool.runProgram(URL(fileURLWithPath: "/bin/sh"),
-                                    ["-c", "umask 077 && exec \"$0\" \"$@\"", tool, "-q", "--max-requests", "5",
+                                    ["-c", "umask 002 && exec \"$0\" \"$@\"", tool, "-q", "--max-requests", "5",
                                      "--events", dir.file("e.jsonl.gz"), "-o", dir.file("s.json")])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(permissions(dir.file("e.jsonl.gz")) == 0o600 && permissions(dir.file("s.json")) == 0o600)
+        #expect(permissions(dir.file("e.jsonl.gz")) == 0o664 && permissions(dir.file("s.json")) == 0o664)
     }
 
     /// Two outputs of one command on one file, and what the refusal says.

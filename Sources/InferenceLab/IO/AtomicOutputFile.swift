@@ -73,8 +73,14 @@ public final class AtomicOutputFile {
                 throw InputError(file: path, "output path is a directory")
             case S_IFREG:
                 replacedMode = existing.st_mode & 0o777
+            case S_IFSOCK:
+                // A Unix socket: connected to, the output streamed to its listener.
+                let fd = SystemCalls.connectSocket(target)
+                guard fd >= 0 else { throw InputError(file: path, "cannot connect to the output socket: \(SystemCalls.message(-fd))") }
+                (temporaryPath, descriptor, registration) = (nil, fd, nil)
+                return
             default:
-                // A device, FIFO or socket: written in place (opening a FIFO waits for a reader).
+                // A device or FIFO: written in place (opening a FIFO waits for a reader).
                 let fd = open(target, O_WRONLY | O_NOCTTY | O_CLOEXEC)
                 guard fd >= 0 else { throw InputError(file: path, "cannot open output: \(SystemCalls.message(errno))") }
                 (temporaryPath, descriptor, registration) = (nil, fd, nil)

@@ -215,6 +215,52 @@ struct AtomicOutputFileTests {
         #expect(error?.message.hasPrefix("cannot open output: ") == true)
         #expect(try dir.contents() == ["dead", "null"])
     }
+
+    @Test("a Unix socket is connected to and written; one without a listener is an input error")
+    func socket() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.file("sock")
+        let listener = try unixSocket(path, listening: true)
+        defer { close(listener) }
+        let out = try OutputFile(path: path)
+        var b = ByteBuffer()
+        b.append(ascii: "over the socket\n")
+        try out.write(b)
+        try out.commit()
+        let connection = accept(listener, nil, nil)
+        #expect(connection >= 0)
+        var bytes = [UInt8](repeating: 0, count: 100)
+        let n = read(connection, &bytes, 100)
+        close(connection)
+        #expect(n >= 0 && String(decoding: bytes[..<max(n, 0)], as: UTF8.self) == "over the socket\n")
+        #expect(try dir.contents() == ["sock"])
+        // Bound but not listening: refused. Too long a name (through `/./`): refused before connecting.
+        let deaf = try unixSocket(dir.file("deaf"), listening: false)
+        defer { close(deaf) }
+        let refused = inputError { _ = try OutputFile(path: dir.file("deaf")) }
+        #expect(refused?.file == dir.file("deaf"))
+        #expect(refused?.message == "cannot connect to the output socket: Connection refused")
+        let long = dir.path + String(repeating: "/.", count: 60) + "/sock"
+        let tooLong = inputError { _ = try OutputFile(path: long) }
+        #expect(tooLong?.file == long)
+        #expect(tooLong?.message == "cannot connect to the output socket: File name too long")
+        #expect(try dir.contents() == ["deaf", "sock"])
+    }
+}
+
+/// A non-blocking Unix stream socket bound to `path` (and listening, if asked).
+private func unixSocket(_ path: String, listening: Bool) throws -> Int32 {
+    let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+    }
+    guard fd >= 0, bound == 0, !listening || listen(fd, 4) == 0 else { throw POSIXError(.EADDRNOTAVAIL) }
+    _ = fcntl(fd, F_SETFL, O_NONBLOCK)  // accept fails instead of waiting when nothing connected
+    return fd
 }
 
 /// The permission bits of `path`.
