@@ -12,7 +12,8 @@ import Darwin
 /// Outputs clash when their paths are spelled alike (`-` is standard output), when they lead
 /// to the same existing file (same device and inode, symbolic links followed; `-`,
 /// `/dev/stdout` and `/dev/fd/1` all name standard output) or, for files not created yet, to
-/// the same name in the same directory.
+/// the same name in the same directory. A character device named by its path (`/dev/null`)
+/// never clashes: each output writes its own stream into it, and nothing is replaced.
 public struct OutputClash: CustomStringConvertible, Sendable, Equatable {
     /// An output as the user asked for it: `--events run.jsonl`, and the path it names.
     public struct Output: Sendable, Equatable {
@@ -40,8 +41,8 @@ public struct OutputClash: CustomStringConvertible, Sendable, Equatable {
     /// The first pair of `outputs` that clash, or nil.
     public static func find(_ outputs: [Output]) -> OutputClash? {
         let identities = outputs.map { identity(of: $0.path) }
-        for i in outputs.indices {
-            for j in outputs.indices where j > i {
+        for i in outputs.indices where identities[i] != .characterDevice {
+            for j in outputs.indices where j > i && identities[j] != .characterDevice {
                 if outputs[i].path == outputs[j].path || identities[i] == identities[j] {
                     return OutputClash(first: outputs[i], second: outputs[j])
                 }
@@ -55,6 +56,8 @@ public struct OutputClash: CustomStringConvertible, Sendable, Equatable {
     enum Identity: Equatable {
         case node(device: UInt64, inode: UInt64)
         case name(String)
+        /// A character device named by its path: exempt from clashes.
+        case characterDevice
     }
 
     static func identity(of path: String) -> Identity {
@@ -72,6 +75,7 @@ public struct OutputClash: CustomStringConvertible, Sendable, Equatable {
             guard fstat(fd, &info) == 0 else { return .name("/dev/fd/\(fd)") }
         case .path(let file):
             guard stat(file, &info) == 0 else { return .name(canonicalName(file)) }
+            if info.st_mode & S_IFMT == S_IFCHR { return .characterDevice }
         }
         return .node(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
     }

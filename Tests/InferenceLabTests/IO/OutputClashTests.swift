@@ -38,6 +38,11 @@ struct OutputClashTests {
                        ("-", dir.file("file.txt")), (dir.file("file.txt"), dir.file("sub/file.txt"))] {
             #expect(clash(a, b) == nil, "\(a) \(b)")
         }
+        // A character device named by its path takes any number of outputs; standard output
+        // stays one stream even when it is a terminal or /dev/null.
+        #expect(clash("/dev/null", "/dev/null") == nil)
+        #expect(clash("/dev/null", "-") == nil)
+        #expect(clash("-", "/dev/fd/1") != nil)
         #expect(OutputClash.find([]) == nil)
         #expect(OutputClash.find([.init("--json", "-")]) == nil)
     }
