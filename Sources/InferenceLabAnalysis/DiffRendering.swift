@@ -21,6 +21,9 @@ public enum DiffRendering {
 
     /// One line per verdict, e.g. `p99_ttft_ms>+5%: holds (120.5 → 131.2, +8.9%)`.
     public static func verdictLine(_ v: Verdict) -> String {
+        if let side = FailCondition.missingSide(v.delta) {
+            return "\(v.condition.text): holds: \(v.delta.key) is missing in \(side) (no samples, e.g. no completed request), so its change cannot be checked"
+        }
         let change = v.condition.relative ? TextFormat.signed(v.delta.relative * 100, 1) + "%" : TextFormat.signed(v.delta.absolute, 3)
         return "\(v.condition.text): \(v.holds ? "holds" : "does not hold") (A \(value(v.delta.a)) → B \(value(v.delta.b)), change \(change))"
     }

@@ -57,8 +57,21 @@ public struct FailCondition: Sendable, Equatable, CustomStringConvertible {
         relative ? d.relative * 100 : d.absolute
     }
 
-    /// Whether the condition holds for `d` (never for a NaN change).
+    /// Which run lacks a value for the key (`A`, `B` or `A and B`: a latency with no samples,
+    /// e.g. a run that completed no request), or nil when both have one.
+    public static func missingSide(_ d: MetricDelta) -> String? {
+        switch (d.a.isNaN, d.b.isNaN) {
+        case (true, true): return "A and B"
+        case (true, false): return "A"
+        case (false, true): return "B"
+        case (false, false): return nil
+        }
+    }
+
+    /// Whether the condition holds for `d`. A value missing on either side cannot be shown
+    /// not to have regressed, so the condition then holds (the gate fails).
     public func holds(for d: MetricDelta) -> Bool {
+        if Self.missingSide(d) != nil { return true }
         let c = change(d)
         guard !c.isNaN else { return false }
         switch comparison {

@@ -62,10 +62,17 @@ public struct LogSummary: Sendable {
         return f
     }
 
-    /// The JSON object (byte-identical to the simulator's `--json` without an objective).
-    public func renderJSON() -> String { SummaryJSON.render(fields: fields) }
+    /// The JSON object (byte-identical to the simulator's `--json` without an objective),
+    /// with the end record's `skipped_lines` and `skipped_reasons` last when it has them.
+    public func renderJSON() -> String {
+        SummaryJSON.render(fields: fields, skippedLines: end?.skippedLines ?? 0, skippedReasons: end?.skippedReasons ?? [])
+    }
 
-    public func renderCSV() -> String { SummaryJSON.renderCSV(fields: fields) }
+    /// The CSV form of ``fields``, with `skipped_lines` last when trace lines were skipped.
+    public func renderCSV() -> String {
+        let skipped = end?.skippedLines ?? 0
+        return SummaryJSON.renderCSV(fields: skipped > 0 ? fields + [("skipped_lines", Double(skipped))] : fields)
+    }
 
     /// The simulator's text table, followed by an SLO section when an objective was given.
     public func renderText() -> String {
@@ -77,6 +84,11 @@ public struct LogSummary: Sendable {
             out += "\nSLO (\(targets.joined(separator: ", ")))\n"
             out += "  Goodput:            \(TextFormat.fixed(slo.goodput, 3)) req/s\n"
             out += "  Attainment:         \(TextFormat.fixed(slo.attainment * 100, 1))% (\(slo.met) of \(summary.completed) completed)\n"
+        }
+        if let end, end.skippedLines > 0 {
+            out += "\nSKIPPED TRACE LINES\n  \(end.skippedLines) invalid line\(end.skippedLines == 1 ? "" : "s") skipped"
+            out += end.skippedReasons.isEmpty ? "\n" : "; the first \(end.skippedReasons.count):\n"
+            for reason in end.skippedReasons { out += "    \(reason)\n" }
         }
         return out
     }

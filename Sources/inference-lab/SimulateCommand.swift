@@ -119,7 +119,7 @@ struct SimulateCommand: ParsableCommand {
                 // Stopped before the trace's first bytes: the run ends at once, as interrupted.
                 return try run.execute(ArrayRequestSource([])) { _ in nil }
             }
-            try run.execute(source) { source in
+            try run.execute(source, skipped: { $0.skipped }) { source in
                 if !quiet, let report = source.skipped.report(file: source.name) { printError(report) }
                 return source.error
             }

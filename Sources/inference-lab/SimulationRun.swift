@@ -25,8 +25,11 @@ struct SimulationRun {
     ///
     /// `sourceError` is asked after the run whether the source stopped on bad input (the
     /// core has no error channel); if so, the event log is aborted (nothing is left under its
-    /// name), no summary is written and the command exits with status 2.
-    func execute<Source: RequestSource>(_ source: Source, sourceError: (Source) -> InputError?) throws {
+    /// name), no summary is written and the command exits with status 2. `skipped` gives the
+    /// trace lines the source skipped as invalid, for the event log's `end` record and the
+    /// JSON summary.
+    func execute<Source: RequestSource>(_ source: Source, skipped: (Source) -> SkippedLines = { _ in SkippedLines() },
+                                        sourceError: (Source) -> InputError?) throws {
         let eventsToStdout = events == "-"
         let textOut: Int32 = eventsToStdout || json ? 2 : 1
         /// The header and the table: checked on stdout, where they are the output.
@@ -60,7 +63,7 @@ struct SimulationRun {
                 printError("error: \(error)")
                 throw ExitStatus.badInput
             }
-            try reportingErrors { try log.finish(status: status, simTime: sim.now) }
+            try reportingErrors { try log.finish(status: status, simTime: sim.now, skipped: skipped(sim.source)) }
         } else {
             status = SimulateCommand.drive(&sim, into: &metrics, progress: !quiet)
             if let error = sourceError(sim.source) {
@@ -70,11 +73,12 @@ struct SimulationRun {
         }
 
         let summary = metrics.summary()
-        if json { try writeOutput(SummaryJSON.render(summary) + "\n") }
+        let summaryJSON = SummaryJSON.render(summary, skipped: skipped(sim.source))
+        if json { try writeOutput(summaryJSON + "\n") }
         if let file = summaryFile {
             try reportingErrors {
                 var buffer = ByteBuffer(capacity: 4096)
-                for b in (SummaryJSON.render(summary) + "\n").utf8 { buffer.append(b) }
+                for b in (summaryJSON + "\n").utf8 { buffer.append(b) }
                 try file.write(buffer)
                 try file.commit()
             }

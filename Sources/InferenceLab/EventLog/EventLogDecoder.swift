@@ -48,7 +48,7 @@ struct EventLogDecoder {
         "type", "step", "t", "dt", "batch", "no_token", "preempted", "finished",
         "prefill_tokens", "decode_tokens", "running", "waiting", "kv_blocks_used", "kv_blocks_total",
         "flops", "bytes", "id", "prompt_tokens", "output_tokens", "priority", "tokens", "reason",
-        "status", "resumed", "sim_time", "steps", "arrived", "rejected",
+        "status", "resumed", "sim_time", "steps", "arrived", "rejected", "skipped_lines", "skipped_reasons",
     ]
 
     private static func fieldName(_ index: Int) -> String? {
@@ -62,7 +62,8 @@ struct EventLogDecoder {
         var step: Int?, promptTokens: Int?, outputTokens: Int?, priority: Int?, tokens: Int?
         var prefillTokens: Int?, decodeTokens: Int?, running: Int?, waiting: Int?
         var kvBlocksUsed: Int?, kvBlocksTotal: Int?
-        var steps: Int?, arrived: Int?, finishedCount: Int?, rejected: Int?
+        var steps: Int?, arrived: Int?, finishedCount: Int?, rejected: Int?, skippedLines: Int?
+        var skippedReasons: [String] = []
         var id: String?, reason: String?, status: String?
         var resumed: Bool?
         var hasBatch = false
@@ -74,7 +75,8 @@ struct EventLogDecoder {
             step = nil; promptTokens = nil; outputTokens = nil; priority = nil; tokens = nil
             prefillTokens = nil; decodeTokens = nil; running = nil; waiting = nil
             kvBlocksUsed = nil; kvBlocksTotal = nil
-            steps = nil; arrived = nil; finishedCount = nil; rejected = nil
+            steps = nil; arrived = nil; finishedCount = nil; rejected = nil; skippedLines = nil
+            skippedReasons.removeAll()
             id = nil; reason = nil; status = nil
             resumed = nil
             hasBatch = false
@@ -160,6 +162,11 @@ struct EventLogDecoder {
                 case 25: record.steps = try scanner.readInt()
                 case 26: record.arrived = try scanner.readInt()
                 case 27: record.rejected = try scanner.readInt()
+                case 28: record.skippedLines = try scanner.readInt()
+                case 29:
+                    try scanner.beginArray()
+                    var firstReason = true
+                    while try scanner.nextElement(first: &firstReason) { record.skippedReasons.append(try scanner.readString()) }
                 default:
                     try scanner.skipValue()
                 }
@@ -222,6 +229,7 @@ struct EventLogDecoder {
         try count(record.kvBlocksTotal, "kv_blocks_total"); try count(record.step, "step")
         try count(record.steps, "steps"); try count(record.arrived, "arrived")
         try count(record.finishedCount, "finished"); try count(record.rejected, "rejected")
+        try count(record.skippedLines, "skipped_lines")
         if let p = record.priority, p < Int(Int32.min) || p > Int(Int32.max) {
             throw fail("priority", "out of range: \(p) (Int32)")
         }
@@ -477,7 +485,8 @@ struct EventLogDecoder {
                                         ("rejected", counts.rejected, seen.rejected)] where claimed != found {
             throw fail(field, "the end record counts \(claimed) but the log holds \(found) (records lost or edited)")
         }
-        end = EventLogEnd(status: status, counts: counts)
+        end = EventLogEnd(status: status, counts: counts, skippedLines: record.skippedLines ?? 0,
+                          skippedReasons: record.skippedReasons)
     }
 }
 

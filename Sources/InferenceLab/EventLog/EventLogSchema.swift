@@ -54,9 +54,17 @@ public struct EventLogHeader: Sendable, Equatable {
 public struct EventLogEnd: Sendable, Equatable {
     public var status: RunStatus
     public var counts: EventLogCounts
+    /// Trace lines skipped as invalid (`--skip-invalid`); the record's optional
+    /// `skipped_lines`, 0 when absent.
+    public var skippedLines: Int
+    /// Why the first few of them were skipped (`file:line: field: message`); the record's
+    /// optional `skipped_reasons`.
+    public var skippedReasons: [String]
 
-    public init(status: RunStatus, counts: EventLogCounts) {
+    public init(status: RunStatus, counts: EventLogCounts, skippedLines: Int = 0, skippedReasons: [String] = []) {
         self.status = status
         self.counts = counts
+        self.skippedLines = skippedLines
+        self.skippedReasons = skippedReasons
     }
 }

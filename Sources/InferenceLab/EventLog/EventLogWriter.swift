@@ -240,9 +240,12 @@ public struct EventLogWriter: EventSink {
     /// - Parameters:
     ///   - status: how the run ended.
     ///   - simTime: the simulated time to report; by default the latest time seen.
+    ///   - skipped: trace lines skipped as invalid; when there are any, the record gains
+    ///     `skipped_lines` and `skipped_reasons` (the first few errors as text).
     /// - Throws: ``OutputError`` for any write error during the run or now; the file is then
     ///   removed.
-    public mutating func finish(status: RunStatus, simTime: Double? = nil) throws(OutputError) {
+    public mutating func finish(status: RunStatus, simTime: Double? = nil,
+                                skipped: SkippedLines = SkippedLines()) throws(OutputError) {
         guard !closed else { throw OutputError(file: output.name, "event log already finished") }
         if let simTime { counts.simTime = simTime }
         buffer.append(ascii: #"{"type":"end","status":"#)
@@ -257,6 +260,16 @@ public struct EventLogWriter: EventSink {
         buffer.append(counts.rejected)
         buffer.append(ascii: #","sim_time":"#)
         buffer.append(counts.simTime)
+        if skipped.count > 0 {
+            buffer.append(ascii: #","skipped_lines":"#)
+            buffer.append(skipped.count)
+            buffer.append(ascii: #","skipped_reasons":["#)
+            for (i, reason) in skipped.firstReasons.enumerated() {
+                if i > 0 { buffer.append(UInt8(ascii: ",")) }
+                buffer.appendJSONString("\(reason)")
+            }
+            buffer.append(UInt8(ascii: "]"))
+        }
         buffer.append(ascii: "}\n")
         flush()
         closed = true

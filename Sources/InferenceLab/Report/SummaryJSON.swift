@@ -8,9 +8,29 @@ extension SummaryJSON {
         renderCSV(fields: fields(s))
     }
 
-    /// Any key/value list as a CSV header row and one row of values.
+    /// Any key/value list as a CSV header row and one row of values; a value that is not a
+    /// finite number (a latency without samples) is an empty field.
     public static func renderCSV(fields f: [(String, Double)]) -> String {
-        return f.map(\.0).joined(separator: ",") + "\n" + f.map { JSONText.number($0.1) }.joined(separator: ",") + "\n"
+        return f.map(\.0).joined(separator: ",") + "\n"
+            + f.map { $0.1.isFinite ? JSONText.number($0.1) : "" }.joined(separator: ",") + "\n"
+    }
+
+    /// The JSON object of `fields`, followed, when trace lines were skipped as invalid, by
+    /// `skipped_lines` (their count) and `skipped_reasons` (the first few errors as text).
+    public static func render(fields f: [(String, Double)], skippedLines: Int, skippedReasons: [String],
+                              pretty: Bool = true) -> String {
+        var entries = f.map { ($0.0, JSONText.number($0.1)) }
+        if skippedLines > 0 {
+            entries.append(("skipped_lines", String(skippedLines)))
+            entries.append(("skipped_reasons", "[" + skippedReasons.map(JSONText.string).joined(separator: pretty ? ", " : ",") + "]"))
+        }
+        return render(entries: entries, pretty: pretty)
+    }
+
+    /// The summary's JSON object with the trace lines `skipped` (see
+    /// ``render(fields:skippedLines:skippedReasons:pretty:)``).
+    public static func render(_ s: Summary, skipped: SkippedLines) -> String {
+        render(fields: fields(s), skippedLines: skipped.count, skippedReasons: skipped.firstReasons.map { "\($0)" })
     }
 }
 

@@ -13,7 +13,9 @@ public enum SummaryJSON {
         [("ttft", s.ttft), ("tpot", s.tpot), ("itl", s.itl), ("e2el", s.e2e), ("queue", s.queue)]
     }
 
-    /// Every key and value, in output order. Values are numbers.
+    /// Every key and value, in output order. Values are numbers; a latency metric without
+    /// samples (no completed request, or none with two output tokens for TPOT) is NaN, which
+    /// the JSON shows as `null`: it has no value, not a value of 0.
     public static func fields(_ s: Summary) -> [(String, Double)] {
         var f: [(String, Double)] = [
             ("completed", Double(s.completed)),
@@ -27,7 +29,12 @@ public enum SummaryJSON {
             ("output_throughput", s.outputThroughput),
             ("total_token_throughput", s.totalTokenThroughput),
         ]
-        for (stem, m) in latencyMetrics(s) {
+        for (stem, stats) in latencyMetrics(s) {
+            var m = stats
+            if m.count == 0 {
+                m.mean = .nan; m.min = .nan; m.max = .nan
+                m.p50 = .nan; m.p90 = .nan; m.p95 = .nan; m.p99 = .nan
+            }
             f += [
                 ("mean_\(stem)_ms", m.mean), ("median_\(stem)_ms", m.p50),
                 ("min_\(stem)_ms", m.min), ("max_\(stem)_ms", m.max),
@@ -56,10 +63,15 @@ public enum SummaryJSON {
 
     /// Any key/value list in the same layout (the analyzer appends keys after ``fields(_:)``).
     public static func render(fields f: [(String, Double)], pretty: Bool = true) -> String {
+        render(entries: f.map { ($0.0, JSONText.number($0.1)) }, pretty: pretty)
+    }
+
+    /// Keys with values given as JSON text (numbers, arrays), in the same layout.
+    public static func render(entries f: [(String, String)], pretty: Bool = true) -> String {
         var out = "{"
         for (i, (k, v)) in f.enumerated() {
             out += pretty ? "\n  " : ""
-            out += "\"\(k)\":\(pretty ? " " : "")\(JSONText.number(v))"
+            out += "\"\(k)\":\(pretty ? " " : "")\(v)"
             if i < f.count - 1 { out += "," }
         }
         out += pretty ? "\n}" : "}"
