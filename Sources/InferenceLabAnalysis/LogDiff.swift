@@ -1,11 +1,10 @@
 /// `diff`: two event logs compared metric by metric, request by request and step by step.
 ///
-/// Reads one log twice and the other once, so at most one of them may be standard input:
-/// the first pass reduces the reference log (A, or B when A is `-`) and keeps each finished
-/// request's TTFT and E2E by id; the second pass streams the other log, matching its
-/// requests against those and comparing its step records, in lockstep, with a second reader
-/// of the reference log until the schedules diverge. Memory: the reference log's latency
-/// samples, plus two readers' live requests.
+/// Reads each log once, so either may be a pipe (`<(zcat a.jsonl.gz)`) or standard input:
+/// both are streamed in lockstep, one step record at a time, each reduced by its own
+/// ``MetricsReducer`` while the step records are compared until the schedules diverge.
+/// Finished requests are matched by id as they come; memory: the latency samples, plus the
+/// requests finished in one log and not yet in the other, plus two readers' live requests.
 public struct LogDiff: Sendable {
     public var a: LogSummary
     public var b: LogSummary
@@ -27,73 +26,48 @@ public struct LogDiff: Sendable {
         guard pathA != "-" || pathB != "-" else {
             throw InputError(file: "<stdin>", "only one of the two logs can be read from standard input")
         }
-        let referenceIsA = pathA != "-"
-        let referencePath = referenceIsA ? pathA : pathB
-        let otherPath = referenceIsA ? pathB : pathA
-
-        // Pass 1: the reference log.
-        let reference = try EventLogReader(path: referencePath, allowIncomplete: allowIncomplete)
-        var referenceMetrics = try reference.makeMetricsReducer()
-        var requests = RequestLatencyDiff(top: top, referenceIsA: referenceIsA)
-        var tracker = RequestTracker()
-        while let event = try reference.next() {
-            referenceMetrics.consume(event)
-            if let outcome = tracker.consume(event) { requests.addReference(outcome) }
-        }
-        let referenceSummary = LogSummary(header: reference.header, end: reference.end,
-                                          summary: referenceMetrics.summary(), slo: nil)
-
-        // Pass 2: the other log, with the reference log replayed alongside for its steps.
-        let other = try EventLogReader(path: otherPath, allowIncomplete: allowIncomplete)
-        var otherMetrics = try other.makeMetricsReducer()
-        var otherTracker = RequestTracker()
-        var replay: EventLogReader? = try EventLogReader(path: referencePath, allowIncomplete: allowIncomplete)
-        var replayTracker = RequestTracker()
+        let readerA = try EventLogReader(path: pathA, allowIncomplete: allowIncomplete)
+        let readerB = try EventLogReader(path: pathB, allowIncomplete: allowIncomplete)
+        var metricsA = try readerA.makeMetricsReducer()
+        var metricsB = try readerB.makeMetricsReducer()
+        var requests = RequestLatencyDiff(top: top)
+        var trackerA = RequestTracker(), trackerB = RequestTracker()
         var compared = 0
         var divergence: ScheduleDivergence?
 
-        func named(_ r: StepRecord?, _ ids: RequestTracker) -> NamedStep? { r.map { NamedStep($0, ids: ids) } }
-        func diverged(_ ref: StepRecord?, _ oth: StepRecord?, _ what: String) -> ScheduleDivergence {
-            let refStep = named(ref, replayTracker), othStep = named(oth, otherTracker)
-            return ScheduleDivergence(index: compared, a: referenceIsA ? refStep : othStep,
-                                      b: referenceIsA ? othStep : refStep, what: what)
+        /// Reads `reader` up to and including its next step record (nil at its end).
+        func nextStep(_ reader: EventLogReader, _ metrics: inout MetricsReducer, _ tracker: inout RequestTracker,
+                      isA: Bool) throws(InputError) -> StepRecord? {
+            while let event = try reader.next() {
+                metrics.consume(event)
+                if let outcome = tracker.consume(event) {
+                    if isA { requests.addReference(outcome) } else { requests.addOther(outcome) }
+                }
+                if case .step(let step) = event { return step }
+            }
+            return nil
         }
 
-        while let event = try other.next() {
-            otherMetrics.consume(event)
-            if let outcome = otherTracker.consume(event) { requests.addOther(outcome) }
-            guard case .step(let step) = event, let r = replay else { continue }
+        while true {
+            let stepA = try nextStep(readerA, &metricsA, &trackerA, isA: true)
+            let stepB = try nextStep(readerB, &metricsB, &trackerB, isA: false)
+            if stepA == nil && stepB == nil { break }
+            guard divergence == nil else { continue }
             compared += 1
-            var refStep: StepRecord?
-            while let e = try r.next() {
-                _ = replayTracker.consume(e)
-                if case .step(let s) = e { refStep = s; break }
-            }
-            if let refStep {
-                if let what = ScheduleDivergence.difference(refStep, replayTracker, step, otherTracker) {
-                    divergence = diverged(refStep, step, what)
-                    replay = nil
-                }
+            let what: String?
+            if let stepA, let stepB {
+                what = ScheduleDivergence.difference(stepA, trackerA, stepB, trackerB)
             } else {
-                divergence = diverged(nil, step, "length")
-                replay = nil
+                what = "length"
             }
-        }
-        if let r = replay {
-            // The other log ended: the reference log must have no step left either.
-            while let e = try r.next() {
-                _ = replayTracker.consume(e)
-                if case .step(let s) = e {
-                    compared += 1
-                    divergence = diverged(s, nil, "length")
-                    break
-                }
+            if let what {
+                divergence = ScheduleDivergence(index: compared, a: stepA.map { NamedStep($0, ids: trackerA) },
+                                                b: stepB.map { NamedStep($0, ids: trackerB) }, what: what)
             }
         }
         requests.finish()
-        let otherSummary = LogSummary(header: other.header, end: other.end, summary: otherMetrics.summary(), slo: nil)
-        let a = referenceIsA ? referenceSummary : otherSummary
-        let b = referenceIsA ? otherSummary : referenceSummary
+        let a = LogSummary(header: readerA.header, end: readerA.end, summary: metricsA.summary(), slo: nil)
+        let b = LogSummary(header: readerB.header, end: readerB.end, summary: metricsB.summary(), slo: nil)
         return LogDiff(a: a, b: b, metrics: MetricDelta.all(a.fields, b.fields), requests: requests,
                        divergence: divergence, stepsCompared: compared)
     }

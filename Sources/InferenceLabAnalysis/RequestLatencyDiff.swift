@@ -1,7 +1,9 @@
 /// Per-request latency changes between two runs of the same requests, matched by id.
 ///
-/// Memory: one (TTFT, E2E) pair per finished request of the first log read (the "latency
-/// samples" every summary keeps anyway), and the `top` most changed requests.
+/// The logs may be fed in any interleaving (``LogDiff`` reads them in lockstep): a request
+/// finished in one log waits, by id, until it finishes in the other. Memory: one (TTFT, E2E)
+/// pair per request finished in one log and not yet in the other, and the `top` most
+/// changed requests.
 public struct RequestLatencyDiff: Sendable {
     /// One request's TTFT and E2E in both runs (seconds).
     public struct Change: Sendable, Equatable {
@@ -27,8 +29,10 @@ public struct RequestLatencyDiff: Sendable {
     public private(set) var top: [Change] = []
     public let topCount: Int
 
-    /// The latencies of the first log read, by id.
+    /// The latencies of the reference log's requests not yet finished in the other, by id.
     private var reference: [String: (ttft: Double, e2e: Double)] = [:]
+    /// The latencies of the other log's requests not yet finished in the reference log.
+    private var other: [String: (ttft: Double, e2e: Double)] = [:]
     /// Whether the reference log is A (deltas are always B − A).
     private let referenceIsA: Bool
 
@@ -44,19 +48,27 @@ public struct RequestLatencyDiff: Sendable {
     /// Records a finished request of the reference log.
     public mutating func addReference(_ r: RequestOutcome) {
         guard r.status == .finished else { return }
-        reference[r.id] = (r.ttft, r.e2e)
+        guard let oth = other.removeValue(forKey: r.id) else {
+            reference[r.id] = (r.ttft, r.e2e)
+            return
+        }
+        match(id: r.id, ref: (r.ttft, r.e2e), oth: oth)
     }
 
-    /// Matches a finished request of the other log.
+    /// Records a finished request of the other log.
     public mutating func addOther(_ r: RequestOutcome) {
         guard r.status == .finished else { return }
         guard let ref = reference.removeValue(forKey: r.id) else {
-            if referenceIsA { onlyInB += 1 } else { onlyInA += 1 }
+            other[r.id] = (r.ttft, r.e2e)
             return
         }
+        match(id: r.id, ref: ref, oth: (r.ttft, r.e2e))
+    }
+
+    private mutating func match(id: String, ref: (ttft: Double, e2e: Double), oth r: (ttft: Double, e2e: Double)) {
         let c = referenceIsA
-            ? Change(id: r.id, ttftA: ref.ttft, ttftB: r.ttft, e2eA: ref.e2e, e2eB: r.e2e)
-            : Change(id: r.id, ttftA: r.ttft, ttftB: ref.ttft, e2eA: r.e2e, e2eB: ref.e2e)
+            ? Change(id: id, ttftA: ref.ttft, ttftB: r.ttft, e2eA: ref.e2e, e2eB: r.e2e)
+            : Change(id: id, ttftA: r.ttft, ttftB: ref.ttft, e2eA: r.e2e, e2eB: ref.e2e)
         matched += 1
         ttftDeltaSum += c.ttftDelta
         e2eDeltaSum += c.e2eDelta
@@ -64,10 +76,11 @@ public struct RequestLatencyDiff: Sendable {
         insertTop(c)
     }
 
-    /// Counts the reference requests the other log never finished; call once at the end.
+    /// Counts the requests only one log finished; call once at the end.
     public mutating func finish() {
-        if referenceIsA { onlyInA += reference.count } else { onlyInB += reference.count }
+        if referenceIsA { onlyInA += reference.count; onlyInB += other.count } else { onlyInB += reference.count; onlyInA += other.count }
         reference.removeAll()
+        other.removeAll()
     }
 
     private static func ranksBefore(_ x: Change, _ y: Change) -> Bool {

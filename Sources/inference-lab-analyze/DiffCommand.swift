@@ -10,7 +10,8 @@ struct DiffCommand: ParsableCommand {
         discussion: """
             Changes are B − A. Requests are matched by id; the most changed are ranked by |ΔE2E|. \
             Step records are compared in order (batch ids and tokens, preempted, finished) and the \
-            first differing pair is printed. Reads A twice, so only one of A and B may be '-'.
+            first differing pair is printed. Each log is read once (a pipe will do); only one of A \
+            and B may be '-'.
 
             --fail-if conditions look at the change of a summary key from A to B: KEY>+X% or \
             KEY<-X% (relative, in percent), KEY>X or KEY<X (absolute, in the key's unit); >= and \
