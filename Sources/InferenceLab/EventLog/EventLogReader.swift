@@ -45,6 +45,7 @@ public final class EventLogReader {
     public init(path: String, allowIncomplete: Bool = false, maxLineLength: Int = 16 << 20) throws(InputError) {
         self.allowIncomplete = allowIncomplete
         input = try InputReader(path: path, maxLineLength: maxLineLength)
+        input.acceptsTruncatedGzip = allowIncomplete
         var line: UnsafeBufferPointer<UInt8>?
         repeat { line = try input.nextLine() } while line.map(Self.isBlank) == true
         guard let line else {
@@ -97,7 +98,13 @@ public final class EventLogReader {
             // Only `decode` touches the decoder here: reading one of its properties made Swift
             // copy (retain and release) the whole struct once per record.
             var ended: EventLogEnd? = nil
-            let event = try decoder.decode(line, line: input.lineNumber, end: &ended)
+            let event: SimulationEvent?
+            if allowIncomplete && input.lastLineUnterminated {
+                // A log cut in the middle of a line: its last, partial record is dropped.
+                do { event = try decoder.decode(line, line: input.lineNumber, end: &ended) } catch { continue }
+            } else {
+                event = try decoder.decode(line, line: input.lineNumber, end: &ended)
+            }
             if let ended {
                 end = ended
                 sawEnd = true

@@ -148,6 +148,9 @@ final class GzipDecoder {
         streaming = true
     }
 
+    /// The message of the error for a stream that ends inside compressed data.
+    static let truncatedMessage = "truncated gzip stream (the file ends in the middle of compressed data)"
+
     /// zlib: up to `room` bytes of the current member; at its end, back to member-wise decoding.
     private func inflateStreaming(into out: UnsafeMutablePointer<UInt8>, room: Int) throws(InputError) -> Int {
         guard let s = stream else { return 0 }
@@ -160,7 +163,7 @@ final class GzipDecoder {
                 try fillRaw(wanted: 1)
             }
             if rawStart == rawEnd && rawEOF {
-                throw InputError(file: name, "truncated gzip stream (the file ends in the middle of compressed data)")
+                throw InputError(file: name, Self.truncatedMessage)
             }
             s.pointee.next_in = raw + rawStart
             s.pointee.avail_in = UInt32(rawEnd - rawStart)

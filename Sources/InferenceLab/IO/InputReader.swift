@@ -39,6 +39,13 @@ public final class InputReader {
     /// Whether the last error thrown was a too-long line, after which reading may go on
     /// (the next ``nextLine()`` returns the line after it).
     public var canResumeAfterError: Bool { c.canResumeAfterError }
+    /// Whether a gzip stream cut in the middle of compressed data ends the input (its bytes
+    /// decoded so far are returned, the last line as ``lastLineUnterminated``) instead of
+    /// being an error: for reading what a killed writer left.
+    public var acceptsTruncatedGzip = false
+    /// Whether the line last returned ended the input without a line end (a file cut in the
+    /// middle of a line, or simply one without a final `\n`).
+    public private(set) var lastLineUnterminated = false
 
     static let readSize = 256 << 10
     /// The most bytes one gzip piece decodes to.
@@ -204,6 +211,7 @@ public final class InputReader {
                 guard c.start < c.end else { return nil }
                 let lineStart = c.start
                 c.start = c.end
+                lastLineUnterminated = true
                 return try finishLine(from: lineStart, to: c.end)
             }
             try readMore()
@@ -243,7 +251,14 @@ public final class InputReader {
             if n == 0 { c.decodedEOF = true } else { c.end += n }
             return
         }
-        guard let (block, count) = try prefetcher.take() else {
+        let taken: (block: UnsafeMutablePointer<UInt8>, count: Int)?
+        do {
+            taken = try prefetcher.take()
+        } catch {
+            guard acceptsTruncatedGzip && error.message == GzipDecoder.truncatedMessage else { throw error }
+            taken = nil
+        }
+        guard let (block, count) = taken else {
             c.decodedEOF = true
             return
         }
