@@ -12,7 +12,7 @@ import Darwin
 /// several concatenated members (as `cat a.gz b.gz` or `pigz` produce). Plain input is read
 /// in 256 KiB pieces; lines are split with `memchr`, and only the bytes of a line that crosses
 /// a chunk boundary are copied. Lines end at `\n`; a `\r` before it is dropped, and a last
-/// line without `\n` still counts.
+/// line without `\n` still counts. A UTF-8 byte-order mark at the start is skipped.
 ///
 /// gzip input is decoded by ``GzipDecoder`` (libdeflate for whole members of at most 1 MiB,
 /// zlib otherwise) on a thread of its own (``GzipPrefetcher``), a few pieces ahead, so that
@@ -159,6 +159,20 @@ public final class InputReader {
         } else {
             c.end = n
             if n == 0 { c.decodedEOF = true }
+            skipByteOrderMark()
+        }
+    }
+
+    /// Whether the first decoded bytes were checked for a byte-order mark.
+    private var checkedByteOrderMark = false
+
+    /// Skips a UTF-8 byte-order mark (EF BB BF) at the start of the input, once.
+    private func skipByteOrderMark() {
+        guard !checkedByteOrderMark else { return }
+        checkedByteOrderMark = true
+        if c.end - c.start >= 3 && buffer[c.start] == 0xEF && buffer[c.start + 1] == 0xBB && buffer[c.start + 2] == 0xBF {
+            c.start += 3
+            c.scanFrom = max(c.scanFrom, c.start)
         }
     }
 
@@ -280,5 +294,6 @@ public final class InputReader {
         }
         c.end = c.start + pending + count
         c.scanFrom = c.start + pending
+        if !checkedByteOrderMark { skipByteOrderMark() }
     }
 }
