@@ -78,9 +78,9 @@ struct SimulateCommand: ParsableCommand {
             if let path = config {
                 loaded = try ConfigLoader.load(path: path)
             } else {
-                loaded = LoadedConfig(config: .default)
+                loaded = ConfigLoader.builtInDefault()
             }
-            for w in loaded.warnings { printError(w) }
+            if !quiet { for w in loaded.warnings { printError(w) } }
             if let seed { loaded.config.workload.seed = seed }
             if let trace {
                 // The trace replaces the configured workload, including its request count.

@@ -41,6 +41,27 @@ public enum ConfigLoader {
         return try parse(text, file: path)
     }
 
+    /// The built-in default configuration (``SimulatorConfig/default``, the values of
+    /// `configs/config.toml`) with its warnings, named `<built-in default>`.
+    public static func builtInDefault() -> LoadedConfig {
+        let config = SimulatorConfig.default
+        let warnings = config.validate().filter { $0.severity == .warning }.map {
+            "<built-in default>: warning: \($0.key): \($0.message)"
+        }
+        return LoadedConfig(config: config, warnings: warnings)
+    }
+
+    /// Where the value of a dotted `key` that the file does not state came from, as a
+    /// parenthesis for a warning: the built-in default table, or the table's preset.
+    private static func origin(of key: String, root: [String: TOMLNode]) -> String {
+        guard let table = key.split(separator: ".").first.map(String.init) else { return "" }
+        guard case .table(let entries)? = root[table] else {
+            return " (from the built-in default [\(table)]: the file has no [\(table)] table)"
+        }
+        if case .string(let preset)? = entries["preset"] { return " (from preset \"\(preset)\")" }
+        return ""
+    }
+
     /// Parses and validates config text.
     ///
     /// - Parameters:
@@ -82,7 +103,8 @@ public enum ConfigLoader {
                 throw InputError(file: file, line: line, field: issue.key, message: issue.message)
             case .warning:
                 let place = line.map { "\(file):\($0)" } ?? file
-                warnings.append("\(place): warning: \(issue.key): \(issue.message)")
+                let source = line == nil ? origin(of: issue.key, root: root) : ""
+                warnings.append("\(place): warning: \(issue.key)\(source): \(issue.message)")
             }
         }
         return LoadedConfig(config: config, warnings: warnings)
