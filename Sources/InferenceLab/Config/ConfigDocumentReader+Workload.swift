@@ -2,12 +2,31 @@ extension ConfigDocumentReader {
     /// Arrival patterns whose inter-arrival times come from `arrival_rate`.
     private static let rateDriven: [ArrivalPattern] = [.poisson, .gamma, .uniform, .fixedRate]
 
+    /// Keys that only some arrival patterns use; given with another, they are warned about.
+    /// `arrival_rate` only with a trace: the original's configs state it for every pattern.
+    private static let patternKeys: [(key: String, patterns: [ArrivalPattern])] = [
+        ("arrival_rate", ArrivalPattern.allCases.filter { $0 != .trace }), ("cv", [.gamma]),
+        ("num_concurrent_users", [.closedLoop]), ("think_time", [.closedLoop]),
+        ("trace_path", [.trace]), ("time_scale", [.trace]),
+        ("input_len_dist", ArrivalPattern.allCases.filter { $0 != .trace }),
+        ("output_len_dist", ArrivalPattern.allCases.filter { $0 != .trace }),
+    ]
+
     mutating func readWorkload(_ t: ConfigTableReader) -> WorkloadConfig? {
         guard t.isPresent else { return nil }
         let d = WorkloadConfig()
         let pattern = t.require(
             t.choice("arrival_pattern", what: "arrival pattern", as: ArrivalPattern.self, &diagnostics),
             "arrival_pattern", &diagnostics)
+
+        if let pattern {
+            for (key, patterns) in Self.patternKeys where t.has(key) && !patterns.contains(pattern) {
+                let names = patterns.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+                warnings.append((t.path + [key], pattern == .trace
+                    ? "ignored with arrival_pattern = \"trace\" (the trace gives the arrival times and lengths)"
+                    : "ignored: it applies only to arrival_pattern = \(names), not \"\(pattern.rawValue)\""))
+            }
+        }
 
         var rate = t.double("arrival_rate", &diagnostics)
         if let pattern, Self.rateDriven.contains(pattern) {

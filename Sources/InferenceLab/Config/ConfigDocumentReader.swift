@@ -15,6 +15,9 @@ struct ConfigDocumentReader {
     var diagnostics: ConfigDiagnostics
     /// The config file's directory, where presets are looked for first.
     let configDirectory: String?
+    /// Keys that are valid but have no effect here (a closed-loop key with Poisson arrivals):
+    /// where, and why.
+    var warnings: [(path: [String], message: String)] = []
 
     init(root: [String: TOMLNode], diagnostics: ConfigDiagnostics, configDirectory: String? = nil) {
         self.root = root

@@ -96,6 +96,10 @@ public enum ConfigLoader {
         if let error = reader.diagnostics.firstError { throw error }
 
         var warnings: [String] = []
+        for (path, message) in reader.warnings {
+            let place = locator.line(of: path).map { "\(file):\($0)" } ?? file
+            warnings.append("\(place): warning: \(path.joined(separator: ".")): \(message)")
+        }
         for issue in config.validate() {
             let line = locator.line(ofDotted: issue.key)
             switch issue.severity {
