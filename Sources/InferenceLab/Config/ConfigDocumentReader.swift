@@ -69,6 +69,11 @@ struct ConfigDocumentReader {
             ConfigTableReader(path: [name], node: .table(merged))
                 .rejectUnknownKeys(allowed: keys, context: "[\(name)] of preset \(entry.source)", &diagnostics)
         }
+        if merged["preset"] != nil {
+            diagnostics.report(.value, at: [name, "preset"],
+                               "preset \(entry.source) names another preset in its [\(name)] table; presets do not nest (copy that preset's keys into it instead)")
+            return own
+        }
         for (key, value) in own.entries where key != "preset" { merged[key] = value }
         return ConfigTableReader(path: [name], node: .table(merged))
     }
