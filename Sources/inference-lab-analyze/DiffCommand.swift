@@ -28,7 +28,7 @@ struct DiffCommand: ParsableCommand {
     @Flag(name: .customLong("json"), help: "Print the comparison as JSON.")
     var json = false
 
-    @Option(name: .customLong("top"), help: "How many of the most changed requests to list.")
+    @Option(name: .customLong("top"), parsing: .unconditional, help: "How many of the most changed requests to list.")
     var top = 10
 
     @Option(name: .customLong("fail-if"), help: ArgumentHelp("Exit with status 1 if the condition holds, e.g. 'p99_ttft_ms>+5%' (repeatable).", valueName: "condition"))

@@ -20,7 +20,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("HTML file to write ('-' for standard output).", valueName: "report.html"))
     var output: String
 
-    @Option(name: .customLong("windows"), help: "Most time windows per chart (even, 10–5000).")
+    @Option(name: .customLong("windows"), parsing: .unconditional, help: "Most time windows per chart (even, 10–5000).")
     var windows = 400
 
     @OptionGroup var log: LogOptions

@@ -24,10 +24,10 @@ struct SummaryCommand: ParsableCommand {
     @Flag(name: .customLong("csv"), help: "Print the summary as CSV (a header row and a value row).")
     var csv = false
 
-    @Option(name: .customLong("slo-ttft"), help: ArgumentHelp("TTFT target for goodput, in ms.", valueName: "ms"))
+    @Option(name: .customLong("slo-ttft"), parsing: .unconditional, help: ArgumentHelp("TTFT target for goodput, in ms.", valueName: "ms"))
     var sloTTFT: Double?
 
-    @Option(name: .customLong("slo-tpot"), help: ArgumentHelp("TPOT target for goodput, in ms.", valueName: "ms"))
+    @Option(name: .customLong("slo-tpot"), parsing: .unconditional, help: ArgumentHelp("TPOT target for goodput, in ms.", valueName: "ms"))
     var sloTPOT: Double?
 
     @OptionGroup var log: LogOptions

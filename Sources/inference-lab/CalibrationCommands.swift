@@ -16,10 +16,10 @@ struct ModelSelection: ParsableArguments {
     @Option(name: .customLong("profile"), help: "Calibration profile preset or .toml path for the calibrated model.")
     var profile: String?
 
-    @Option(name: .customLong("bytes-per-param"), help: "Weight bytes (1 = FP8 with the FP8 peak, 2 = BF16).")
+    @Option(name: .customLong("bytes-per-param"), parsing: .unconditional, help: "Weight bytes (1 = FP8 with the FP8 peak, 2 = BF16).")
     var bytesPerParam: Int?
 
-    @Option(name: .customLong("kv-bytes"), help: "KV-cache bytes per element (default: bytes-per-param).")
+    @Option(name: .customLong("kv-bytes"), parsing: .unconditional, help: "KV-cache bytes per element (default: bytes-per-param).")
     var kvBytes: Int?
 
     /// The configuration: the file, or a config made of the presets. The KV pool is not
@@ -194,16 +194,16 @@ struct StepTimeCommand: ParsableCommand {
 
     @OptionGroup var selection: ModelSelection
 
-    @Option(name: .customLong("tp"), help: "Tensor-parallel degree (default: the config's, else 1).")
+    @Option(name: .customLong("tp"), parsing: .unconditional, help: "Tensor-parallel degree (default: the config's, else 1).")
     var tp: Int?
 
     @Option(name: .customLong("batch"), parsing: .upToNextOption, help: "Batch sizes (default 1 8 32 128).")
     var batch: [Int] = [1, 8, 32, 128]
 
-    @Option(name: .customLong("prompt"), help: "Prompt tokens per request for prefill.")
+    @Option(name: .customLong("prompt"), parsing: .unconditional, help: "Prompt tokens per request for prefill.")
     var prompt: Int = 1024
 
-    @Option(name: .customLong("context"), help: "Cached tokens per request for decode.")
+    @Option(name: .customLong("context"), parsing: .unconditional, help: "Cached tokens per request for decode.")
     var context: Int = 1024
 
     mutating func run() throws {

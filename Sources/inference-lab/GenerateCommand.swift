@@ -18,10 +18,10 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: [.short, .customLong("config")], help: "TOML config file (default: the built-in configs/config.toml).")
     var config: String?
 
-    @Option(name: .customLong("seed"), help: "Override [workload] seed.")
+    @Option(name: .customLong("seed"), parsing: .unconditional, help: "Override [workload] seed.")
     var seed: UInt64?
 
-    @Option(name: .customLong("max-requests"), help: ArgumentHelp("Override [workload] num_requests.", valueName: "n"))
+    @Option(name: .customLong("max-requests"), parsing: .unconditional, help: ArgumentHelp("Override [workload] num_requests.", valueName: "n"))
     var maxRequests: Int?
 
     @Argument(help: ArgumentHelp("The trace to write: gzip JSONL when the name ends in .gz, '-' for stdout.", valueName: "out"))

@@ -24,7 +24,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .customLong("events"), help: "Write the event log (gzip JSONL when the name ends in .gz; '-' for stdout).")
     var events: String?
 
-    @Option(name: .customLong("seed"), help: "Override [workload] seed.")
+    @Option(name: .customLong("seed"), parsing: .unconditional, help: "Override [workload] seed.")
     var seed: UInt64?
 
     @Flag(name: .customLong("json"), help: "Print the summary as JSON on stdout (keys: docs/metrics.md).")
@@ -41,12 +41,12 @@ struct SimulateCommand: ParsableCommand {
         valueName: "file"))
     var trace: String?
 
-    @Option(name: .customLong("time-scale"), help: ArgumentHelp(
+    @Option(name: .customLong("time-scale"), parsing: .unconditional, help: ArgumentHelp(
         "Multiply the trace's arrival times by X: 2 = half the request rate, 0.5 = twice the rate (default 1, or [workload] time_scale).",
         valueName: "x"))
     var timeScale: Double?
 
-    @Option(name: .customLong("max-requests"), help: ArgumentHelp(
+    @Option(name: .customLong("max-requests"), parsing: .unconditional, help: ArgumentHelp(
         "Replay (or generate) at most N requests; overrides [workload] num_requests.", valueName: "n"))
     var maxRequests: Int?
 
