@@ -124,6 +124,11 @@ public enum TraceConverter {
                     report.skipped.record(error)
                 }
             }
+            guard writer.count > 0 else {
+                let skipped = report.skipped.count > 0 ? "; \(report.skipped.count) invalid skipped" : ""
+                let dropped = report.dropped.map { "; \($0.count) \($0.reason) dropped" }.joined()
+                throw InputError(file: reader.name, "no requests in \(reader.name) (no data rows\(skipped)\(dropped))")
+            }
             try writer.commit()
         } catch {
             writer.abort()
