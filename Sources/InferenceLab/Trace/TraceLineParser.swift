@@ -67,7 +67,8 @@ enum TraceLineParser {
         if !line.prefixHashes.isEmpty { line.prefixHashes.removeAll(keepingCapacity: true) }
         if s.takeLiteral(#","request_id":""#) {
             s.index -= 1
-            guard let span = try? s.readPlainString(), !span.isEmpty else { return false }
+            guard let span = try? s.readPlainString(), !span.isEmpty,
+                  bytes[span].allSatisfy({ $0 < 0x80 }) else { return false }
             line.requestID = s.text(span)
         }
         if s.takeLiteral(#","priority":"#) {
@@ -136,8 +137,14 @@ enum TraceLineParser {
                     guard scanner.peek() == UInt8(ascii: "\"") else {
                         throw TraceLineError(field.name, "expected a string, got \(describeValue(&scanner))")
                     }
+                    let quote = scanner.index
                     let id = try scanner.readString()
                     guard !id.isEmpty else { throw TraceLineError(field.name, "must not be empty") }
+                    // Escapes are ASCII, so the raw bytes are valid UTF-8 exactly when the id is.
+                    let raw = UnsafeBufferPointer(rebasing: bytes[quote..<scanner.index])
+                    if raw.contains(where: { $0 >= 0x80 }), String(validating: raw, as: UTF8.self) == nil {
+                        throw TraceLineError(field.name, "is not valid UTF-8 text")
+                    }
                     line.requestID = id
                 case .priority:
                     if try scanner.takeNull() { continue }
@@ -186,9 +193,27 @@ enum TraceLineParser {
         guard c == UInt8(ascii: "-") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) else {
             throw TraceLineError(field.name, "expected a number, got \(describeValue(&scanner))")
         }
-        do throws(JSONScanError) { return try scanner.readNumber() } catch {
+        let start = scanner.index
+        let t: Double
+        do throws(JSONScanError) { t = try scanner.readNumber() } catch {
             throw TraceLineError(field.name, error.message)
         }
+        try checkNumberEnd(&scanner, from: start, field, "a number")
+        return t
+    }
+
+    /// Refuses a number literal followed by more of a word (`0x10`, `12abc`), which the
+    /// number reader stops short of: the whole word is quoted as not a valid JSON number.
+    private static func checkNumberEnd(_ scanner: inout JSONScanner, from start: Int, _ field: Field,
+                                       _ expected: String) throws(TraceLineError) {
+        var end = scanner.index
+        while end < scanner.bytes.count {
+            let c = scanner.bytes[end]
+            if c == UInt8(ascii: ",") || c == UInt8(ascii: "}") || c == UInt8(ascii: "]") || c == 0x20 || c == 0x09 { break }
+            end += 1
+        }
+        guard end > scanner.index else { return }
+        throw TraceLineError(field.name, "expected \(expected), got '\(shortened(scanner.text(start..<end)))' (not a valid JSON number)")
     }
 
     /// An integer literal, with a message naming what was found instead (`12.5`, `"12"`, …).
@@ -198,7 +223,8 @@ enum TraceLineParser {
             throw TraceLineError(field.name, "expected an integer, got \(describeValue(&scanner))")
         }
         let start = scanner.index
-        do throws(JSONScanError) { return try scanner.readInt() } catch {
+        let n: Int
+        do throws(JSONScanError) { n = try scanner.readInt() } catch {
             scanner.index = start
             let shown = (try? scanner.skipValue()).map { scanner.text($0) } ?? "?"
             if error.message.hasPrefix("integer out of range") {
@@ -206,6 +232,8 @@ enum TraceLineParser {
             }
             throw TraceLineError(field.name, "expected an integer, got \(shortened(shown))")
         }
+        try checkNumberEnd(&scanner, from: start, field, "an integer")
+        return n
     }
 
     /// The text of the value at the scanner (consumed), shortened for messages; or a
