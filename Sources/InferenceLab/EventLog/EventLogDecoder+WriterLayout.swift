@@ -36,7 +36,7 @@ extension EventLogDecoder {
     /// `step","step":N,"t":T,"dt":T,"batch":[…],"no_token":[…],…,"bytes":T}`
     private mutating func stepRecord(_ r: inout LayoutReader) -> SimulationEvent? {
         guard r.take(#"step","step":"#), let step = r.count(),
-              r.take(#","t":"#), let t = r.time(),
+              r.take(#","t":"#), let t = r.time(), t >= lastStepTime,
               r.take(#","dt":"#), let dt = r.time(),
               r.take(#","batch":"#) else { return nil }
         let batchOpen = r.i

@@ -39,6 +39,8 @@ struct EventLogDecoder {
     private var successor = [Int8](repeating: -1, count: (RecordKind.untyped + 1) * (keys.count + 1))
     private var record = Fields()
     var stepRecord = StepRecord()
+    /// The previous `step` record's time: steps never go back in time.
+    var lastStepTime = 0.0
 
     init(file: String) { self.file = file }
 
@@ -417,6 +419,9 @@ struct EventLogDecoder {
     private mutating func step() throws(InputError) -> SimulationEvent {
         let step = try need(record.step, "step")
         let t = try need(record.t, "t")
+        guard t >= lastStepTime else {
+            throw fail("t", "step time \(t) is earlier than the previous step's \(lastStepTime) (steps must not go back in time)")
+        }
         let dt = try need(record.dt, "dt")
         guard record.hasBatch else { throw fail("batch", "missing") }
         stepRecord.setIDLists(noToken: record.noToken, preempted: record.preempted, finished: record.finished)
@@ -436,6 +441,7 @@ struct EventLogDecoder {
     mutating func finishStep(step: Int, time: Double, duration: Double) -> SimulationEvent {
         stepRecord.step = step
         stepRecord.time = time
+        lastStepTime = time
         stepRecord.duration = duration
         let n = batch.previousCount
         Self.assign(&stepRecord.batchSlots, from: batch.previousSlots, count: n)
