@@ -71,8 +71,14 @@ public func reportingErrors<T>(_ body: () throws -> T) throws -> T {
 extension ParsableCommand {
     /// Like ArgumentParser's `main()`, but a usage error exits with status 2 (as bad input
     /// does), not 64, and with the tools' ``SignalHandling``. Both tools' `main()` call this.
+    /// So are a missing subcommand (a tool without a default one) and `help` with a name that
+    /// is not a subcommand: ArgumentParser would print the help and exit with status 0.
     public static func mainReportingUsageErrorsAsBadInput() {
         SignalHandling.install()
+        if let message = usageProblem(root: Self.self, Array(CommandLine.arguments.dropFirst())) {
+            printError(message)
+            exitWithUsageError()
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -88,4 +94,34 @@ extension ParsableCommand {
             exit(withError: error)
         }
     }
+
+    private static func exitWithUsageError() -> Never {
+        #if canImport(Glibc)
+        Glibc.exit(ExitStatus.badInput.rawValue)
+        #else
+        Darwin.exit(ExitStatus.badInput.rawValue)
+        #endif
+    }
+}
+
+/// What ArgumentParser would answer with its help and status 0 but is a usage error: no
+/// arguments for a tool without a default subcommand, or `help NAME` where NAME is not a
+/// subcommand. Returns the message, or nil.
+func usageProblem(root: ParsableCommand.Type, _ arguments: [String]) -> String? {
+    let configuration = root.configuration
+    let names = configuration.subcommands.map { $0._commandName }
+    if arguments.isEmpty && configuration.defaultSubcommand == nil && !names.isEmpty {
+        return root.helpMessage() + "\nerror: missing subcommand (one of: \(names.joined(separator: ", ")))"
+    }
+    guard arguments.first == "help" else { return nil }
+    var current = root
+    for name in arguments.dropFirst() where !name.hasPrefix("-") {
+        let subcommands = current.configuration.subcommands
+        guard let next = subcommands.first(where: { $0._commandName == name }) else {
+            let known = subcommands.map { $0._commandName }.joined(separator: ", ")
+            return "error: unknown subcommand '\(name)'" + (known.isEmpty ? "" : " (known: \(known))")
+        }
+        current = next
+    }
+    return nil
 }
