@@ -56,6 +56,8 @@ struct BadInputCorpusTests {
         .trace("trace-truncated.jsonl.gz", ": truncated gzip stream (the file ends in the middle of compressed data)"),
         .trace("trace-corrupt.jsonl.gz", ": corrupt gzip data: incorrect data check"),
         .trace("trace-not-gzip.jsonl.gz", ":1: expected a JSON object ('{'), found"),
+        .trace("trace-hex-integer.jsonl", ":2: prompt_tokens: expected an integer, got '0x10' (not a valid JSON number)"),
+        .trace("trace-invalid-utf8-id.jsonl", ":2: request_id: is not valid UTF-8 text"),
         // Configs.
         .config("config-syntax-error.toml", ":3:12: TOML syntax error: Error while parsing key-value pair: expected '='"),
         .config("config-toml-parser-abort.toml", ":1:2: TOML syntax error: a table name must start with a letter, digit, '_', '-' or a quote"),
@@ -72,6 +74,7 @@ struct BadInputCorpusTests {
         .config("config-out-of-range.toml", ":7: hardware.gpu_memory_utilization: must be in (0, 1], got 1.5"),
         .config("config-bad-enum.toml", ":4: scheduler.policy: unknown policy \"fastest\"; valid values: fcfs, priority"),
         .config("config-model-too-big.toml", ":5: hardware.memory_capacity: the model does not fit: weights need 140000000000.0 bytes"),
+        .config("config-preset-nested.toml", ":2: hardware.preset: preset @/config-preset-nested-inner.toml names another preset in its [hardware] table; presets do not nest"),
         // Event logs (read by the analyzer).
         .log("log-empty.jsonl", ": empty file: not an inference-lab event log"),
         .log("log-not-a-log.jsonl", ":1: not an inference-lab event log (the first record is not a header)"),
@@ -91,6 +94,8 @@ struct BadInputCorpusTests {
         .log("log-record-after-end.jsonl", ":17: record after the end record"),
         .log("log-end-count-mismatch.jsonl", ":16: finished: the end record counts 4 but the log holds 3"),
         .log("log-truncated.jsonl.gz", ": truncated gzip stream (the file ends in the middle of compressed data)"),
+        .log("log-step-time-backwards.jsonl", ":13: t: step time 0.05 is earlier than the previous step's 0.1 (steps must not go back in time)"),
+        .log("log-negative-skipped-lines.jsonl", ":16: skipped_lines: must be an integer in 0...2147483647, got -1"),
         // Paths.
         BadInput(tool: "inference-lab", arguments: ["--trace", "%/no-such.jsonl"], expected: ["error: %/no-such.jsonl: no such file"]),
         BadInput(tool: "inference-lab", arguments: ["-c", "%/no-such.toml"], expected: ["error: %/no-such.toml: cannot open: No such file or directory"]),
