@@ -37,7 +37,8 @@ public final class EventLogReader {
     /// - Parameters:
     ///   - path: a file, or `-` for standard input.
     ///   - allowIncomplete: accept a log that ends without an `end` record (a run that was
-    ///     killed); by default that is an error.
+    ///     killed), dropping a last line cut short and stopping at a gzip stream cut short;
+    ///     by default each is an error.
     ///   - maxLineLength: the longest record accepted (default 16 MiB: a step record lists
     ///     its whole batch).
     /// - Throws: ``InputError`` when the file cannot be read, is not an event log, or has
