@@ -45,7 +45,7 @@ public enum DiffRendering {
         out += TextFormat.pad("Key", 26, left: true) + TextFormat.pad("A", 16) + TextFormat.pad("B", 16)
             + TextFormat.pad("B − A", 16) + TextFormat.pad("%", 10) + "\n"
         for m in d.metrics {
-            let rel = m.a == m.b ? "" : TextFormat.signed(m.relative * 100, 1) + "%"
+            let rel = m.a == m.b ? "" : m.relative.isNaN ? "-" : TextFormat.signed(m.relative * 100, 1) + "%"
             let abs = m.a == m.b ? "=" : (m.absolute > 0 ? "+" : "") + value(m.absolute)
             out += TextFormat.pad(m.key, 26, left: true) + TextFormat.pad(value(m.a), 16) + TextFormat.pad(value(m.b), 16)
                 + TextFormat.pad(abs, 16) + TextFormat.pad(rel, 10) + "\n"

@@ -118,6 +118,9 @@ struct SkippedLinesAndMissingValuesTests {
         let r = try Tool.analyze(["diff", base, empty, "--fail-if", "p99_ttft_ms>+5%"])
         #expect(r.status == 1, "\(r.stderr)")
         #expect(r.stderr.contains("fail-if: p99_ttft_ms>+5%: holds: p99_ttft_ms is missing in B"), "\(r.stderr)")
+        // The text shows a missing value and its change as '-'.
+        let row = r.stdout.split(separator: "\n").first { $0.hasPrefix("p99_ttft_ms ") }.map(String.init) ?? ""
+        #expect(row.hasSuffix("               -               -         -"), "\(row)")
         let reversed = try Tool.analyze(["diff", empty, base, "--fail-if", "p99_ttft_ms<-5%", "--json"])
         #expect(reversed.status == 1, "\(reversed.stderr)")
         #expect(reversed.stderr.contains("p99_ttft_ms is missing in A"), "\(reversed.stderr)")
