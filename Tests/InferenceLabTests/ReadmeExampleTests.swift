@@ -32,4 +32,17 @@ import Testing
         let example = lines[(begin + 1)..<end].map { String($0.dropFirst(8)) }.joined(separator: "\n")
         #expect(readme.contains("import InferenceLab\n\n" + example + "\n```"))
     }
+
+    /// Every TOML block of the README loads as a config (with the catalog in configs/), so
+    /// the front door never shows a config the tool refuses.
+    @Test func readmeConfigBlocksLoad() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let blocks = readme.components(separatedBy: "```toml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
+        #expect(!blocks.isEmpty)
+        for block in blocks {
+            let loaded = try ConfigLoader.parse(block, file: "README.md", configDirectory: root.appendingPathComponent("configs").path)
+            #expect(loaded.config.hardware.tensorParallelSize >= 1)
+        }
+    }
 }
