@@ -38,7 +38,11 @@ struct GenerateCommand: ParsableCommand {
             if let seed { loaded.config.workload.seed = seed }
             if let maxRequests { loaded.config.workload.numRequests = maxRequests }
             if let error = loaded.config.validate().first(where: { $0.severity == .error }) { throw error }
-            return try TraceGenerator.write(loaded.config.workload, to: out)
+            do {
+                return try TraceGenerator.write(loaded.config.workload, to: out)
+            } catch let issue as ConfigIssue {
+                throw ConfigLoader.locate(issue, path: config)  // an arrival time that is not finite
+            }
         }
         if out != "-" { printError("wrote \(count) requests to \(out)") }
     }

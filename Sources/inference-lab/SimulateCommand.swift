@@ -99,8 +99,9 @@ struct SimulateCommand: ParsableCommand {
             printError("error: --time-scale and --skip-invalid apply to trace replay (--trace, or arrival_pattern = \"trace\")")
             throw ExitStatus.badInput
         }
-        let run = SimulationRun(config: simConfig, configName: configName, events: events, json: json,
+        var run = SimulationRun(config: simConfig, configName: configName, events: events, json: json,
                                 output: output, quiet: quiet, started: started)
+        run.configPath = config
         // From here a stop signal ends the run at a step boundary, or a wait for trace input,
         // with its outputs closed.
         SignalHandling.stopGracefully()

@@ -20,14 +20,16 @@ struct SimulationRun {
     let quiet: Bool
     /// Wall-clock start, for the report.
     let started: Double
+    /// The config file (nil: the built-in default), to locate a run-time error's key.
+    var configPath: String? = nil
 
     /// Runs the simulation over `source`, writes the outputs and prints the summary.
     ///
     /// `sourceError` is asked after the run whether the source stopped on bad input (the
-    /// core has no error channel); if so, the event log is aborted (nothing is left under its
-    /// name), no summary is written and the command exits with status 2. `skipped` gives the
-    /// trace lines the source skipped as invalid, for the event log's `end` record and the
-    /// JSON summary.
+    /// core has no error channel); if so, or if the simulator stopped on a time that is not
+    /// finite, the event log is aborted (nothing is left under its name), no summary is
+    /// written and the command exits with status 2. `skipped` gives the trace lines the
+    /// source skipped as invalid, for the event log's `end` record and the JSON summary.
     func execute<Source: RequestSource>(_ source: Source, skipped: (Source) -> SkippedLines = { _ in SkippedLines() },
                                         sourceError: (Source) -> InputError?) throws {
         let eventsToStdout = events == "-"
@@ -63,11 +65,20 @@ struct SimulationRun {
                 printError("error: \(error)")
                 throw ExitStatus.badInput
             }
+            if let issue = sim.error {
+                log.abort()
+                printError("error: \(ConfigLoader.locate(issue, path: configPath))")
+                throw ExitStatus.badInput
+            }
             try reportingErrors { try log.finish(status: status, simTime: sim.now, skipped: skipped(sim.source)) }
         } else {
             status = SimulateCommand.drive(&sim, into: &metrics, progress: !quiet)
             if let error = sourceError(sim.source) {
                 printError("error: \(error)")
+                throw ExitStatus.badInput
+            }
+            if let issue = sim.error {
+                printError("error: \(ConfigLoader.locate(issue, path: configPath))")
                 throw ExitStatus.badInput
             }
         }

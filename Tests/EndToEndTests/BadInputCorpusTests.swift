@@ -75,6 +75,16 @@ struct BadInputCorpusTests {
         .config("config-bad-enum.toml", ":4: scheduler.policy: unknown policy \"fastest\"; valid values: fcfs, priority"),
         .config("config-model-too-big.toml", ":5: hardware.memory_capacity: the model does not fit: weights need 140000000000.0 bytes"),
         .config("config-preset-nested.toml", ":2: hardware.preset: preset @/config-preset-nested-inner.toml names another preset in its [hardware] table; presets do not nest"),
+        // Sampling parameters outside the range where every sample is finite (a gamma cv whose
+        // square overflows or underflows made the gaps NaN and the run spin forever).
+        .config("config-gamma-cv-overflow.toml", ":3: workload.cv: must be in [1e-150, 1e+150], got 1.5e+155"),
+        .config("config-gamma-cv-underflow.toml", ":3: workload.cv: must be in [1e-150, 1e+150], got 1e-156"),
+        .config("config-arrival-rate-subnormal.toml", ":3: workload.arrival_rate: must be at least 1e-300 requests/s, got 5e-324"),
+        .config("config-length-normal-overflow.toml", ":6: workload.input_len_dist.std_dev: (1e+307) with mean 1e+308: mean ± 12.01·std_dev"),
+        // Runs that would produce a time that is not finite: refused at that point, naming the key.
+        .config("config-memory-bandwidth-tiny.toml", ":4: hardware.memory_bandwidth: step 1 (1 requests, 100 tokens) would take inf s"),
+        .config("config-compute-flops-tiny.toml", ":3: hardware.compute_flops: step 1 (1 requests, 100 tokens) would take inf s"),
+        .config("config-think-time-overflow.toml", ":4: workload.think_time: request 3 would arrive at t = inf s"),
         // Event logs (read by the analyzer).
         .log("log-empty.jsonl", ": empty file: not an inference-lab event log"),
         .log("log-not-a-log.jsonl", ":1: not an inference-lab event log (the first record is not a header)"),
@@ -111,6 +121,8 @@ struct BadInputCorpusTests {
                  expected: ["%/no/such/dir/r.csv: cannot create output file: directory '%/no/such/dir' does not exist"]),
         BadInput(tool: "inference-lab", arguments: ["generate", "--config", "@/config-zero.toml", "%/frozen.jsonl.gz"],
                  expected: ["error: @/config-zero.toml:6: scheduler.block_size: must be a positive integer, got 0"]),
+        BadInput(tool: "inference-lab", arguments: ["generate", "--config", "@/config-gamma-cv-overflow.toml", "%/frozen.jsonl.gz"],
+                 expected: ["error: @/config-gamma-cv-overflow.toml:3: workload.cv: must be in [1e-150, 1e+150], got 1.5e+155"]),
         // Two outputs on one file.
         BadInput(tool: "inference-lab", arguments: ["--trace", "@/trace-extra-fields-ok.jsonl", "--events", "%/s.jsonl", "-o", "%/s.jsonl"],
                  expected: ["error: --events %/s.jsonl and -o %/s.jsonl name the same file: give each output its own file"]),

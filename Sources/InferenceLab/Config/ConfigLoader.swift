@@ -113,4 +113,20 @@ public enum ConfigLoader {
         }
         return LoadedConfig(config: config, warnings: warnings)
     }
+
+    /// Places an issue found after loading (a simulation that stopped on a time that is not
+    /// finite, ``Simulator/error``) at the line of the config file that sets its key.
+    ///
+    /// - Parameters:
+    ///   - issue: the problem, naming a dotted config key.
+    ///   - path: the config file, or nil for the built-in default (no line then; nor when the
+    ///     file does not set the key, e.g. when it comes from a preset).
+    public static func locate(_ issue: ConfigIssue, path: String?) -> InputError {
+        guard let path else { return InputError(file: "<built-in default>", field: issue.key, issue.message) }
+        var line: Int?
+        if case .success(let text) = ConfigFileReader.readText(path: path) {
+            line = TOMLKeyLocator(source: text).line(ofDotted: issue.key)
+        }
+        return InputError(file: path, line: line, field: issue.key, issue.message)
+    }
 }

@@ -27,7 +27,8 @@ public enum TraceGenerator {
     /// standard output); the file appears only when complete.
     /// - Returns: the number of requests written.
     /// - Throws: ``InputError`` for a workload that cannot be frozen (see ``refusal(for:)``)
-    ///   or an output that cannot be created; ``OutputError`` when writing fails.
+    ///   or an output that cannot be created; ``ConfigIssue`` when an arrival time is not
+    ///   finite (nothing is written then); ``OutputError`` when writing fails.
     @discardableResult
     public static func write(_ workload: WorkloadConfig, to path: String) throws -> Int {
         if let reason = refusal(for: workload) {
@@ -38,6 +39,10 @@ public enum TraceGenerator {
             var source = SyntheticSource(workload)
             while source.peekArrivalTime() != nil {
                 let spec = source.next()
+                guard spec.arrivalTime.isFinite else {
+                    throw ConfigIssue.nonFiniteArrival(SimulatorConfig(workload: workload), request: writer.count + 1,
+                                                       time: spec.arrivalTime)
+                }
                 try writer.append(arrivalTime: spec.arrivalTime, promptTokens: spec.promptTokens,
                                   outputTokens: spec.outputTokens, priority: spec.priority,
                                   prefixHashes: spec.prefixHashes)

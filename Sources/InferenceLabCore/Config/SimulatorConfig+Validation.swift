@@ -11,6 +11,8 @@ extension SimulatorConfig {
         }
         func positive(_ key: String, _ value: Int) {
             if value <= 0 { error(key, "must be a positive integer, got \(value)") }
+            // As the TOML reader requires: products of counts and sizes then fit 64 bits.
+            else if value > Int(Int32.max) { error(key, "must be at most \(Int32.max), got \(value)") }
         }
 
         // [hardware]
@@ -80,14 +82,16 @@ extension SimulatorConfig {
         positive("scheduler.max_num_batched_tokens", s.maxNumBatchedTokens)
         positive("scheduler.max_num_seqs", s.maxNumSeqs)
         positive("scheduler.block_size", s.blockSize)
-        if s.longPrefillTokenThreshold < 0 {
-            error("scheduler.long_prefill_token_threshold", "must be ≥ 0, got \(s.longPrefillTokenThreshold)")
+        if s.longPrefillTokenThreshold < 0 || s.longPrefillTokenThreshold > Int(Int32.max) {
+            error("scheduler.long_prefill_token_threshold", "must be in 0...\(Int32.max), got \(s.longPrefillTokenThreshold)")
         }
         positive("scheduler.max_num_partial_prefills", s.maxNumPartialPrefills)
         if !(s.watermark >= 0 && s.watermark < 1) { error("scheduler.watermark", "must be in [0, 1), got \(s.watermark)") }
         positive("scheduler.prefix_hash_block_size", s.prefixHashBlockSize)
         if let o = s.numGPUBlocksOverride, o < 2 {
             error("scheduler.num_gpu_blocks_override", "must be ≥ 2 (one block is vLLM's null block), got \(o)")
+        } else if let o = s.numGPUBlocksOverride, o > Int(Int32.max) {
+            error("scheduler.num_gpu_blocks_override", "must be at most \(Int32.max) (block ids are 32-bit), got \(o)")
         }
         if !s.enableChunkedPrefill && s.maxNumBatchedTokens < model.maxSeqLen {
             error("scheduler.max_num_batched_tokens",
@@ -139,6 +143,9 @@ extension SimulatorConfig {
             }
         }
         if w.arrivalPattern == .gamma { positive("workload.cv", w.cv) }
+        if ArrivalBounds.usesRate(w.arrivalPattern) && w.arrivalRate > 0 && w.arrivalRate.isFinite {
+            ArrivalBounds.check(w, into: &issues)
+        }
         if let n = w.numRequests { positive("workload.num_requests", n) }
         if let d = w.durationSecs { positive("workload.duration_secs", d) }
         if !(w.thinkTime >= 0 && w.thinkTime.isFinite) { error("workload.think_time", "must be ≥ 0, got \(w.thinkTime)") }
@@ -182,6 +189,10 @@ extension SimulatorConfig {
         case .normal(let m, let sd), .lognormal(let m, let sd):
             if !m.isFinite { error("mean", "must be finite, got \(m)") }
             if !(sd >= 0 && sd.isFinite) { error("std_dev", "must be ≥ 0, got \(sd)") }
+            else if m.isFinite && !(abs(m) + ArrivalBounds.largestNormal * sd).isFinite {
+                // The sampler draws mean + std_dev·z with |z| < 12.01 (Xoshiro256.nextStandardNormal).
+                error("std_dev", "(\(sd)) with mean \(m): mean ± \(ArrivalBounds.largestNormal)·std_dev, the sampler's extremes, must be finite")
+            }
         }
     }
 }

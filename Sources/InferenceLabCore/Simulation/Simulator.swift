@@ -4,7 +4,8 @@ public enum RunStatus: String, Sendable {
     case complete
     /// Stopped from outside (a signal) at a step boundary.
     case interrupted
-    /// Could not go on (a request that can never be scheduled, or a source error).
+    /// Could not go on (a request that can never be scheduled, a source error, or a time
+    /// that is not finite: see ``Simulator/error``).
     case failed
 }
 
@@ -41,6 +42,7 @@ public struct Simulator<Source: RequestSource> {
     @usableFromInline var _rejectedCount = 0
     @usableFromInline var _arrivedCount = 0
     @usableFromInline var _status: RunStatus? = nil
+    @usableFromInline var _error: ConfigIssue? = nil
     @usableFromInline var started = false
 
     @usableFromInline
@@ -76,6 +78,10 @@ public struct Simulator<Source: RequestSource> {
     public var arrivedCount: Int { _arrivedCount }
     /// How the run ended, or nil while it goes on.
     public var status: RunStatus? { _status }
+    /// Why the run failed, when it stopped because a time it would produce (a step's end, an
+    /// arrival) is not finite: the config value behind it and what happened. The run's
+    /// status is then ``RunStatus/failed`` and its outputs are incomplete; nil otherwise.
+    public var error: ConfigIssue? { _error }
 
     /// Creates a simulator over `source`.
     /// - Throws: the first error-severity ``ConfigIssue`` of the config.
@@ -125,6 +131,7 @@ public struct Simulator<Source: RequestSource> {
         if !started {
             started = true
             guard let first = _source.peekArrivalTime() else { _status = .complete; return false }
+            guard first.isFinite else { failNonFiniteArrival(first); return false }
             _now = first
             gpuFree = first
         }
@@ -138,7 +145,7 @@ public struct Simulator<Source: RequestSource> {
                 spare.append(entry)
                 if preempted && inFlight.isEmpty { return true }  // vLLM schedules again at once
             } else {
-                launch(&entry)
+                guard launch(&entry) else { return false }
                 inFlight.append(entry)
                 if inFlight.count < depth { return true }
             }
@@ -148,6 +155,7 @@ public struct Simulator<Source: RequestSource> {
             return true
         }
         if let next = _source.peekArrivalTime() {
+            guard next.isFinite else { failNonFiniteArrival(next); return false }
             _now = max(_now, next)
             return true
         }
@@ -155,18 +163,36 @@ public struct Simulator<Source: RequestSource> {
         return false
     }
 
+    /// Prices and starts the step; false (and the run failed) when its end is not finite.
     @inlinable
-    mutating func launch(_ entry: inout InFlight) {
+    mutating func launch(_ entry: inout InFlight) -> Bool {
         entry.batch.chunks(into: &chunks)
         _stepCount += 1
         entry.step = _stepCount
         entry.start = max(_now, gpuFree)
         entry.cost = model.cost(of: chunks)
-        gpuFree = entry.start + entry.cost.seconds
+        let end = entry.start + entry.cost.seconds
+        guard end.isFinite else { failNonFiniteStep(entry); return false }
+        gpuFree = end
         entry.carriedPreempted.removeAll(keepingCapacity: true)
         entry.carriedPreempted.append(contentsOf: carriedPreempted)
         entry.carriedPreempted.append(contentsOf: entry.batch.preempted)
         carriedPreempted.removeAll(keepingCapacity: true)
+        return true
+    }
+
+    /// Stops the run: step `entry` would end at a time that is not finite.
+    @usableFromInline
+    mutating func failNonFiniteStep(_ entry: InFlight) {
+        _error = .nonFiniteStep(config, step: entry.step, start: entry.start, seconds: entry.cost.seconds, batch: chunks)
+        _status = .failed
+    }
+
+    /// Stops the run: the next request would arrive at a time that is not finite.
+    @usableFromInline
+    mutating func failNonFiniteArrival(_ time: Double) {
+        _error = .nonFiniteArrival(config, request: _arrivedCount + 1, time: time)
+        _status = .failed
     }
 
     @inlinable
