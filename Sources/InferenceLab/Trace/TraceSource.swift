@@ -3,6 +3,10 @@ import InferenceLabCore
 /// Replays a trace file as the simulator's ``RequestSource``, streaming it with a
 /// ``TraceReader`` one request ahead.
 ///
+/// - Arrival times are rebased to the first request's: the replay starts at t = 0 whatever
+///   the trace's first `arrival_time`, so that times keep their precision (a trace starting
+///   at 1e308 s would leave no digits for the steps' milliseconds) and a trace replays alike
+///   whatever its origin. Event-log times and `duration_secs` count from the first arrival.
 /// - `timeScale` multiplies every arrival time, hence every inter-arrival gap: 2 stretches the
 ///   trace to twice its length (half the request rate), 0.5 replays it at twice the rate. The
 ///   lengths, ids and prefix hashes are unchanged.
@@ -29,6 +33,8 @@ public struct TraceSource: RequestSource {
 
     private var reader: TraceReader
     private var pending: RequestSpec?
+    /// The first request's arrival time in the trace, subtracted from every arrival time.
+    private var origin: Double?
     private var done = false
 
     /// Replays the requests of `reader`.
@@ -83,6 +89,9 @@ public struct TraceSource: RequestSource {
                 if yielded == 0 { error = Self.noRequests(reader) }
                 return finish()
             }
+            let first = origin ?? spec.arrivalTime
+            origin = first
+            spec.arrivalTime -= first
             if timeScale != 1 {
                 spec.arrivalTime *= timeScale
                 guard spec.arrivalTime.isFinite else {
