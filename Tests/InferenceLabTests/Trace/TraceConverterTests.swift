@@ -51,9 +51,12 @@ struct TraceConverterTests {
             (["TIMESTAMP,Context,GeneratedTokens", first], 1, "ContextTokens",
              "no such column in the header (columns: TIMESTAMP, Context, GeneratedTokens)"),
             ([header, first, "2023-11-16 18:15:4x.0,1,2"], 3, "TIMESTAMP",
-             #"expected a timestamp like 2023-11-16 18:15:46.6805900, got "2023-11-16 18:15:4x.0""#),
+             #"expected a timestamp like 2023-11-16 18:15:46.6805900 (years 1678 to 2261), got "2023-11-16 18:15:4x.0""#),
             ([header, first, "2023-02-30 18:15:47,1,2"], 3, "TIMESTAMP",
-             #"expected a timestamp like 2023-11-16 18:15:46.6805900, got "2023-02-30 18:15:47""#),
+             #"expected a timestamp like 2023-11-16 18:15:46.6805900 (years 1678 to 2261), got "2023-02-30 18:15:47""#),
+            // Outside 64-bit nanoseconds since 1970 (the multiplication trapped).
+            ([header, first, "0001-01-01 00:00:00,1,2"], 3, "TIMESTAMP",
+             #"expected a timestamp like 2023-11-16 18:15:46.6805900 (years 1678 to 2261), got "0001-01-01 00:00:00""#),
             ([header, first, "2023-11-16 18:15:47,abc,2"], 3, "ContextTokens", #"expected an integer number of tokens, got "abc""#),
             ([header, first, "2023-11-16 18:15:47,12.5,2"], 3, "ContextTokens", #"expected an integer number of tokens, got "12.5""#),
             ([header, first, "2023-11-16 18:15:47,-3,2"], 3, "ContextTokens", #"must be ≥ 0, got "-3""#),
@@ -156,5 +159,19 @@ struct TraceConverterTests {
         #expect(ns("2023-11-16 18:15:46.") == nil)
         #expect(ns("2023-11-16 18:15:46.1234567890") == nil)
         #expect(ns("2023-11-16") == nil)
+        // Beyond what 64-bit nanoseconds hold: not a timestamp, rather than a trap.
+        #expect(ns("0001-01-01 00:00:00") == nil)
+        #expect(ns("9999-12-31 23:59:59.999999999") == nil)
+        #expect(ns("1677-09-21 00:12:44") != nil)
+        #expect(ns("2262-04-11 23:47:16") != nil)
+    }
+
+    @Test("azure: rows more than 292 years apart (their difference overflows 64-bit nanoseconds)")
+    func azureCenturiesApart() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let (requests, _) = try Self.convert(.azure, ["TIMESTAMP,ContextTokens,GeneratedTokens",
+                                                 "1700-01-01 00:00:00,1,2", "2200-01-01 00:00:00,3,4"], in: dir)
+        #expect(requests.map(\.arrivalTime) == [0, 15_778_454_400])
     }
 }

@@ -17,7 +17,7 @@ struct AzureDecoder: SourceRowDecoder {
         let c = header.indices
         let time = try csv.withField(c[0]) { (b: UnsafeBufferPointer<UInt8>) throws(TraceLineError) -> Int64 in
             guard let ns = Timestamp.nanoseconds(b) else {
-                throw TraceLineError(Self.columns[0], "expected a timestamp like 2023-11-16 18:15:46.6805900, got \(SourceValue.text(b))")
+                throw TraceLineError(Self.columns[0], "expected a timestamp like 2023-11-16 18:15:46.6805900 (years \(Timestamp.representable)), got \(SourceValue.text(b))")
             }
             return ns
         }

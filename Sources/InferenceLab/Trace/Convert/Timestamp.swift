@@ -6,7 +6,8 @@
 /// (`±HHMM`), which is subtracted, so times with offsets compare correctly. A time without a
 /// zone is taken as is: only differences matter for a trace.
 enum Timestamp {
-    /// Nanoseconds since the epoch of `text`, or nil when it is not such a timestamp.
+    /// Nanoseconds since the epoch of `text`, or nil when it is not such a timestamp or lies
+    /// outside what 64-bit nanoseconds hold (about 1677-09-21 to 2262-04-11, ``representable``).
     static func nanoseconds(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
         var i = 0
         func digits(_ n: Int) -> Int? {
@@ -57,8 +58,13 @@ enum Timestamp {
         guard i == b.count else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
-        return Int64(seconds) * 1_000_000_000 + Int64(nanos)
+        let (whole, overflow) = Int64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, carry) = whole.addingReportingOverflow(Int64(nanos))
+        return overflow || carry ? nil : total
     }
+
+    /// The years whose timestamps ``nanoseconds(_:)`` certainly holds, for messages.
+    static let representable = "1678 to 2261"
 
     private static func daysIn(month: Int, year: Int) -> Int {
         switch month {

@@ -141,7 +141,10 @@ public enum TraceConverter {
     /// Seconds from `origin` to `time` (both of one source, hence of one kind).
     private static func seconds(_ time: SourceRow.Time, since origin: SourceRow.Time) -> Double {
         switch (time, origin) {
-        case (.nanoseconds(let t), .nanoseconds(let o)): return Double(t - o) / 1e9
+        case (.nanoseconds(let t), .nanoseconds(let o)):
+            // Times more than 292 years apart do not fit a 64-bit difference.
+            let (difference, overflow) = t.subtractingReportingOverflow(o)
+            return overflow ? (Double(t) - Double(o)) / 1e9 : Double(difference) / 1e9
         case (.milliseconds(let t), .milliseconds(let o)): return (t - o) / 1e3
         case (.seconds(let t), .seconds(let o)): return t - o
         default: preconditionFailure("one source, one kind of time")
