@@ -7,7 +7,15 @@
 /// `}` where an array expects a value (`a = [}`, `a = [1,}`), which toml++ also aborts on.
 /// Strings, comments and arrays are followed so that their contents are never mistaken for a
 /// header.
+///
+/// It also refuses nesting deeper than ``maxDepth`` levels: a dotted key or table name of
+/// more parts (`[a.a.a…]`), or arrays and inline tables nested deeper. The parser recurses
+/// per level, and 30,000 of them overflowed the stack; no config needs more than a few.
 enum TOMLHeaderCheck {
+    /// The deepest nesting accepted: parts of a dotted key or table name, and open arrays and
+    /// inline tables.
+    static let maxDepth = 64
+
     struct Failure: Error, CustomStringConvertible {
         var line: Int
         var column: Int
@@ -27,6 +35,30 @@ enum TOMLHeaderCheck {
         func isKeyStart(_ c: UInt8) -> Bool {
             (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
                 || c == UInt8(ascii: "_") || c == UInt8(ascii: "-") || c == UInt8(ascii: "\"") || c == UInt8(ascii: "'")
+        }
+        var expectInlineKey = false  // just after `{` or `,` in an inline table
+        /// Throws when the dotted key starting at `k` has more than `maxDepth` parts.
+        func checkKeyDepth(from start: Int) throws(Failure) {
+            var k = start, parts = 1
+            while k < n {
+                let d = bytes[k]
+                if d == UInt8(ascii: "\"") || d == UInt8(ascii: "'") {
+                    k += 1
+                    while k < n && bytes[k] != d && bytes[k] != 0x0A { k += d == UInt8(ascii: "\"") && bytes[k] == 0x5C ? 2 : 1 }
+                    k += 1
+                    continue
+                }
+                if d == UInt8(ascii: ".") {
+                    parts += 1
+                    if parts > maxDepth {
+                        throw Failure(line: line, column: k - lineStart + 1,
+                                      message: "a key or table name nested deeper than \(maxDepth) levels")
+                    }
+                } else if !(isKeyStart(d) || d == 0x20 || d == 0x09) {
+                    return
+                }
+                k += 1
+            }
         }
         while i < n {
             let c = bytes[i]
@@ -49,9 +81,12 @@ enum TOMLHeaderCheck {
                     throw Failure(line: line, column: k - lineStart + 1,
                                   message: "a table name must start with a letter, digit, '_', '-' or a quote")
                 }
+                try checkKeyDepth(from: k)
                 while i < n && bytes[i] != 0x0A { i += 1 }  // headers do not span lines
                 continue
             }
+            if (atLineStart && open.isEmpty) || expectInlineKey { try checkKeyDepth(from: i) }
+            expectInlineKey = false
             atLineStart = false
             if expectArrayValue && c != UInt8(ascii: "#") {
                 expectArrayValue = false
@@ -86,11 +121,17 @@ enum TOMLHeaderCheck {
                 }
             case UInt8(ascii: "["), UInt8(ascii: "{"):
                 open.append(c); i += 1
+                if open.count > maxDepth {
+                    throw Failure(line: line, column: i - lineStart,
+                                  message: "arrays or inline tables nested deeper than \(maxDepth) levels")
+                }
                 expectArrayValue = c == UInt8(ascii: "[")
+                expectInlineKey = c == UInt8(ascii: "{")
             case UInt8(ascii: "]"), UInt8(ascii: "}"):
                 _ = open.popLast(); i += 1
             case UInt8(ascii: ","):
-                expectArrayValue = open.last == UInt8(ascii: "["); i += 1
+                expectArrayValue = open.last == UInt8(ascii: "[")
+                expectInlineKey = open.last == UInt8(ascii: "{"); i += 1
             default:
                 i += 1
             }
