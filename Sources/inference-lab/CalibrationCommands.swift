@@ -64,7 +64,8 @@ extension String {
 
 /// `x` with `digits` decimals.
 func fixed(_ x: Double, _ digits: Int) -> String {
-    guard x.isFinite else { return "\(x)" }
+    // Beyond 1e15 a Double has no fraction digits left to show, and Int() would trap.
+    guard x.isFinite && abs(x) < 1e15 else { return "\(x)" }
     var scale = 1.0
     for _ in 0..<digits { scale *= 10 }
     let r = (abs(x) * scale).rounded()
@@ -132,7 +133,9 @@ struct CalibrateCommand: ParsableCommand {
 
     mutating func run() throws {
         let config = try selection.resolve()
-        let data = try reportingErrors { () throws(InputError) in try MeasurementReader.read(path: measurements) }
+        let data = try reportingErrors { () throws(InputError) in
+            try MeasurementReader.read(path: measurements, attentionHeads: config.model.numHeads)
+        }
         guard let overheadKind = CalibrationFit.Overhead(rawValue: overhead) else {
             printError("error: --overhead must be layer or step, got \(overhead)")
             throw ExitStatus.badInput
@@ -225,6 +228,12 @@ struct StepTimeCommand: ParsableCommand {
             printError("error: --batch and --prompt must be positive, --context non-negative")
             throw ExitStatus.badInput
         }
+        // Token counts are 32-bit in the scheduler (and in vLLM).
+        let largest = Int(Int32.max)
+        if let size = (batch + [prompt, context]).first(where: { $0 > largest }) {
+            printError("error: --batch, --prompt and --context must be at most \(largest), got \(size)")
+            throw ExitStatus.badInput
+        }
         let roofline = Roofline(config)
         let calibrated = CalibratedRoofline(config)
         let h = config.hardware
@@ -234,13 +243,14 @@ struct StepTimeCommand: ParsableCommand {
         out += "prefill: batch × \(prompt) prompt tokens; decode: batch × 1 token at context \(context)\n"
         out += "batch  prefill_roofline_ms  prefill_calibrated_ms  decode_roofline_ms  decode_calibrated_ms\n"
         for b in batch {
-            let p = Array(repeating: ScheduledChunk(context: 0, tokens: prompt), count: b)
-            let d = Array(repeating: ScheduledChunk(context: context, tokens: 1), count: b)
+            // Priced without building batches of b chunks (b may be 2³¹−1).
+            let p = roofline.terms(of: ScheduledChunk(context: 0, tokens: prompt), count: b)
+            let d = roofline.terms(of: ScheduledChunk(context: context, tokens: 1), count: b)
             out += padded(String(b), 5)
-            out += padded(fixed(roofline.cost(of: p).seconds * 1000, 2), 21)
-            out += padded(fixed(calibrated.cost(of: p).seconds * 1000, 2), 23)
-            out += padded(fixed(roofline.cost(of: d).seconds * 1000, 3), 20)
-            out += padded(fixed(calibrated.cost(of: d).seconds * 1000, 3), 22) + "\n"
+            out += padded(fixed(roofline.seconds(p) * 1000, 2), 21)
+            out += padded(fixed(calibrated.seconds(p) * 1000, 2), 23)
+            out += padded(fixed(roofline.seconds(d) * 1000, 3), 20)
+            out += padded(fixed(calibrated.seconds(d) * 1000, 3), 22) + "\n"
         }
         try writeOutput(out)
     }

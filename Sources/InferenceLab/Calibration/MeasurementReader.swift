@@ -19,16 +19,18 @@ public enum MeasurementReader {
         public var skipped: Int
     }
 
-    public static func read(path: String) throws(InputError) -> Measurements {
+    /// Reads the measurements at `path`; with `attentionHeads`, every `tp` must divide it
+    /// (as `tensor_parallel_size` must divide the model's heads).
+    public static func read(path: String, attentionHeads: Int? = nil) throws(InputError) -> Measurements {
         let text: String
         switch ConfigFileReader.readText(path: path) {
         case .success(let t): text = t
         case .failure(let f): throw InputError(file: path, message: f.message)
         }
-        return try parse(text, file: path)
+        return try parse(text, file: path, attentionHeads: attentionHeads)
     }
 
-    public static func parse(_ text: String, file: String) throws(InputError) -> Measurements {
+    public static func parse(_ text: String, file: String, attentionHeads: Int? = nil) throws(InputError) -> Measurements {
         var result = Measurements(samples: [], skipped: 0)
         var header: [String]?
         var lineNumber = 0
@@ -52,7 +54,7 @@ public enum MeasurementReader {
                 header = line.split(separator: ",").map { $0.trimmingSpaces.lowercased() }
                 continue
             }
-            try append(fields, file: file, line: lineNumber, to: &result)
+            try append(fields, file: file, line: lineNumber, attentionHeads: attentionHeads, to: &result)
         }
         if result.samples.isEmpty {
             throw InputError(file: file, "no measurements found (expected JSONL or CSV steps; see inference-lab calibrate --help)")
@@ -62,7 +64,8 @@ public enum MeasurementReader {
 
     enum Value { case number(Double), string(String) }
 
-    private static func append(_ f: [String: Value], file: String, line: Int, to result: inout Measurements) throws(InputError) {
+    private static func append(_ f: [String: Value], file: String, line: Int, attentionHeads: Int?,
+                               to result: inout Measurements) throws(InputError) {
         func number(_ key: String, default value: Double? = nil) throws(InputError) -> Double {
             switch f[key] {
             case .number(let x)?: return x
@@ -79,13 +82,22 @@ public enum MeasurementReader {
             }
             return Int(x)
         }
+        /// The tensor-parallel degree: ≥ 1 and dividing the attention heads (vLLM's rule).
+        func tensorParallel() throws(InputError) -> Int {
+            let tp = try count("tp", default: 1)
+            guard tp >= 1 else { throw InputError(file: file, line: line, field: "tp", "must be a positive integer, got \(tp)") }
+            if let heads = attentionHeads, heads > 0, heads % tp != 0 {
+                throw InputError(file: file, line: line, field: "tp", "(\(tp)) must divide model.num_heads (\(heads)), as vLLM requires")
+            }
+            return tp
+        }
         if f["ttft_ms"] != nil || f["isl"] != nil {
             if case .string(let mode)? = f["mode"], mode != "static" { result.skipped += 1; return }
-            let tp = try count("tp", default: 1), b = try count("batch_size"), isl = try count("isl"), osl = try count("osl")
+            let tp = try tensorParallel(), b = try count("batch_size"), isl = try count("isl"), osl = try count("osl")
             let ttft = try number("ttft_ms"), tpot = try number("tpot_ms")
-            result.samples.append(CalibrationSample(phase: .prefill, tensorParallelSize: max(tp, 1), requests: b, tokens: isl,
+            result.samples.append(CalibrationSample(phase: .prefill, tensorParallelSize: tp, requests: b, tokens: isl,
                                                     context: 0, seconds: ttft / 1000, label: "line \(line) prefill"))
-            result.samples.append(CalibrationSample(phase: .decode, tensorParallelSize: max(tp, 1), requests: b, tokens: 1,
+            result.samples.append(CalibrationSample(phase: .decode, tensorParallelSize: tp, requests: b, tokens: 1,
                                                     context: isl + osl / 2, seconds: tpot / 1000, label: "line \(line) decode"))
             return
         }
@@ -98,7 +110,7 @@ public enum MeasurementReader {
         }
         let tokens = try count("tokens", default: phase == .decode ? 1 : nil)
         result.samples.append(CalibrationSample(
-            phase: phase, tensorParallelSize: max(try count("tp", default: 1), 1), requests: try count("batch", default: 1),
+            phase: phase, tensorParallelSize: try tensorParallel(), requests: try count("batch", default: 1),
             tokens: tokens, context: try count("context", default: 0), seconds: seconds, label: "line \(line) \(phase.rawValue)"))
     }
 

@@ -130,6 +130,32 @@ public struct Roofline: StepTimeModel {
         return t
     }
 
+    /// The work of a step of `count` identical requests `chunk`: ``terms(of:)`` of a batch of
+    /// `count` copies, without building it (`inference-lab steptime` prices batches of up to
+    /// 2³¹−1 requests).
+    public func terms(of chunk: ScheduledChunk, count: Int) -> RooflineTerms {
+        let one = terms(of: [chunk])
+        let (product, overflow) = chunk.tokens.multipliedReportingOverflow(by: count)
+        let tokens = overflow ? Int.max : product
+        let n = Double(count)
+        var t = RooflineTerms()
+        t.tokens = Double(tokens)
+        t.matmulFlops = one.matmulFlops * n
+        t.attentionFlops = one.attentionFlops * n
+        t.weightBytes = (tokens > 0 ? weightBytes(tokens: tokens) : 0) / tensorParallel
+        t.kvBytes = one.kvBytes * n
+        t.collectives = one.collectives
+        t.collectiveBytes = one.collectiveBytes * n
+        return t
+    }
+
+    /// The roofline's seconds for a step whose work is `t` (what ``cost(of:)`` charges).
+    public func seconds(_ t: RooflineTerms) -> Double {
+        var seconds = max((t.matmulFlops + t.attentionFlops) / peakFlops, (t.weightBytes + t.kvBytes) / bandwidth)
+        if t.collectives > 0 { seconds += communicationSeconds(t) }
+        return seconds
+    }
+
     /// Seconds the all-reduces of `terms` take at the given fraction of the interconnect
     /// bandwidth.
     public func communicationSeconds(_ terms: RooflineTerms, efficiency: Double = 1) -> Double {
