@@ -12,14 +12,23 @@
 /// registering and evicting one (the bulk of all blocks) is an array write instead of a table
 /// operation. Both kinds follow vLLM's rules: lookups return the first block registered with a
 /// hash, and a later duplicate takes its place when it is evicted.
+///
+/// Storage grows as blocks are first used, so a pool of 2³¹−1 blocks costs only what a run
+/// touches. The free queue is therefore kept in three parts: the blocks freed without a hash
+/// (prepended, `frontCount` of them at the head of the linked list), then the blocks never
+/// used yet (ids `blocks.count..<count`, implicit, handed out in order), then the rest of the
+/// list (cached blocks, appended). That is the order of vLLM's queue, which starts as every
+/// block in id order.
 public struct BlockPool: Sendable {
     /// Usable blocks.
     public let count: Int
-    /// Per block: its free-queue links, reference count and hash, side by side so that each
-    /// block operation touches one cache line.
-    private var blocks: [BlockState]
+    /// Per block used so far (ids `0..<blocks.count`): its free-queue links, reference count
+    /// and hash, side by side so that each block operation touches one cache line.
+    private var blocks: [BlockState] = []
     private var head: Int32 = -1
     private var tail: Int32 = -1
+    /// Linked blocks at the head of the free queue that come before the never-used ones.
+    private var frontCount = 0
     /// Blocks in the free queue (free plus cached-but-unreferenced).
     public private(set) var freeCount: Int
     /// hash → the first block registered with it.
@@ -51,11 +60,12 @@ public struct BlockPool: Sendable {
     /// Scratch list for `free(_:)`, kept to avoid an allocation per call.
     private var unhashedScratch: [Int32] = []
 
+    /// - Precondition: `0 ≤ count ≤ 2³¹−1` (block ids are 32-bit).
     public init(count: Int) {
+        precondition(count >= 0 && count <= Int(Int32.max), "BlockPool: count must be in 0...2^31-1")
         self.count = count
-        blocks = Array(repeating: BlockState(), count: count)
-        freeCount = 0
-        for b in 0..<count { appendFree(Int32(b)) }
+        blocks.reserveCapacity(min(count, 1 << 16))
+        freeCount = count
     }
 
     /// Blocks referenced by at least one request.
@@ -77,6 +87,7 @@ public struct BlockPool: Sendable {
         if head >= 0 { blocks[Int(head)].prev = b } else { tail = b }
         head = b
         freeCount += 1
+        frontCount += 1
     }
 
     private mutating func removeFree(_ b: Int32) {
@@ -91,8 +102,16 @@ public struct BlockPool: Sendable {
     /// Takes the block at the head of the free queue, evicting its cache entry if any.
     /// - Precondition: `freeCount > 0`.
     public mutating func allocate() -> Int32 {
+        if frontCount == 0 && blocks.count < count {
+            // The first never-used block.
+            let b = Int32(blocks.count)
+            blocks.append(BlockState(refCount: 1))
+            freeCount -= 1
+            return b
+        }
         let b = head
         precondition(b >= 0, "BlockPool.allocate() with no free block")
+        if frontCount > 0 { frontCount -= 1 }
         removeFree(b)
         evict(b)
         blocks[Int(b)].refCount = 1
@@ -142,7 +161,7 @@ public struct BlockPool: Sendable {
     }
 
     /// Whether the block sits in the free queue (reference count 0).
-    public func isFree(_ b: Int32) -> Bool { blocks[Int(b)].refCount == 0 }
+    public func isFree(_ b: Int32) -> Bool { Int(b) >= blocks.count || blocks[Int(b)].refCount == 0 }
 
     /// Drops one reference from each block, walking `blocks` from last to first. Blocks that
     /// reach zero go back to the free queue: those without a hash to the head (reused first:
@@ -238,9 +257,10 @@ extension BlockPool {
         while b >= 0 {
             precondition(blocks[Int(b)].refCount == 0)
             precondition(blocks[Int(b)].prev == last)
+            if n < frontCount { precondition(blocks[Int(b)].hash == 0) }
             last = b; b = blocks[Int(b)].next; n += 1
         }
-        precondition(n == freeCount && last == tail)
+        precondition(frontCount <= n && n + (count - blocks.count) == freeCount && last == tail)
     }
 }
 #endif
