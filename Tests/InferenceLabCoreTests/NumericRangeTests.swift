@@ -88,6 +88,19 @@ struct NumericRangeTests {
         }
     }
 
+    @Test("a finite step time over work that is not finite (linear model, 1e308 parameters) stops the run (found by fuzzing)")
+    func nonFiniteWork() throws {
+        var c = NumericKnobs.base
+        c.compute = ComputeConfig(model: .linear, baseSeconds: 0.01, perTokenSeconds: 0, perRequestSeconds: 0)
+        c.model.numParameters = 1e308
+        c.scheduler.numGPUBlocksOverride = 1000
+        var sim = try Simulator(config: c)
+        var sink = FiniteTimeSink()
+        #expect(sim.run(into: &sink) == .failed)
+        #expect(sim.error?.key == "model.num_parameters", "\(String(describing: sim.error))")
+        #expect(sink.firstBad == nil)
+    }
+
     @Test("finite steps that add up past the largest finite time stop the run too")
     func clockOverflow() throws {
         var c = scenarioConfig(base: 1e308)

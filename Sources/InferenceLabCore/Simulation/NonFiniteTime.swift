@@ -1,20 +1,28 @@
 extension ConfigIssue {
-    /// The error for a step whose duration, or end time, is not finite: it names the config
-    /// value behind the largest part of the step time (the one that is not finite, if any),
-    /// so that the loader can point at its line.
+    /// The error for a step whose duration, end time, FLOPs or bytes are not finite: it names
+    /// the config value behind the largest part of the step time (the one that is not finite,
+    /// if any), or behind the work, so that the loader can point at its line.
     ///
     /// - Parameters:
     ///   - step: the step's number.
     ///   - start: when the step starts (seconds).
-    ///   - seconds: its priced duration.
+    ///   - cost: its price.
     ///   - batch: what it computes.
-    public static func nonFiniteStep(_ config: SimulatorConfig, step: Int, start: Double, seconds: Double,
+    public static func nonFiniteStep(_ config: SimulatorConfig, step: Int, start: Double, cost: StepCost,
                                      batch: [ScheduledChunk]) -> ConfigIssue {
-        let key = stepTimeCulprit(config, batch: batch)
         var tokens = 0
         for chunk in batch { tokens += chunk.tokens }
-        return ConfigIssue(.error, key: key,
-            "step \(step) (\(batch.count) requests, \(tokens) tokens) would take \(seconds) s from t = \(start) s, ending at t = \(start + seconds) s: every simulated time must be finite, and the largest part of this step's time comes from this value")
+        let what = "step \(step) (\(batch.count) requests, \(tokens) tokens)"
+        if (start + cost.seconds).isFinite {
+            // The time is finite but the work is not (a linear step time over a huge model).
+            let t = Roofline(config).terms(of: batch)
+            let params = config.model.numActiveParameters != nil ? "model.num_active_parameters" : "model.num_parameters"
+            let key = t.matmulFlops.isFinite && t.weightBytes.isFinite ? "model.num_layers" : params
+            return ConfigIssue(.error, key: key,
+                "\(what) would compute \(cost.flops) FLOPs and move \(cost.bytes) bytes: the work of a step must be finite, and this value sets its largest part")
+        }
+        return ConfigIssue(.error, key: stepTimeCulprit(config, batch: batch),
+            "\(what) would take \(cost.seconds) s from t = \(start) s, ending at t = \(start + cost.seconds) s: every simulated time must be finite, and the largest part of this step's time comes from this value")
     }
 
     /// The error for an arrival time that is not finite, blaming the workload value that sets

@@ -172,7 +172,11 @@ public struct Simulator<Source: RequestSource> {
         entry.start = max(_now, gpuFree)
         entry.cost = model.cost(of: chunks)
         let end = entry.start + entry.cost.seconds
-        guard end.isFinite else { failNonFiniteStep(entry); return false }
+        // FLOPs and bytes too: the event log reports them, and `inf` is no JSON number.
+        guard end.isFinite && entry.cost.flops.isFinite && entry.cost.bytes.isFinite else {
+            failNonFiniteStep(entry)
+            return false
+        }
         gpuFree = end
         entry.carriedPreempted.removeAll(keepingCapacity: true)
         entry.carriedPreempted.append(contentsOf: carriedPreempted)
@@ -181,10 +185,11 @@ public struct Simulator<Source: RequestSource> {
         return true
     }
 
-    /// Stops the run: step `entry` would end at a time that is not finite.
+    /// Stops the run: step `entry` would end at a time that is not finite (or its FLOPs or
+    /// bytes are not finite).
     @usableFromInline
     mutating func failNonFiniteStep(_ entry: InFlight) {
-        _error = .nonFiniteStep(config, step: entry.step, start: entry.start, seconds: entry.cost.seconds, batch: chunks)
+        _error = .nonFiniteStep(config, step: entry.step, start: entry.start, cost: entry.cost, batch: chunks)
         _status = .failed
     }
 
