@@ -85,6 +85,7 @@ struct BadInputCorpusTests {
         .config("config-memory-bandwidth-tiny.toml", ":4: hardware.memory_bandwidth: step 1 (1 requests, 100 tokens) would take inf s"),
         .config("config-compute-flops-tiny.toml", ":3: hardware.compute_flops: step 1 (1 requests, 100 tokens) would take inf s"),
         .config("config-think-time-overflow.toml", ":4: workload.think_time: request 3 would arrive at t = inf s"),
+        .config("config-linear-infinite-flops.toml", ":3: model.num_parameters: step 1 (1 requests, 100 tokens) would compute inf FLOPs"),
         // Event logs (read by the analyzer).
         .log("log-empty.jsonl", ": empty file: not an inference-lab event log"),
         .log("log-not-a-log.jsonl", ":1: not an inference-lab event log (the first record is not a header)"),
