@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs the libFuzzer targets (Linux; swiftc -sanitize=fuzzer,address).
 #
-#   tools/fuzz.sh build                    # build all three into .build-fuzz/fuzzers/
+#   tools/fuzz.sh build                    # build all four into .build-fuzz/fuzzers/
 #   tools/fuzz.sh run TARGET [SECONDS]     # fuzz one target (default 600 s), e.g. trace-line
 #   tools/fuzz.sh all [SECONDS]            # build, then fuzz each target in turn
 #   tools/fuzz.sh repro TARGET FILE...     # run a target once on saved inputs (crash files)
@@ -10,16 +10,19 @@
 #   trace-line  TraceLineParser + JSONScanner, one call per input line (compiled with them)
 #   event-log   EventLogReader + EventLogDecoder + InputReader (plain or gzip) + MetricsReducer
 #   config      ConfigLoader.parse (TOMLKit, schema reader, key locator, validation)
+#   numeric-config  every numeric config key from the bytes (extremes included): a config that
+#               validates must simulate with finite times only, or stop with Simulator.error
 #
-# event-log and config link against the InferenceLab library built with fuzzer coverage and
-# AddressSanitizer (swift build --scratch-path .build-fuzz ...), the C++ TOML parser included.
+# event-log, config and numeric-config link against the InferenceLab library built with fuzzer
+# coverage and AddressSanitizer (swift build --scratch-path .build-fuzz ...), the C++ TOML
+# parser included, in the default configuration (zlib only: no libdeflate needed).
 # New corpus entries go to .build-fuzz/corpus/<target>/ (the seeds are not modified); crash,
 # leak and timeout inputs to .build-fuzz/artifacts/<target>-*.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scratch=.build-fuzz
 bin=$scratch/fuzzers
-targets=(trace-line event-log config)
+targets=(trace-line event-log config numeric-config)
 
 build() {
     mkdir -p "$bin"
@@ -38,10 +41,14 @@ build() {
         swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name "$source" -I "$r/Modules" \
             -Xcc -fmodule-map-file="$r/CTOML.build/module.modulemap" \
             -Xcc -fmodule-map-file=Sources/CZlib/module.modulemap \
-            -Xcc -fmodule-map-file=Sources/CDeflate/module.modulemap \
-            "tools/fuzz/$source.swift" "${objs[@]}" -lz -ldeflate -lstdc++ -o "$bin/$name" \
+            "tools/fuzz/$source.swift" "${objs[@]}" -lz -lstdc++ -o "$bin/$name" \
             2> >(grep -v 'Cannot export local symbol' >&2)
     done
+    # The core alone, with the numeric-range property the unit tests check on a fixed grid.
+    mapfile -d '' objs < <(find "$r"/{InferenceLabCore,HeapModule,InternalCollectionsUtilities}.build -name '*.o' -print0)
+    swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name NumericConfigFuzz -I "$r/Modules" \
+        tools/fuzz/NumericConfigFuzz.swift Tests/InferenceLabCoreTests/NumericRangeProperty.swift "${objs[@]}" \
+        -o "$bin/numeric-config" 2> >(grep -v 'Cannot export local symbol' >&2)
     echo "built: ${targets[*]} in $bin"
 }
 
@@ -52,6 +59,7 @@ run() {
         # error object): a few hundred bytes per config load, once per process, and not ours
         # to fix without forking it; leak detection would stop on the first input.
         config) maxlen=8192; leaks=0 ;;
+        numeric-config) maxlen=512 ;;
         *) echo "unknown target '$name' (${targets[*]})" >&2; exit 2 ;; esac
     mkdir -p "$scratch/corpus/$name" "$scratch/artifacts"
     # The same TOMLKit leaks would otherwise be reported at exit (as an empty crash input).
