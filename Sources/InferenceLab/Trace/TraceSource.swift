@@ -3,10 +3,12 @@ import InferenceLabCore
 /// Replays a trace file as the simulator's ``RequestSource``, streaming it with a
 /// ``TraceReader`` one request ahead.
 ///
-/// - Arrival times are rebased to the first request's: the replay starts at t = 0 whatever
-///   the trace's first `arrival_time`, so that times keep their precision (a trace starting
-///   at 1e308 s would leave no digits for the steps' milliseconds) and a trace replays alike
-///   whatever its origin. Event-log times and `duration_secs` count from the first arrival.
+/// - A trace whose first arrival is at or after ``rebaseThreshold`` (2²⁴ s, 194 days: Unix
+///   timestamps, say) is rebased to start at t = 0: the first arrival is subtracted from every
+///   arrival time, so that times keep their precision (a clock at 1e308 s leaves no digits
+///   for the steps' milliseconds). Event-log times and `duration_secs` then count from the
+///   first arrival. An earlier start is kept as it is, so that a generated trace (whose first
+///   arrival is one sampled gap) replays exactly as the synthetic workload runs.
 /// - `timeScale` multiplies every arrival time, hence every inter-arrival gap: 2 stretches the
 ///   trace to twice its length (half the request rate), 0.5 replays it at twice the rate. The
 ///   lengths, ids and prefix hashes are unchanged.
@@ -33,8 +35,13 @@ public struct TraceSource: RequestSource {
 
     private var reader: TraceReader
     private var pending: RequestSpec?
-    /// The first request's arrival time in the trace, subtracted from every arrival time.
+    /// What is subtracted from every arrival time: the first one when it is at or after
+    /// ``rebaseThreshold``, else 0; nil before the first request.
     private var origin: Double?
+
+    /// First arrivals at or after this many seconds are rebased to 0 (2²⁴ s: below it a
+    /// double still resolves 4 ns).
+    public static let rebaseThreshold = 16_777_216.0
     private var done = false
 
     /// Replays the requests of `reader`.
@@ -89,7 +96,7 @@ public struct TraceSource: RequestSource {
                 if yielded == 0 { error = Self.noRequests(reader) }
                 return finish()
             }
-            let first = origin ?? spec.arrivalTime
+            let first = origin ?? (spec.arrivalTime >= Self.rebaseThreshold ? spec.arrivalTime : 0)
             origin = first
             spec.arrivalTime -= first
             if timeScale != 1 {
