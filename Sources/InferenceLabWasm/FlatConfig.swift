@@ -19,6 +19,8 @@ import InferenceLabCore
 ///
 /// Not supported here: `preset` (the page resolves presets from the catalog before setting
 /// keys, exactly as the loader merges them) and trace replay (there are no files).
+/// `engine.vllm_version` is only recorded: the page sets the engine profile's cost keys
+/// itself, as it does for presets.
 public struct FlatConfig: Sendable {
     /// A key's value.
     public enum Value: Sendable, Equatable {
@@ -59,6 +61,8 @@ public struct FlatConfig: Sendable {
                      "compute_efficiency", "memory_efficiency", "attention_compute_efficiency",
                      "attention_memory_efficiency", "interconnect_efficiency", "step_overhead_seconds",
                      "layer_overhead_seconds", "token_overhead_seconds"]),
+        ("engine", ["vllm_version", "api_request_seconds", "api_prompt_token_seconds", "api_output_token_seconds",
+                    "step_seconds", "step_request_seconds", "step_token_seconds"]),
         ("simulation", ["log_interval"]),
     ]
 
@@ -172,6 +176,7 @@ public struct FlatConfig: Sendable {
             scheduler: tablePresent("scheduler") ? try scheduler() : fallback.scheduler,
             workload: tablePresent("workload") ? try workload() : fallback.workload,
             compute: tablePresent("compute") ? try compute() : fallback.compute,
+            engine: try engine(),
             logInterval: try integer("simulation.log_interval") ?? 100)
     }
 
@@ -296,6 +301,17 @@ public struct FlatConfig: Sendable {
             perTokenSeconds: try double("compute.per_token_seconds") ?? 0,
             perRequestSeconds: try double("compute.per_request_seconds") ?? 0,
             calibration: factors)
+    }
+
+    private func engine() throws(ConfigIssue) -> EngineConfig {
+        EngineConfig(
+            vllmVersion: try text("engine.vllm_version"),
+            apiRequestSeconds: try double("engine.api_request_seconds") ?? 0,
+            apiPromptTokenSeconds: try double("engine.api_prompt_token_seconds") ?? 0,
+            apiOutputTokenSeconds: try double("engine.api_output_token_seconds") ?? 0,
+            stepSeconds: try double("engine.step_seconds") ?? 0,
+            stepRequestSeconds: try double("engine.step_request_seconds") ?? 0,
+            stepTokenSeconds: try double("engine.step_token_seconds") ?? 0)
     }
 
     private func distribution(_ table: String) throws(ConfigIssue) -> LengthDistribution {

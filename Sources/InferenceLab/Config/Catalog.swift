@@ -6,11 +6,12 @@ import Musl
 import Darwin
 #endif
 
-/// The catalog of hardware, model and calibration presets (`configs/hardware/*.toml`,
-/// `configs/models/*.toml`, `configs/calibration/*.toml`).
+/// The catalog of hardware, model, calibration and engine presets (`configs/hardware/*.toml`,
+/// `configs/models/*.toml`, `configs/calibration/*.toml`, `configs/engines/*.toml`).
 ///
 /// A config names a preset with `preset = "NAME"` inside `[hardware]`, `[model]` or
-/// `[compute]`; the preset's table is the starting point and the config's other keys in that
+/// `[compute]`, or an engine profile with `vllm_version = "0.15.1"` inside `[engine]`
+/// (file `engines/vllm-0.15.1.toml`); the preset's table is the starting point and the config's other keys in that
 /// table override it key by key. A preset is looked up, first hit wins, as
 ///
 /// 1. a path, when the name ends in `.toml` (relative to the config file's directory);
@@ -20,7 +21,7 @@ import Darwin
 public enum Catalog {
     /// A kind of preset: its folder and the table it fills.
     public enum Kind: String, Sendable, CaseIterable {
-        case hardware, model, calibration
+        case hardware, model, calibration, engine
 
         /// The catalog folder, e.g. `models`.
         public var folder: String {
@@ -28,6 +29,7 @@ public enum Catalog {
             case .hardware: return "hardware"
             case .model: return "models"
             case .calibration: return "calibration"
+            case .engine: return "engines"
             }
         }
 
@@ -37,7 +39,17 @@ public enum Catalog {
             case .hardware: return "hardware"
             case .model: return "model"
             case .calibration: return "compute"
+            case .engine: return "engine"
             }
+        }
+
+        /// The key of the config table that names a preset of this kind: `preset`, or for
+        /// `[engine]` `vllm_version` (profile `vllm-<version>`).
+        public var presetKey: String { self == .engine ? "vllm_version" : "preset" }
+
+        /// The preset file name (without `.toml`) the value of ``presetKey`` selects.
+        public func presetName(for value: String) -> String {
+            self == .engine && !value.hasSuffix(".toml") ? "vllm-" + value : value
         }
     }
 
@@ -92,6 +104,11 @@ public enum Catalog {
             return .success(Entry(kind: kind, name: name, source: "built-in", text: e.text))
         }
         let known = builtInNames(kind)
+        if kind == .engine {
+            let versions = known.filter { $0.hasPrefix("vllm-") }.map { "\"" + String($0.dropFirst(5)) + "\"" }
+            return .failure(LookupFailure(message: "no engine profile \(name).toml for this vLLM version; "
+                + "profiles exist for vllm_version = \(versions.joined(separator: ", ")) (or a path ending in .toml)"))
+        }
         var message = "unknown \(kind.rawValue) preset \"\(name)\""
         if let near = NameSuggestion.nearest(to: name, among: known) { message += "; did you mean \"\(near)\"?" }
         message += " Known: \(known.joined(separator: ", ")) (or a path ending in .toml)"

@@ -35,6 +35,7 @@ struct ConfigDocumentReader {
             scheduler: readScheduler(table("scheduler")) ?? fallback.scheduler,
             workload: readWorkload(table("workload")) ?? fallback.workload,
             compute: readCompute(table("compute")) ?? fallback.compute,
+            engine: readEngine(table("engine")),
             logInterval: readLogInterval(table("simulation")))
     }
 
@@ -44,25 +45,26 @@ struct ConfigDocumentReader {
         if own.isPresent, let keys = ConfigSchema.keys(of: name) {
             own.rejectUnknownKeys(allowed: keys, &diagnostics)
         }
-        guard let kind = Catalog.Kind.allCases.first(where: { $0.table == name }), own.has("preset"),
-              let preset = own.string("preset", &diagnostics) else { return own }
+        guard let kind = Catalog.Kind.allCases.first(where: { $0.table == name }), own.has(kind.presetKey),
+              let value = own.string(kind.presetKey, &diagnostics) else { return own }
+        let presetKey = kind.presetKey, preset = kind.presetName(for: value)
         // The preset's table, overridden key by key by the file's.
         let entry: Catalog.Entry
         switch Catalog.find(kind, named: preset, configDirectory: configDirectory) {
         case .success(let e): entry = e
         case .failure(let f):
-            diagnostics.report(.value, at: [name, "preset"], f.message)
+            diagnostics.report(.value, at: [name, presetKey], f.message)
             return own
         }
         let presetRoot: [String: TOMLNode]
         do {
             presetRoot = try TOMLNode.parseDocument(entry.text)
         } catch {
-            diagnostics.report(.value, at: [name, "preset"], "\(entry.source): TOML syntax error: \(error)")
+            diagnostics.report(.value, at: [name, presetKey], "\(entry.source): TOML syntax error: \(error)")
             return own
         }
         guard case .table(var merged)? = presetRoot[name] else {
-            diagnostics.report(.value, at: [name, "preset"], "\(entry.source) has no [\(name)] table")
+            diagnostics.report(.value, at: [name, presetKey], "\(entry.source) has no [\(name)] table")
             return own
         }
         if let keys = ConfigSchema.keys(of: name) {
@@ -74,7 +76,7 @@ struct ConfigDocumentReader {
                                "preset \(entry.source) names another preset in its [\(name)] table; presets do not nest (copy that preset's keys into it instead)")
             return own
         }
-        for (key, value) in own.entries where key != "preset" { merged[key] = value }
+        for (key, value) in own.entries where key != "preset" || kind == .engine { merged[key] = value }
         return ConfigTableReader(path: [name], node: .table(merged))
     }
 
@@ -217,6 +219,18 @@ struct ConfigDocumentReader {
             perTokenSeconds: t.double("per_token_seconds", &diagnostics) ?? 0,
             perRequestSeconds: t.double("per_request_seconds", &diagnostics) ?? 0,
             calibration: factors)
+    }
+
+    private mutating func readEngine(_ t: ConfigTableReader) -> EngineConfig {
+        guard t.isPresent else { return EngineConfig() }
+        return EngineConfig(
+            vllmVersion: t.string("vllm_version", &diagnostics),
+            apiRequestSeconds: t.double("api_request_seconds", &diagnostics) ?? 0,
+            apiPromptTokenSeconds: t.double("api_prompt_token_seconds", &diagnostics) ?? 0,
+            apiOutputTokenSeconds: t.double("api_output_token_seconds", &diagnostics) ?? 0,
+            stepSeconds: t.double("step_seconds", &diagnostics) ?? 0,
+            stepRequestSeconds: t.double("step_request_seconds", &diagnostics) ?? 0,
+            stepTokenSeconds: t.double("step_token_seconds", &diagnostics) ?? 0)
     }
 
     private mutating func readLogInterval(_ t: ConfigTableReader) -> Int {

@@ -2,7 +2,8 @@
 ///
 /// Tables and keys have the TOML names, in a fixed order:
 /// `{"hardware":{…},"model":{…},"scheduler":{…},"workload":{…,"input_len_dist":{"type":…},
-/// "output_len_dist":{…}},"compute":{…},"simulation":{"log_interval":…},"derived":{…}}`.
+/// "output_len_dist":{…}},"compute":{…},"engine":{…},"simulation":{"log_interval":…},"derived":{…}}`;
+/// `"engine"` only when `[engine]` has a non-zero cost or names a `vllm_version`.
 /// Optional values that are `nil` are left out. Numbers are written with Swift's shortest
 /// round-trip representation (`1.513e+15`), so they read back to the same `Double`;
 /// non-finite numbers become `null`. `"derived"` holds the values the simulation computes from
@@ -89,6 +90,13 @@ public func resolvedConfigJSON(_ config: SimulatorConfig) -> String {
         compute.add("token_overhead_seconds", f.tokenOverheadSeconds)
     }
 
+    // [engine] only when it does something (or names a profile), so logs of runs without it
+    // keep their bytes.
+    let e = config.engine
+    var engine = ConfigJSONObject()
+    if let version = e.vllmVersion { engine.add("vllm_version", string: version) }
+    for (key, value) in e.costs { engine.add(key, value) }
+
     var simulation = ConfigJSONObject()
     simulation.add("log_interval", config.logInterval)
 
@@ -105,6 +113,7 @@ public func resolvedConfigJSON(_ config: SimulatorConfig) -> String {
     root.add("scheduler", object: scheduler)
     root.add("workload", object: workload)
     root.add("compute", object: compute)
+    if e.isActive || e.vllmVersion != nil { root.add("engine", object: engine) }
     root.add("simulation", object: simulation)
     root.add("derived", object: derived)
     return root.text

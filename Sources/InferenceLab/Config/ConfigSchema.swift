@@ -31,6 +31,10 @@ enum ConfigSchema {
             "attention_memory_efficiency", "interconnect_efficiency", "step_overhead_seconds",
             "layer_overhead_seconds", "token_overhead_seconds",
         ]),
+        ("engine", [
+            "vllm_version", "api_request_seconds", "api_prompt_token_seconds", "api_output_token_seconds",
+            "step_seconds", "step_request_seconds", "step_token_seconds",
+        ]),
         ("simulation", ["log_interval"]),
     ]
 

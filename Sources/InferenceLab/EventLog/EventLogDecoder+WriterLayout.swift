@@ -63,6 +63,7 @@ extension EventLogDecoder {
               r.take(#","kv_blocks_total":"#), let total = r.count(),
               r.take(#","flops":"#), let flops = r.time(),
               r.take(#","bytes":"#), let bytes = r.time(),
+              let seen = r.optionalClientTime(),
               r.take("}"), r.i == r.end else { return nil }
         batch.finishExact(batch: r.p + batchOpen + 1, length: batchEnd - batchOpen - 1)
         stepRecord.prefillTokens = prefill
@@ -73,6 +74,7 @@ extension EventLogDecoder {
         stepRecord.kvBlocksTotal = total
         stepRecord.flops = flops
         stepRecord.bytes = bytes
+        stepRecord.clientSeenTime = seen
         return finishStep(step: step, time: t, duration: dt)
     }
 
@@ -83,18 +85,20 @@ extension EventLogDecoder {
               r.take(#","prompt_tokens":"#), let prompt = r.count(),
               r.take(#","output_tokens":"#), let output = r.count(),
               r.take(#","priority":"#), let priority = r.int32(),
+              let sent = r.optionalClientTime(),
               r.take("}"), r.i == r.end,
               live.slot(of: id) == nil,
               freeSlots.count > 0 || slotCount < Int(Int32.max) else { return nil }
         let slot = admit(id)
         return .arrival(ArrivalEvent(time: t, slot: slot, id: String(decoding: id, as: UTF8.self),
-                                     promptTokens: prompt, outputTokens: output, priority: priority))
+                                     promptTokens: prompt, outputTokens: output, priority: priority,
+                                     clientTime: sent.isNaN ? nil : sent))
     }
 
     /// `first_token` or `preempted` (already matched through `"t":`): `T,"step":N,"id":"…"}`
     private mutating func requestRecord(_ r: inout LayoutReader, kind: RecordKind) -> SimulationEvent? {
         guard let t = r.time(), r.take(#","step":"#), let step = r.count(),
-              r.take(#","id":""#), let id = r.id(), r.take("}"), r.i == r.end,
+              r.take(#","id":""#), let id = r.id(), r.optionalClientTime() != nil, r.take("}"), r.i == r.end,
               let slot = lookup(id) else { return nil }
         return kind == .firstToken ? .firstToken(time: t, step: step, slot: slot)
                                    : .preempted(time: t, step: step, slot: slot)
@@ -106,6 +110,7 @@ extension EventLogDecoder {
               r.take(#","step":"#), let step = r.count(),
               r.take(#","id":""#), let id = r.id(),
               r.take(#","output_tokens":"#), let outputs = r.count(),
+              r.optionalClientTime() != nil,
               r.take("}"), r.i == r.end,
               let slot = live.remove(id) else { return nil }
         retire(slot)
@@ -297,6 +302,14 @@ struct LayoutReader {
         }
         i += n
         return true
+    }
+
+    /// The optional trailing `,"client_t":T` of the writer (an `[engine]` model's client
+    /// time): NaN when absent, the time when present and valid, nil when malformed.
+    @inline(__always)
+    mutating func optionalClientTime() -> Double? {
+        guard take(#","client_t":"#) else { return .nan }
+        return time()
     }
 
     /// A count: 0…Int32.max, digits only, no leading zero.

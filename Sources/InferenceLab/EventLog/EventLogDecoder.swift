@@ -50,7 +50,7 @@ struct EventLogDecoder {
         "type", "step", "t", "dt", "batch", "no_token", "preempted", "finished",
         "prefill_tokens", "decode_tokens", "running", "waiting", "kv_blocks_used", "kv_blocks_total",
         "flops", "bytes", "id", "prompt_tokens", "output_tokens", "priority", "tokens", "reason",
-        "status", "resumed", "sim_time", "steps", "arrived", "rejected", "skipped_lines", "skipped_reasons",
+        "status", "resumed", "sim_time", "steps", "arrived", "rejected", "skipped_lines", "skipped_reasons", "client_t",
     ]
 
     private static func fieldName(_ index: Int) -> String? {
@@ -60,7 +60,7 @@ struct EventLogDecoder {
     /// The fields of one record, as far as this schema knows them.
     private struct Fields {
         var kind: RecordKind?
-        var t: Double?, dt: Double?, simTime: Double?, flops: Double?, bytes: Double?
+        var t: Double?, dt: Double?, simTime: Double?, flops: Double?, bytes: Double?, clientT: Double?
         var step: Int?, promptTokens: Int?, outputTokens: Int?, priority: Int?, tokens: Int?
         var prefillTokens: Int?, decodeTokens: Int?, running: Int?, waiting: Int?
         var kvBlocksUsed: Int?, kvBlocksTotal: Int?
@@ -73,7 +73,7 @@ struct EventLogDecoder {
 
         mutating func reset() {
             kind = nil
-            t = nil; dt = nil; simTime = nil; flops = nil; bytes = nil
+            t = nil; dt = nil; simTime = nil; flops = nil; bytes = nil; clientT = nil
             step = nil; promptTokens = nil; outputTokens = nil; priority = nil; tokens = nil
             prefillTokens = nil; decodeTokens = nil; running = nil; waiting = nil
             kvBlocksUsed = nil; kvBlocksTotal = nil
@@ -169,6 +169,7 @@ struct EventLogDecoder {
                     try scanner.beginArray()
                     var firstReason = true
                     while try scanner.nextElement(first: &firstReason) { record.skippedReasons.append(try scanner.readString()) }
+                case 30: record.clientT = try scanner.readDouble()
                 default:
                     try scanner.skipValue()
                 }
@@ -223,7 +224,7 @@ struct EventLogDecoder {
     /// writer can produce), so that no reducer downstream sees a negative latency or overflows.
     private func checkRanges() throws(InputError) {
         try time(record.t, "t"); try time(record.dt, "dt"); try time(record.simTime, "sim_time")
-        try time(record.flops, "flops"); try time(record.bytes, "bytes")
+        try time(record.flops, "flops"); try time(record.bytes, "bytes"); try time(record.clientT, "client_t")
         try count(record.promptTokens, "prompt_tokens"); try count(record.outputTokens, "output_tokens")
         try count(record.tokens, "tokens"); try count(record.prefillTokens, "prefill_tokens")
         try count(record.decodeTokens, "decode_tokens"); try count(record.running, "running")
@@ -380,7 +381,7 @@ struct EventLogDecoder {
         guard freeSlots.count > 0 || slotCount < Int(Int32.max) else { throw fail("id", "too many live requests") }
         let slot = text.withUTF8 { admit(UnsafeRawBufferPointer($0)) }
         return .arrival(ArrivalEvent(time: t, slot: slot, id: id, promptTokens: prompt, outputTokens: output,
-                                     priority: record.priority ?? 0))
+                                     priority: record.priority ?? 0, clientTime: record.clientT))
     }
 
     /// Gives `id` (checked not live) a slot and makes it live.
@@ -433,6 +434,7 @@ struct EventLogDecoder {
         stepRecord.kvBlocksTotal = try need(record.kvBlocksTotal, "kv_blocks_total")
         stepRecord.flops = try need(record.flops, "flops")
         stepRecord.bytes = try need(record.bytes, "bytes")
+        stepRecord.clientSeenTime = record.clientT ?? .nan
         return finishStep(step: step, time: t, duration: dt)
     }
 

@@ -34,6 +34,10 @@ public struct EventLogWriter: EventSink {
     private var ids = IDTable()
     private var failure: OutputError?
     private var closed = false
+    /// The latest step record's number and, when it differs from the step's end, the time the
+    /// client sees its tokens (written on its `first_token` and `finished` records).
+    private var lastStep = 0
+    private var lastStepClientTime: Double? = nil
 
     /// Opens `path` (`-` for standard output) and writes the header record.
     /// - Parameters:
@@ -85,6 +89,10 @@ public struct EventLogWriter: EventSink {
             buffer.append(a.outputTokens)
             buffer.append(ascii: #","priority":"#)
             buffer.append(a.priority)
+            if a.clientTime != a.time {
+                buffer.append(ascii: #","client_t":"#)
+                buffer.append(a.clientTime)
+            }
             buffer.append(ascii: "}\n")
         case .rejected(let t, _, let id, let reason):
             counts.arrived += 1
@@ -119,6 +127,7 @@ public struct EventLogWriter: EventSink {
             buffer.append(step)
             buffer.append(ascii: #","id":"#)
             appendID(slot)
+            appendClientTime(step: step)
             buffer.append(ascii: "}\n")
         case .preempted(let t, let step, let slot):
             note(t)
@@ -140,13 +149,24 @@ public struct EventLogWriter: EventSink {
             appendID(slot)
             buffer.append(ascii: #","output_tokens":"#)
             buffer.append(outputTokens)
+            appendClientTime(step: step)
             buffer.append(ascii: "}\n")
         }
         if buffer.count >= Self.flushThreshold { flush() }
     }
 
+    /// `,"client_t":…` for a `first_token` or `finished` record of the step just written, when
+    /// the client sees that step's tokens later than its end.
+    private mutating func appendClientTime(step: Int) {
+        guard step == lastStep, let seen = lastStepClientTime else { return }
+        buffer.append(ascii: #","client_t":"#)
+        buffer.append(seen)
+    }
+
     private mutating func writeStep(_ r: StepRecord) {
         counts.steps += 1
+        lastStep = r.step
+        lastStepClientTime = r.clientTime != r.endTime ? r.clientTime : nil
         note(r.time + r.duration)
         buffer.append(ascii: #"{"type":"step","step":"#)
         buffer.append(r.step)
@@ -178,6 +198,10 @@ public struct EventLogWriter: EventSink {
         buffer.append(r.flops)
         buffer.append(ascii: #","bytes":"#)
         buffer.append(r.bytes)
+        if let seen = lastStepClientTime {
+            buffer.append(ascii: #","client_t":"#)
+            buffer.append(seen)
+        }
         buffer.append(ascii: "}\n")
     }
 

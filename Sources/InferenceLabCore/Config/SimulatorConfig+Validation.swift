@@ -175,6 +175,10 @@ extension SimulatorConfig {
                              ("compute.token_overhead_seconds", f.tokenOverheadSeconds)]
             where !(v >= 0 && v.isFinite) { error(key, "must be ≥ 0 seconds, got \(v)") }
         }
+        // [engine]
+        for (key, v) in engine.costs where !(v >= 0 && v.isFinite) {
+            error("engine." + key, "must be ≥ 0 seconds, got \(v)")
+        }
         if logInterval <= 0 { error("simulation.log_interval", "must be a positive integer, got \(logInterval)") }
         return issues
     }

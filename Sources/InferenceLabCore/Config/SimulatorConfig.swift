@@ -9,6 +9,8 @@ public struct SimulatorConfig: Sendable, Equatable {
     public var scheduler: SchedulerConfig
     public var workload: WorkloadConfig
     public var compute: ComputeConfig
+    /// Serving overheads around the step-time model (`[engine]`; all zero by default).
+    public var engine: EngineConfig
     /// Steps between debug progress lines (the original's `[simulation] log_interval`).
     public var logInterval: Int
 
@@ -18,6 +20,7 @@ public struct SimulatorConfig: Sendable, Equatable {
         scheduler: SchedulerConfig = SchedulerConfig(),
         workload: WorkloadConfig = WorkloadConfig(),
         compute: ComputeConfig = ComputeConfig(),
+        engine: EngineConfig = EngineConfig(),
         logInterval: Int = 100
     ) {
         self.hardware = hardware
@@ -25,6 +28,7 @@ public struct SimulatorConfig: Sendable, Equatable {
         self.scheduler = scheduler
         self.workload = workload
         self.compute = compute
+        self.engine = engine
         self.logInterval = logInterval
     }
 

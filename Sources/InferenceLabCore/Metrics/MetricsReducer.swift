@@ -4,6 +4,10 @@
 /// both print the same numbers. Memory: per-request state lives in arrays indexed by slot
 /// (bounded by the number of live requests); only the latency samples grow with the run, and
 /// pooled inter-token gaps are stored one run per step.
+///
+/// Latencies are measured as a benchmark client measures them: from the client's send time
+/// (``ArrivalEvent/clientTime``) to when the client sees the tokens (``StepRecord/clientTime``).
+/// Without an `[engine]` model both are the engine-side times.
 public struct MetricsReducer: EventSink {
     public let computeFlops: Double
     public let memoryBandwidth: Double
@@ -19,8 +23,9 @@ public struct MetricsReducer: EventSink {
         var promptTokens: Int32 = 0
         var outputs: Int32 = 0
         var cached: Int = 0
-        /// To 64 bytes: with ``RowTable``'s aligned buffer, each row is one cache line.
-        var padding = 0
+        /// When the request reached the scheduler (the queueing time starts here). Also pads
+        /// the row to 64 bytes: with ``RowTable``'s aligned buffer, each row is one cache line.
+        var engineArrival = 0.0
     }
     private var slots = RowTable<SlotState>()
 
@@ -40,6 +45,10 @@ public struct MetricsReducer: EventSink {
     private var kvPeak = 0.0
     private var totals = Summary()
     private var hitPromptTokens = 0
+    /// The latest step record's number and client time: its `firstToken` and `finished`
+    /// events follow it.
+    private var lastStep = 0
+    private var lastStepClientTime = 0.0
 
     /// - Parameters: the hardware peaks that turn a step's FLOPs and bytes into utilisation.
     public init(computeFlops: Double, memoryBandwidth: Double) {
@@ -61,10 +70,10 @@ public struct MetricsReducer: EventSink {
         case .arrival(let a):
             let s = Int(a.slot)
             ensure(s)
-            slots[s] = SlotState(arrival: a.time, tokenMark: slots[s].tokenMark,
-                                 promptTokens: Int32(truncatingIfNeeded: a.promptTokens))
+            slots[s] = SlotState(arrival: a.clientTime, tokenMark: slots[s].tokenMark,
+                                 promptTokens: Int32(truncatingIfNeeded: a.promptTokens), engineArrival: a.time)
             totals.arrived += 1
-            if a.time < firstArrival { firstArrival = a.time }
+            if a.clientTime < firstArrival { firstArrival = a.clientTime }
         case .rejected(let t, _, _, _):
             totals.arrived += 1
             totals.rejected += 1
@@ -73,18 +82,20 @@ public struct MetricsReducer: EventSink {
             if resumed { totals.resumeHitTokens += tokens } else { slots[Int(slot)].cached += tokens }
         case .step(let r):
             step(r)
-        case .firstToken(let t, _, let slot):
+        case .firstToken(let engineTime, let step, let slot):
+            let t = step == lastStep ? lastStepClientTime : engineTime
             let s = Int(slot)
             slots[s].firstToken = t
             ttft.append(t - slots[s].arrival)
         case .preempted:
             totals.preemptions += 1
-        case .finished(let t, _, let slot, _):
+        case .finished(let engineTime, let step, let slot, _):
+            let t = step == lastStep ? lastStepClientTime : engineTime
             let r = slots[Int(slot)]
             let outputs = Int(r.outputs)
             e2e.append(t - r.arrival)
             if outputs > 1 { tpot.append((t - r.firstToken) / Double(outputs - 1)) }
-            if !r.firstScheduled.isNaN { queue.append(r.firstScheduled - r.arrival) }
+            if !r.firstScheduled.isNaN { queue.append(r.firstScheduled - r.engineArrival) }
             totals.completed += 1
             totals.totalInputTokens += Int(r.promptTokens)
             totals.totalOutputTokens += outputs
@@ -110,6 +121,10 @@ public struct MetricsReducer: EventSink {
         kvArea += kvFraction * r.duration
         if kvFraction > kvPeak { kvPeak = kvFraction }
         lastStepEnd = end
+        lastStep = r.step
+        lastStepClientTime = r.clientTime
+        // Inter-token gaps as the client sees them.
+        let seen = r.clientTime
 
         let stamp = r.step
         for slot in r.noTokenSlots { if Int(slot) < slots.count { slots[Int(slot)].tokenMark = stamp } }
@@ -128,9 +143,9 @@ public struct MetricsReducer: EventSink {
             if row.pointee.tokenMark == stamp { continue }
             row.pointee.outputs &+= 1
             let previous = row.pointee.lastToken
-            row.pointee.lastToken = end
+            row.pointee.lastToken = seen
             guard previous == previous else { continue }
-            let gap = end - previous
+            let gap = seen - previous
             if runWeight > 0 && gap == runValue { runWeight &+= 1 } else {
                 if runWeight > 0 { itl.append(runValue, weight: runWeight) }
                 runValue = gap; runWeight = 1

@@ -17,15 +17,21 @@ public enum RejectionReason: String, Sendable {
 
 /// A request entering the node.
 public struct ArrivalEvent: Sendable, Equatable {
+    /// When the request reached the engine core (the scheduler's waiting queue).
     public var time: Double
     public var slot: RequestSlot
     public var id: String
     public var promptTokens: Int
     public var outputTokens: Int
     public var priority: Int
+    /// When the client sent it: `time` less the API server's intake (``EngineTiming``);
+    /// equal to `time` without an `[engine]` model.
+    public var clientTime: Double
 
-    public init(time: Double, slot: RequestSlot, id: String, promptTokens: Int, outputTokens: Int, priority: Int) {
+    public init(time: Double, slot: RequestSlot, id: String, promptTokens: Int, outputTokens: Int, priority: Int,
+                clientTime: Double? = nil) {
         self.time = time
+        self.clientTime = clientTime ?? time
         self.slot = slot
         self.id = id
         self.promptTokens = promptTokens
@@ -67,6 +73,9 @@ public struct StepRecord: Sendable {
     /// FLOPs and bytes of the step, as the roofline counts them.
     public var flops: Double = 0
     public var bytes: Double = 0
+    /// When the client sees the step's output tokens, or NaN for the step's end (no
+    /// `[engine]` output cost). Read it through ``clientTime``.
+    public var clientSeenTime: Double = .nan
 
     public init(step: Int = 0, time: Double = 0, duration: Double = 0) {
         self.step = step
@@ -76,6 +85,12 @@ public struct StepRecord: Sendable {
 
     /// End of the step.
     public var endTime: Double { time + duration }
+
+    /// When the client sees the step's output tokens (its first tokens, finishes and inter-token
+    /// gaps are measured at this time): ``endTime`` unless the API server's output handling
+    /// delays them.
+    @inlinable
+    public var clientTime: Double { clientSeenTime.isNaN ? time + duration : clientSeenTime }
 
     /// Replaces the three id lists with copies of these, keeping the arrays' capacity.
     @inlinable

@@ -17,6 +17,11 @@ public enum RunStatus: String, Sendable {
 /// step k+1 is scheduled before step k's output is processed. When nothing can run the clock
 /// jumps to the next arrival; it never ticks while idle.
 ///
+/// An `[engine]` model (``EngineTiming``) adds the serving overheads around the step-time model:
+/// a request joins the scheduler only when the API server has handed it over, a step's GPU work
+/// waits for its engine-core CPU work, and the client sees a step's tokens after the API
+/// server's output handling. With every engine cost 0 none of this changes a single event.
+///
 /// ```swift
 /// var sim = try Simulator(config: .default)
 /// var metrics = MetricsReducer(config: .default)
@@ -34,6 +39,14 @@ public struct Simulator<Source: RequestSource> {
     @usableFromInline var _source: Source
     @usableFromInline let model: ConfiguredStepTimeModel
     @usableFromInline let depth: Int
+    @usableFromInline var engine: EngineTiming
+    @usableFromInline let delaysAdmission: Bool
+    @usableFromInline let hasStepCost: Bool
+    @usableFromInline let hasOutputCost: Bool
+    /// Requests sent by the client that have not reached the scheduler yet (ready times in
+    /// order from `pendingHead`); used only when `delaysAdmission`.
+    @usableFromInline var pending: [PendingRequest] = []
+    @usableFromInline var pendingHead = 0
 
     @usableFromInline var _now: Double = 0
     @usableFromInline var gpuFree: Double = 0
@@ -92,6 +105,10 @@ public struct Simulator<Source: RequestSource> {
         _scheduler = Scheduler(config)
         model = ConfiguredStepTimeModel(config)
         depth = config.scheduler.asyncScheduling ? 2 : 1
+        engine = EngineTiming(config.engine)
+        delaysAdmission = config.engine.delaysAdmission
+        hasStepCost = config.engine.hasStepCost
+        hasOutputCost = config.engine.apiOutputTokenSeconds != 0
         inFlight.reserveCapacity(2)
         spare = [InFlight(), InFlight(), InFlight()]
         record.kvBlocksTotal = _scheduler.pool.count
@@ -154,7 +171,7 @@ public struct Simulator<Source: RequestSource> {
             finishOldestStep(into: &sink)
             return true
         }
-        if let next = _source.peekArrivalTime() {
+        if let next = nextAdmissionTime() {
             guard next.isFinite else { failNonFiniteArrival(next); return false }
             _now = max(_now, next)
             return true
@@ -169,8 +186,15 @@ public struct Simulator<Source: RequestSource> {
         entry.batch.chunks(into: &chunks)
         _stepCount += 1
         entry.step = _stepCount
-        entry.start = max(_now, gpuFree)
         entry.cost = model.cost(of: chunks)
+        if hasStepCost {
+            var tokens = 0
+            for chunk in chunks { tokens += chunk.tokens }
+            let cpu = engine.stepCPUSeconds(requests: chunks.count, tokens: tokens)
+            entry.start = engine.gpuStart(scheduledAt: _now, cpuSeconds: cpu, gpuFree: gpuFree)
+        } else {
+            entry.start = max(_now, gpuFree)
+        }
         let end = entry.start + entry.cost.seconds
         // FLOPs and bytes too: the event log reports them, and `inf` is no JSON number.
         guard end.isFinite && entry.cost.flops.isFinite && entry.cost.bytes.isFinite else {
@@ -200,22 +224,59 @@ public struct Simulator<Source: RequestSource> {
         _status = .failed
     }
 
+    /// When the next request reaches the scheduler (or is sent, when the API server delays it).
+    @inlinable
+    mutating func nextAdmissionTime() -> Double? {
+        let sent = _source.peekArrivalTime()
+        guard pendingHead < pending.count else { return sent }
+        let ready = pending[pendingHead].readyTime
+        if let sent { return min(sent, ready) }
+        return ready
+    }
+
     @inlinable
     mutating func admitArrivals<Sink: EventSink>(upTo t: Double, into sink: inout Sink) {
+        guard delaysAdmission else {
+            while let a = _source.peekArrivalTime(), a <= t {
+                admit(_source.next(), at: a, into: &sink)
+            }
+            return
+        }
+        // Requests sent by now go through the API server; those it has handed over by `t`
+        // join the scheduler, at their ready times.
         while let a = _source.peekArrivalTime(), a <= t {
             let spec = _source.next()
-            _arrivedCount += 1
-            if let reason = _scheduler.rejection(promptTokens: spec.promptTokens, outputTokens: spec.outputTokens) {
-                _rejectedCount += 1
-                sink.consume(.rejected(time: spec.arrivalTime, slot: -1, id: spec.id, reason: reason))
-                _source.requestCompleted(at: spec.arrivalTime)
-                continue
-            }
-            let slot = _scheduler.add(spec)
-            sink.consume(.arrival(ArrivalEvent(time: spec.arrivalTime, slot: slot, id: spec.id,
-                                               promptTokens: spec.promptTokens, outputTokens: spec.outputTokens,
-                                               priority: spec.priority)))
+            pending.append(PendingRequest(spec: spec, readyTime: engine.readyTime(arrival: a, promptTokens: spec.promptTokens)))
         }
+        while pendingHead < pending.count && pending[pendingHead].readyTime <= t {
+            let p = pending[pendingHead]
+            pendingHead += 1
+            admit(p.spec, at: p.readyTime, into: &sink)
+        }
+        if pendingHead == pending.count {
+            pending.removeAll(keepingCapacity: true)
+            pendingHead = 0
+        } else if pendingHead > 4096 && pendingHead * 2 > pending.count {
+            pending.removeFirst(pendingHead)
+            pendingHead = 0
+        }
+    }
+
+    /// Hands `spec` to the scheduler at `time` (its arrival, or later when the API server
+    /// delays it), or rejects it.
+    @inlinable
+    mutating func admit<Sink: EventSink>(_ spec: RequestSpec, at time: Double, into sink: inout Sink) {
+        _arrivedCount += 1
+        if let reason = _scheduler.rejection(promptTokens: spec.promptTokens, outputTokens: spec.outputTokens) {
+            _rejectedCount += 1
+            sink.consume(.rejected(time: time, slot: -1, id: spec.id, reason: reason))
+            _source.requestCompleted(at: time)
+            return
+        }
+        let slot = _scheduler.add(spec)
+        sink.consume(.arrival(ArrivalEvent(time: time, slot: slot, id: spec.id,
+                                           promptTokens: spec.promptTokens, outputTokens: spec.outputTokens,
+                                           priority: spec.priority, clientTime: spec.arrivalTime)))
     }
 
     @inlinable
@@ -235,6 +296,11 @@ public struct Simulator<Source: RequestSource> {
             sink.consume(.cacheHit(time: entry.start, step: entry.step, slot: hit.slot, tokens: hit.tokens, resumed: hit.resumed))
         }
         fillRecord(entry)
+        if hasOutputCost {
+            let produced = entry.batch.count - effects.noToken.count
+            record.clientSeenTime = engine.clientTime(stepEnd: end, tokens: produced)
+        }
+        let seen = record.clientTime
         sink.consume(.step(record))
         // Arrivals during the step, in time order before its tokens.
         admitArrivals(upTo: end, into: &sink)
@@ -246,7 +312,7 @@ public struct Simulator<Source: RequestSource> {
             sink.consume(.finished(time: end, step: entry.step, slot: slot, outputTokens: outputs))
             _finishedCount += 1
             if depth > 1 { deferredRelease.append(slot) } else { _scheduler.release(slot) }
-            _source.requestCompleted(at: end)
+            _source.requestCompleted(at: seen)
         }
         for slot in releaseNow { _scheduler.release(slot) }
         releaseNow.removeAll(keepingCapacity: true)
