@@ -23,6 +23,9 @@ public struct RequestOutcome: Sendable, Equatable {
     public var arrival: Double
     /// Start of the first step that scheduled the request.
     public var firstScheduled: Double = .nan
+    /// When the request reached the engine core: `arrival` plus the API server's intake under an
+    /// `[engine]` model, else `arrival` (NaN: the same as `arrival`).
+    public var engineArrival: Double = .nan
     public var firstToken: Double = .nan
     public var finish: Double = .nan
     public var promptTokens = 0
@@ -43,7 +46,7 @@ public struct RequestOutcome: Sendable, Equatable {
     /// End-to-end latency in seconds (NaN unless finished).
     public var e2e: Double { finish - arrival }
     /// Queueing time in seconds: first scheduled − arrival (NaN if never scheduled).
-    public var queue: Double { firstScheduled - arrival }
+    public var queue: Double { firstScheduled - (engineArrival.isNaN ? arrival : engineArrival) }
     /// Time per output token in seconds: (finish − first token) / (outputs − 1); NaN for a
     /// request with fewer than two output tokens (it has no TPOT) or not finished.
     public var tpot: Double {

@@ -4,10 +4,16 @@
 /// State lives in arrays indexed by the reader's slots, so memory is bounded by the number of
 /// live requests, whatever the length of the log. The tracker also answers which request id a
 /// slot currently holds (``id(of:)``), which the step comparison of `diff` uses.
+///
+/// Times are the client's, as the summary's: the send time of an arrival and the time the
+/// client sees a step's tokens (the same as the engine's without an `[engine]` model).
 public struct RequestTracker {
     private var ids: [String] = []
     private var live: [Bool] = []
     private var arrival: [Double] = []
+    private var engineArrival: [Double] = []
+    private var lastStep = 0
+    private var lastStepClientTime = 0.0
     private var firstScheduled: [Double] = []
     private var firstToken: [Double] = []
     private var promptTokens: [Int] = []
@@ -25,7 +31,7 @@ public struct RequestTracker {
 
     private mutating func ensure(_ s: Int) {
         while ids.count <= s {
-            ids.append(""); live.append(false); arrival.append(.nan); firstScheduled.append(.nan)
+            ids.append(""); live.append(false); arrival.append(.nan); engineArrival.append(.nan); firstScheduled.append(.nan)
             firstToken.append(.nan); promptTokens.append(0); requestedOutputs.append(0)
             preemptions.append(0); cached.append(0)
         }
@@ -39,7 +45,8 @@ public struct RequestTracker {
             ensure(s)
             ids[s] = a.id
             live[s] = true
-            arrival[s] = a.time
+            arrival[s] = a.clientTime
+            engineArrival[s] = a.time
             firstScheduled[s] = .nan
             firstToken[s] = .nan
             promptTokens[s] = a.promptTokens
@@ -53,19 +60,23 @@ public struct RequestTracker {
             if !resumed { cached[Int(slot)] += tokens }
             return nil
         case .step(let r):
+            lastStep = r.step
+            lastStepClientTime = r.clientTime
             for slot in r.batchSlots {
                 let s = Int(slot)
                 if live[s] && firstScheduled[s].isNaN { firstScheduled[s] = r.time }
             }
             return nil
-        case .firstToken(let t, _, let slot):
+        case .firstToken(let engineTime, let step, let slot):
+            let t = step == lastStep ? lastStepClientTime : engineTime
             let s = Int(slot)
             if firstToken[s].isNaN { firstToken[s] = t }
             return nil
         case .preempted(_, _, let slot):
             preemptions[Int(slot)] += 1
             return nil
-        case .finished(let t, _, let slot, let outputs):
+        case .finished(let engineTime, let step, let slot, let outputs):
+            let t = step == lastStep ? lastStepClientTime : engineTime
             let s = Int(slot)
             live[s] = false
             var o = outcome(s, status: .finished)
@@ -78,6 +89,7 @@ public struct RequestTracker {
     private func outcome(_ s: Int, status: RequestStatus) -> RequestOutcome {
         var o = RequestOutcome(id: ids[s], status: status, arrival: arrival[s])
         o.firstScheduled = firstScheduled[s]
+        o.engineArrival = engineArrival[s]
         o.firstToken = firstToken[s]
         o.promptTokens = promptTokens[s]
         o.outputTokens = requestedOutputs[s]

@@ -170,7 +170,7 @@ public struct FlatConfig: Sendable {
     /// - Throws: the first missing key or wrong value, naming the key.
     public func build() throws(ConfigIssue) -> SimulatorConfig {
         let fallback = SimulatorConfig.default
-        return SimulatorConfig(
+        var config = SimulatorConfig(
             hardware: tablePresent("hardware") ? try hardware() : fallback.hardware,
             model: tablePresent("model") ? try model() : fallback.model,
             scheduler: tablePresent("scheduler") ? try scheduler() : fallback.scheduler,
@@ -178,6 +178,13 @@ public struct FlatConfig: Sendable {
             compute: tablePresent("compute") ? try compute() : fallback.compute,
             engine: try engine(),
             logInterval: try integer("simulation.log_interval") ?? 100)
+        // As the loader: a vLLM version brings its `vllm serve` scheduler defaults.
+        if config.engine.vllmVersion != nil {
+            let defaults = VLLMDefaults.batchDefaults(for: config.hardware)
+            if !has("scheduler.max_num_batched_tokens") { config.scheduler.maxNumBatchedTokens = defaults.maxNumBatchedTokens }
+            if !has("scheduler.max_num_seqs") { config.scheduler.maxNumSeqs = defaults.maxNumSeqs }
+        }
+        return config
     }
 
     private func hardware() throws(ConfigIssue) -> HardwareConfig {

@@ -29,7 +29,7 @@ struct ConfigDocumentReader {
     mutating func read() -> SimulatorConfig {
         rejectUnknownTables()
         let fallback = SimulatorConfig.default
-        return SimulatorConfig(
+        var config = SimulatorConfig(
             hardware: readHardware(table("hardware")) ?? fallback.hardware,
             model: readModel(table("model")) ?? fallback.model,
             scheduler: readScheduler(table("scheduler")) ?? fallback.scheduler,
@@ -37,6 +37,15 @@ struct ConfigDocumentReader {
             compute: readCompute(table("compute")) ?? fallback.compute,
             engine: readEngine(table("engine")),
             logInterval: readLogInterval(table("simulation")))
+        // With a vLLM version, the scheduler values the file leaves out are that version's
+        // `vllm serve` defaults for the GPU.
+        if config.engine.vllmVersion != nil {
+            let given = ConfigTableReader(path: ["scheduler"], node: root["scheduler"])
+            let defaults = VLLMDefaults.batchDefaults(for: config.hardware)
+            if !given.has("max_num_batched_tokens") { config.scheduler.maxNumBatchedTokens = defaults.maxNumBatchedTokens }
+            if !given.has("max_num_seqs") { config.scheduler.maxNumSeqs = defaults.maxNumSeqs }
+        }
+        return config
     }
 
     /// The top-level table `name`, with its unknown keys reported.
