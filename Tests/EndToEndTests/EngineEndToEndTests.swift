@@ -7,10 +7,14 @@ struct EngineEndToEndTests {
     func vllmProfileRun() throws {
         let dir = try Scratch()
         defer { dir.remove() }
-        let plain = try dir.config("plain.toml", requests: 40, rate: 4)
-        var text = try dir.read("plain.toml")
+        _ = try dir.config("base.toml", requests: 40, rate: 0.2)
+        var text = try dir.read("base.toml")
         text += "\n[engine]\nvllm_version = \"0.15.1\"\n"
         let engine = try dir.write(text, "engine.toml")
+        // The same vLLM defaults with every engine cost 0: the step-time model alone.
+        let zeroCosts = ["api_request_seconds", "api_prompt_token_seconds", "api_output_token_seconds",
+                         "step_seconds", "step_request_seconds", "step_token_seconds"].map { "\($0) = 0\n" }.joined()
+        let plain = try dir.write(text + zeroCosts, "plain.toml")
 
         let (log, simJSON) = try dir.simulate(engine, "run.jsonl.gz")
         let r = try Tool.analyze(["summary", log, "--json"])

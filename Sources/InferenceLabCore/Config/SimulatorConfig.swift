@@ -69,10 +69,14 @@ extension SimulatorConfig {
     public var kvBytesPerTokenPerGPU: Double { kvBytesPerToken * kvShardFraction }
 
     /// Bytes of the KV pool on each GPU: the explicit capacity, or
-    /// memory × utilisation − the GPU's share of the weights.
+    /// memory × utilisation − the GPU's share of the weights; with `[engine] vllm_version` also
+    /// less vLLM's activation peak and reserved memory, as vLLM's memory profiling leaves it
+    /// (``VLLMDefaults``).
     public var kvPoolBytes: Double {
         if let explicit = hardware.kvCacheCapacity { return explicit }
-        return (hardware.memoryCapacity * hardware.gpuMemoryUtilization).rounded(.down) - weightBytesPerGPU
+        let pool = (hardware.memoryCapacity * hardware.gpuMemoryUtilization).rounded(.down) - weightBytesPerGPU
+        guard engine.vllmVersion != nil else { return pool }
+        return pool - VLLMDefaults.activationPeakBytesPerGPU(self) - VLLMDefaults.reservedBytesPerGPU
     }
 
     /// Usable KV blocks. As in vLLM, the pool holds `floor(bytes / block bytes)` blocks of

@@ -10,6 +10,21 @@ public enum VLLMDefaults {
         return large ? (8192, 1024) : (2048, 256)
     }
 
+    /// Memory vLLM keeps out of the KV pool besides the weights and the activation peak, per GPU:
+    /// non-torch allocations (CUDA context, NCCL and cuBLAS workspaces), the sampler's buffers
+    /// of the profiling run and the CUDA-graph pool. 1.9 GiB, fitted to the KV blocks vLLM 0.15.1
+    /// logged on the validation runs (H100, `memory_capacity` taken as the preset's 80 GiB):
+    /// with it the derived pool is within 1.5 % of vLLM's on every run (docs/step-time.md).
+    public static let reservedBytesPerGPU = 1.9 * 1_073_741_824.0
+
+    /// The activation peak of vLLM's profiling forward pass over a full token budget, per GPU:
+    /// `max_num_batched_tokens × hidden_dim × 14 bytes / TP` — the MLP's gate and up
+    /// projections (about 2 × 3.5 × hidden BF16 values per token, split TP ways), the largest
+    /// live tensors of the pass.
+    public static func activationPeakBytesPerGPU(_ config: SimulatorConfig) -> Double {
+        Double(config.scheduler.maxNumBatchedTokens) * Double(config.model.hiddenDim) * 14 / config.tensorParallelDegree
+    }
+
     /// Whether `name` contains "a100", ignoring ASCII case.
     static func containsA100(_ name: String) -> Bool {
         let lowered = name.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }

@@ -283,6 +283,10 @@ public struct Simulator<Source: RequestSource> {
     mutating func finishOldestStep<Sink: EventSink>(into sink: inout Sink) {
         let entry = inFlight.removeFirst()
         let end = entry.start + entry.cost.seconds
+        // With engine-core CPU time the step's GPU work may start after requests that arrived
+        // while it was being prepared: their records come first, so that times never go back
+        // (they could not join this step, which was scheduled before they arrived).
+        if hasStepCost { admitArrivals(upTo: entry.start, into: &sink) }
         _now = max(_now, end)
         _scheduler.processOutput(of: entry.batch, into: &effects)
         // Slots of requests that finished with the previous step are free once the step
