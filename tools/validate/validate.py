@@ -599,10 +599,13 @@ NOTES = """\
 ## How the comparison is made
 
 - **Measured:** real vLLM serving on H100 SXM 80 GB, aggregates at the client, from
-  `tools/validate/data/` (origins in `tools/validate/data/SOURCES.md`). Nothing measured was
-  tuned against here: the simulator runs with its catalog H100 preset and, for `calibrated`, the
-  only H100 calibration profile (`h100-sxm-llama-3.1-70b`, fitted on TensorRT-LLM kernel data of
-  Llama-3.1-70B) applied to every model.
+  `tools/validate/data/` (origins in `tools/validate/data/SOURCES.md`). The simulator runs with
+  its catalog H100 preset and, for `calibrated`, the only H100 calibration profile
+  (`h100-sxm-llama-3.1-70b`, fitted on TensorRT-LLM kernel data of Llama-3.1-70B) applied to
+  every model. The vLLM 0.15.1 runs add `[engine] vllm_version = "0.15.1"`: the engine profile
+  `configs/engines/vllm-0.15.1.toml`, whose overheads `tools/validate/fit_engine.py` fitted on the
+  **fit** runs only (with `calibrated`); the **validate** runs were never used in that fit.
+  GPUStack's vLLM 0.11 points run without an engine profile (none is shipped for 0.11).
 - **Workloads** are rebuilt as inference-perf generated them (see `tools/validate/README.md`):
   shared-prefix prompts in a fixed shuffled cyclic order with prefix hashes, exact output
   lengths (`ignore_eos`), "constant" arrivals (exponential gaps scaled to each stage's duration),
@@ -619,8 +622,8 @@ NOTES = """\
 - **Error** = predicted / measured − 1: negative means the simulator predicts less time (is
   optimistic); for throughput, negative means it predicts less.
 - **Split:** a model's runs are all `validate` when sha256(model id) mod 3 = 0 (first 32 bits),
-  else `fit`: Yi-34B and CodeLlama-34B are held out. Nothing is fitted yet; the split is fixed
-  now so that later fits (engine overhead, per-GPU calibration) are judged on runs they never saw.
+  else `fit`: Yi-34B and CodeLlama-34B are held out. The engine profile was fitted on the fit
+  side only; the validate medians judge it on models it never saw.
 """
 
 
