@@ -74,7 +74,7 @@ import Testing
         expectError(baseConfig.replacingOccurrences(of: "[hardware]", with: "[hardwre]"),
                     line: 1, field: "hardwre", "unknown table [hardwre]; did you mean [hardware]?")
         expectError(baseConfig + "\n[telemetry]\nenabled = true\n", line: 35, field: "telemetry",
-                    "unknown table [telemetry]; valid tables: [hardware], [model], [scheduler], [workload], [compute], [simulation]")
+                    "unknown table [telemetry]; valid tables: [hardware], [model], [scheduler], [workload], [compute], [engine], [simulation]")
     }
 
     @Test func unknownSubTable() {
