@@ -288,7 +288,7 @@ public struct Simulator<Source: RequestSource> {
         // (they could not join this step, which was scheduled before they arrived).
         if hasStepCost { admitArrivals(upTo: entry.start, into: &sink) }
         _now = max(_now, end)
-        _scheduler.processOutput(of: entry.batch, into: &effects)
+        _scheduler.updateFromOutput(of: entry.batch, into: &effects)
         // Slots of requests that finished with the previous step are free once the step
         // scheduled before that finish (this one) has been processed.
         swap(&releaseNow, &deferredRelease)
