@@ -360,18 +360,18 @@ public struct Scheduler: Sendable {
             if request.numOutput == 1 { effects.firstTokens.append(slot) }
             let stopped = request.numOutput >= request.maxTokens || request.numTokens >= maxModelLen
             if !isStale && hadPlaceholders { request.placeholders -= 1 }
+            rows[s] = request
             // Async: the sampled token is now known, so blocks it completes can be registered.
             if !isStale && statusBefore == .running && hadPlaceholders && prefixCaching {
-                kvCacheManager.cacheBlocks(for: &request, slot: slot,
+                kvCacheManager.cacheBlocks(for: &rows[s], slot: slot,
                                            numComputedTokens: request.numComputed - request.inFlightTokens)
             }
             if stopped {
                 if statusBefore == .running { finishedWhileRunning += 1 } else { waiting.remove(slot) }
-                request.status = .finished
-                kvCacheManager.free(&request, slot: slot, preempted: false)
+                rows[s].status = .finished
+                kvCacheManager.free(&rows[s], slot: slot, preempted: false)
                 effects.finished.append(slot)
             }
-            rows[s] = request
         }
         // Drop finished requests from `running` in one pass, keeping the order.
         if finishedWhileRunning > 0 {
