@@ -156,13 +156,21 @@ public struct BlockPool: Sendable {
     /// cached block is evicted first, and within a request the deepest block of the chain).
     public mutating func free(_ table: [Int32]) {
         freedUnhashed.removeAll(keepingCapacity: true)
-        for b in table.reversed() {
+        var index = table.count - 1
+        while index >= 0 {
+            let b = table[index]
             blocks[Int(b)].refCount -= 1
-            guard blocks[Int(b)].refCount == 0 else { continue }
-            if blocks[Int(b)].hash == 0 { freedUnhashed.append(b) } else { appendFree(b) }
+            if blocks[Int(b)].refCount == 0 {
+                if blocks[Int(b)].hash == 0 { freedUnhashed.append(b) } else { appendFree(b) }
+            }
+            index -= 1
         }
         // Prepend as a group, keeping its order: the first freed ends up at the head.
-        for b in freedUnhashed.reversed() { prependFree(b) }
+        index = freedUnhashed.count - 1
+        while index >= 0 {
+            prependFree(freedUnhashed[index])
+            index -= 1
+        }
     }
 
     // MARK: Prefix cache

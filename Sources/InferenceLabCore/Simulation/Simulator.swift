@@ -111,7 +111,7 @@ public struct Simulator<Source: RequestSource> {
         hasOutputCost = config.engine.apiOutputTokenSeconds != 0
         inFlight.reserveCapacity(2)
         spare = [InFlight(), InFlight(), InFlight()]
-        record.kvBlocksTotal = _scheduler.pool.count
+        record.kvBlocksTotal = _scheduler.kvCacheManager.blockPool.count
     }
 
     /// Whether the run has ended.
@@ -335,7 +335,7 @@ public struct Simulator<Source: RequestSource> {
         record.running = _scheduler.runningCount
         record.waiting = _scheduler.waitingCount
         record.kvBlocksUsed = _scheduler.kvBlocksUsed
-        record.kvBlocksTotal = _scheduler.pool.count
+        record.kvBlocksTotal = _scheduler.kvCacheManager.blockPool.count
         record.flops = entry.cost.flops
         record.bytes = entry.cost.bytes
     }

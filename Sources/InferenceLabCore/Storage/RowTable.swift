@@ -82,6 +82,7 @@ struct RowTable<Row: BitwiseCopyable>: @unchecked Sendable {
     }
 
     /// Appends a row.
+    @inline(__always)
     mutating func append(_ row: Row) {
         if count == buffer.capacity {
             buffer = buffer.copy(count: count, capacity: 2 * buffer.capacity)
