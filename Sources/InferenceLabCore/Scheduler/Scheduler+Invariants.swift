@@ -89,7 +89,16 @@ extension Scheduler {
     }
 
     /// Stops the program if an invariant is broken.
-    func assertInvariants(lastBatch batch: ScheduledBatch?) {
+    ///
+    /// A full check walks every request and every KV block, so it runs after every step while
+    /// the state is small (up to 4,096 requests and blocks) and, for larger states, as often
+    /// as an average of 4,096 entries per step allows: debug builds of long runs with big
+    /// pools stay usable, and every run is still checked many times.
+    mutating func assertInvariants(lastBatch batch: ScheduledBatch?) {
+        invariantCheckBudget += 4096
+        let cost = kvCacheManager.blockPool.count + requests.count
+        guard invariantCheckBudget >= cost else { return }
+        invariantCheckBudget = 0
         let issues = invariantViolations(lastBatch: batch)
         guard issues.isEmpty else {
             var message = "scheduler invariant broken:"

@@ -22,6 +22,11 @@ public struct Scheduler: Sendable {
     /// Every live request, by slot (vLLM's `requests`). Written through
     /// `requests.mutableRows()` (``RowTable``).
     var requests = RowTable<Request>()
+    #if SCHEDULER_INVARIANTS
+    /// Work the invariant checker may still spend before its next full check (see
+    /// `assertInvariants`).
+    var invariantCheckBudget = 0
+    #endif
     /// External ids, by slot.
     public private(set) var ids: [String] = []
     /// Slots of finished requests, free for reuse.
