@@ -13,7 +13,7 @@
 ///   `tpot_ms`). Other modes are skipped (their TTFT includes queueing).
 /// - **CSV** with a header naming the JSONL keys above (`phase,tokens,context,batch,tp,seconds`).
 ///
-/// A line (or CSV column) may name the model that ran, `"model": "llama-3.1-8b"`: a catalog
+/// A step line (or CSV column) may name the model that ran, `"model": "llama-3.1-8b"`: a catalog
 /// model preset (or a `.toml` path relative to the file), so that one file can hold
 /// several models; lines without one use the configured model.
 public enum MeasurementReader {
@@ -61,7 +61,9 @@ public enum MeasurementReader {
             }
             let before = result.samples.count
             try append(fields, file: file, line: lineNumber, attentionHeads: attentionHeads, to: &result)
-            if case .string(let name)? = fields["model"], result.samples.count > before {
+            // (aiconfigurator's own rows name a Hugging Face id there: not a catalog model.)
+            if case .string(let name)? = fields["model"], result.samples.count > before,
+               fields["isl"] == nil && fields["ttft_ms"] == nil {
                 let model = try resolveModel(name, file: file, line: lineNumber, cache: &models)
                 for i in before..<result.samples.count { result.samples[i].model = model }
             }
