@@ -40,7 +40,9 @@ struct ModelSelection: ParsableArguments {
                 if let bytesPerParam { text += "bytes_per_param = \(bytesPerParam)\n" }
                 text += "[model]\npreset = \(quoted(model ?? "llama-3.1-70b"))\n"
                 text += "[scheduler]\nnum_gpu_blocks_override = 1000000\n"
-                if let profile { text += "[compute]\npreset = \(quoted(profile))\n" }
+                // Without --profile the plain roofline, not the GPU's profile: a fit starts from
+                // its own defaults, whatever profiles the catalog has.
+                text += profile.map { "[compute]\npreset = \(quoted($0))\n" } ?? "[compute]\nmodel = \"roofline\"\n"
                 config = try ConfigLoader.parse(text, file: "<command line>", configDirectory: ".").config
             }
             if let bytesPerParam, self.config != nil { config.hardware.bytesPerParam = bytesPerParam }
@@ -114,9 +116,10 @@ struct CalibrateCommand: ParsableCommand {
             "context": c, "batch": b, "tp": t, "seconds": s} (batch requests of n new tokens on \
             c cached ones; "ms" may replace "seconds"), or a CSV with a header naming those \
             fields, or aiconfigurator's layout (configs/calibration/*.jsonl: static rows give a \
-            prefill and a decode step each). Prints every point's error, the median and maximum \
-            absolute percentage error, and the factors as a [compute] table. With --evaluate it \
-            fits nothing and reports the errors of the config's (or --profile's) factors.
+            prefill and a decode step each). A line may name its model ("model": a catalog preset), \
+            so that one file can hold several models. Prints every point's error, the median and \
+            maximum absolute percentage error, and the factors as a [compute] table. With \
+            --evaluate it fits nothing and reports the errors of the config's (or --profile's) factors.
             """
     )
 
@@ -154,7 +157,12 @@ struct CalibrateCommand: ParsableCommand {
         }
         let predicted = CalibrationFit.predict(data.samples, config: config, factors: factors)
         let plain = CalibrationFit.predict(data.samples, config: config, factors: CalibrationFactors())
-        var out = "# \(config.model.name) on \(config.hardware.name), \(config.hardware.bytesPerParam == 1 ? "FP8" : "BF16") weights, "
+        var modelNames: [String] = []
+        for s in data.samples {
+            let name = s.model?.name ?? config.model.name
+            if !modelNames.contains(name) { modelNames.append(name) }
+        }
+        var out = "# \(modelNames.joined(separator: ", ")) on \(config.hardware.name), \(config.hardware.bytesPerParam == 1 ? "FP8" : "BF16") weights, "
         out += "\(data.samples.count) steps from \(measurements)"
         if data.skipped > 0 { out += " (\(data.skipped) non-static lines skipped)" }
         out += "\n# point               phase    tp batch tokens context  measured_ms  calibrated_ms  error_%  roofline_ms\n"

@@ -115,6 +115,21 @@ public enum Catalog {
         return .failure(LookupFailure(message: message))
     }
 
+    /// The calibration profile of the catalog GPU `hardware` (a hardware preset name): the
+    /// calibration preset of the same name (`configs/calibration/h100-sxm.toml` for
+    /// `h100-sxm`), looked up like any preset; nil when there is none.
+    public static func calibrationProfile(forHardwarePreset hardware: String, configDirectory: String?) -> Entry? {
+        guard !hardware.hasSuffix(".toml") else { return nil }
+        if case .success(let e) = find(.calibration, named: hardware, configDirectory: configDirectory) { return e }
+        return nil
+    }
+
+    /// The built-in GPUs that have a built-in calibration profile, sorted.
+    public static func hardwareWithCalibrationProfiles() -> [String] {
+        let profiles = builtInNames(.calibration)
+        return builtInNames(.hardware).filter { profiles.contains($0) }
+    }
+
     /// The directory part of `path` (`.` for a bare file name).
     static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }

@@ -34,7 +34,7 @@ struct ConfigDocumentReader {
             model: readModel(table("model")) ?? fallback.model,
             scheduler: readScheduler(table("scheduler")) ?? fallback.scheduler,
             workload: readWorkload(table("workload")) ?? fallback.workload,
-            compute: readCompute(table("compute")) ?? fallback.compute,
+            compute: readCompute(computeTable()) ?? fallback.compute,
             engine: readEngine(table("engine")),
             logInterval: readLogInterval(table("simulation")))
         // With a vLLM version, the scheduler values the file leaves out are that version's
@@ -65,6 +65,13 @@ struct ConfigDocumentReader {
             diagnostics.report(.value, at: [name, presetKey], f.message)
             return own
         }
+        return merged(own, over: entry, table: name, kind: kind)
+    }
+
+    /// `own`'s keys (but the preset key) over the `[name]` table of the `kind` preset `entry`.
+    private mutating func merged(_ own: ConfigTableReader, over entry: Catalog.Entry, table name: String,
+                                 kind: Catalog.Kind) -> ConfigTableReader {
+        let presetKey = kind.presetKey
         let presetRoot: [String: TOMLNode]
         do {
             presetRoot = try TOMLNode.parseDocument(entry.text)
@@ -87,6 +94,40 @@ struct ConfigDocumentReader {
         }
         for (key, value) in own.entries where key != "preset" || kind == .engine { merged[key] = value }
         return ConfigTableReader(path: [name], node: .table(merged))
+    }
+
+    /// `[compute]`, where a catalog GPU's calibration profile stands in for what the file leaves
+    /// out (``Catalog/calibrationProfile(forHardwarePreset:configDirectory:)``):
+    ///
+    /// - no `[compute]` table, and `[hardware] preset` names a GPU with a profile: that profile
+    ///   (`model = "calibrated"`); a GPU without one, or hand-written hardware: the default;
+    /// - `model = "calibrated"` with neither `preset` nor any factor key: the profile of
+    ///   `[hardware] preset`, the file's other keys over it; an error naming the GPUs that
+    ///   have one when there is none.
+    mutating func computeTable() -> ConfigTableReader {
+        let own = table("compute")
+        if own.isPresent && own.has("preset") { return own }
+        let gpu: String?
+        if case .table(let hw)? = root["hardware"], case .string(let name)? = hw["preset"], !name.hasSuffix(".toml") {
+            gpu = name
+        } else {
+            gpu = nil
+        }
+        let profile = gpu.flatMap { Catalog.calibrationProfile(forHardwarePreset: $0, configDirectory: configDirectory) }
+        if !own.isPresent {
+            guard let profile else { return own }
+            return merged(own, over: profile, table: "compute", kind: .calibration)
+        }
+        guard case .string(let model)? = own.entries["model"], model.lowercased() == ComputeModelKind.calibrated.rawValue,
+              !ConfigSchema.calibrationFactorKeys.contains(where: { own.has($0) }) else { return own }
+        if let profile { return merged(own, over: profile, table: "compute", kind: .calibration) }
+        let gpus = Catalog.hardwareWithCalibrationProfiles().joined(separator: ", ")
+        let which = gpu.map { "[hardware] preset \"\($0)\" has no calibration profile" }
+            ?? "the hardware is not a catalog GPU ([hardware] preset)"
+        diagnostics.report(.value, at: ["compute", "model"],
+                           "model = \"calibrated\" without a preset or factors needs a calibration profile, but \(which); "
+                           + "GPUs with one: \(gpus) (or set [compute] preset, or the factors)")
+        return own
     }
 
     /// Top-level entries must be the known tables.

@@ -38,6 +38,14 @@ enum ConfigSchema {
         ("simulation", ["log_interval"]),
     ]
 
+    /// The calibrated model's factor keys in `[compute]`: setting any of them by hand means
+    /// the file describes its own factors (no profile is picked for it).
+    static let calibrationFactorKeys = [
+        "compute_efficiency", "memory_efficiency", "attention_compute_efficiency",
+        "attention_memory_efficiency", "interconnect_efficiency", "step_overhead_seconds",
+        "layer_overhead_seconds", "token_overhead_seconds",
+    ]
+
     /// Keys of `[workload]` whose values are tables (length distributions).
     static let distributionTables = ["input_len_dist", "output_len_dist"]
 
