@@ -86,7 +86,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "InferenceLabCoreTests", dependencies: ["InferenceLabCore"]),
-        .testTarget(name: "InferenceLabTests", dependencies: ["InferenceLab"]),
+        .testTarget(
+            name: "InferenceLabTests",
+            dependencies: ["InferenceLab"],
+            exclude: ["EventLog/Golden"]  // golden-log fixtures, read by path
+        ),
         .testTarget(name: "InferenceLabAnalysisTests", dependencies: ["InferenceLabAnalysis"]),
         .testTarget(name: "InferenceLabWasmTests", dependencies: ["InferenceLabWasm", "InferenceLab"]),
         .testTarget(

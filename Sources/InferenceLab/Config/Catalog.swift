@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The catalog of hardware, model, calibration and engine presets (`configs/hardware/*.toml`,
 /// `configs/models/*.toml`, `configs/calibration/*.toml`, `configs/engines/*.toml`).
 ///
