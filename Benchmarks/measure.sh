@@ -25,7 +25,7 @@ run() {
     python3 - "$name" "$units" "$count" "$user" "$sys" "$wall" "$rss" <<'PY'
 import sys
 name, units, count, user, sys_, wall, rss = sys.argv[1:]
-cpu = float(user) + float(sys_)
+cpu = max(float(user) + float(sys_), 0.01)  # a smoke run can round to 0
 count = float(count)
 wall = max(float(wall), 0.01)
 print(f"| {name} | {cpu:.2f} | {wall:.2f} | {int(rss)/1024:.0f} | {count/cpu:,.0f} {units} | {count/wall:,.0f} {units} |")
