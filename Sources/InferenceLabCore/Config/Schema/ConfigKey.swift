@@ -34,6 +34,9 @@ public struct ConfigKey: Sendable {
     /// For a key required only in some situations: the reason it is required given the
     /// table's other values (`""` for no stated reason), or nil when it is not.
     public let requiredWhen: (@Sendable (ConfigTableInput) -> String?)?
+    /// For a key that is valid but has no effect given the table's other values (`think_time`
+    /// with Poisson arrivals): the warning to print when the file states it; nil: always used.
+    public let ignoredWhen: (@Sendable (ConfigTableInput) -> String?)?
     /// The docs' default cell when it is not the default value itself (`derived`).
     private let defaultDocOverride: String?
 
@@ -50,6 +53,7 @@ public struct ConfigKey: Sendable {
         checkedWhen: (@Sendable (SimulatorConfig) -> Bool)? = nil,
         inHeaderWhen: (@Sendable (SimulatorConfig) -> Bool)? = nil,
         requiredWhen: (@Sendable (ConfigTableInput) -> String?)? = nil,
+        ignoredWhen: (@Sendable (ConfigTableInput) -> String?)? = nil,
         get: @escaping @Sendable (SimulatorConfig) -> ConfigValue?,
         set: @escaping @Sendable (inout SimulatorConfig, ConfigValue?) -> Void
     ) {
@@ -65,6 +69,7 @@ public struct ConfigKey: Sendable {
         self.checkedWhen = checkedWhen
         self.inHeaderWhen = inHeaderWhen
         self.requiredWhen = requiredWhen
+        self.ignoredWhen = ignoredWhen
         self.get = get
         self.set = set
     }
