@@ -263,8 +263,3 @@ func same(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
 
 /// Byte-wise prefix test.
 func hasPrefix(_ s: String, _ prefix: String) -> Bool { s.utf8.starts(with: prefix.utf8) }
-
-/// Byte-wise suffix test.
-func hasSuffix(_ s: String, _ suffix: String) -> Bool {
-    s.utf8.count >= suffix.utf8.count && s.utf8.reversed().starts(with: suffix.utf8.reversed())
-}

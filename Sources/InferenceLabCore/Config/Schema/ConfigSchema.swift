@@ -56,3 +56,17 @@ public enum ConfigSchema {
         type.allCases.map { $0.rawValue }
     }
 }
+
+extension ConfigSchema {
+    /// Whether two config values are the same value (integers and numbers compared as numbers).
+    public static func sameValue(_ a: ConfigValue, _ b: ConfigValue) -> Bool {
+        switch (a, b) {
+        case (.boolean(let x), .boolean(let y)): return x == y
+        case (.text(let x), .text(let y)): return sameName(x, y)
+        case (.distribution(let x), .distribution(let y)): return x == y
+        default:
+            guard let x = a.numberValue, let y = b.numberValue else { return false }
+            return x == y
+        }
+    }
+}
