@@ -59,7 +59,8 @@ extension ConfigSchema {
                   inHeaderWhen: { $0.hardware.interconnectLatency != 0 },
                   get: { .number($0.hardware.interconnectLatency) },
                   set: { c, v in if let x = v?.numberValue { c.hardware.interconnectLatency = x } }),
-    ], resolve: resolvePeakByPrecision, rules: { c, issues in c.hardwareRules(&issues) })
+    ], resolve: resolvePeakByPrecision, rules: { c, issues in c.hardwareRules(&issues) },
+       missingKeysFirst: ["name", "bytes_per_param", "compute_flops"])
 
     /// The hook for `compute_flops_bf16` / `compute_flops_fp8`: without `compute_flops`, the
     /// peak of the precision `bytes_per_param` implies (1 = FP8) is the compute peak.

@@ -16,6 +16,10 @@ public struct ConfigTableSchema: Sendable {
     public let rules: (@Sendable (SimulatorConfig, inout [ConfigIssue]) -> Void)?
     /// When the table is written into the event-log header; nil: always.
     public let inHeaderWhen: (@Sendable (SimulatorConfig) -> Bool)?
+    /// Keys whose absence is reported before the others', in this order (`[hardware]`: the
+    /// name, then `bytes_per_param` and `compute_flops`, which depends on it); the rest follow
+    /// in key order.
+    public let missingKeysFirst: [String]
 
     public init(
         _ name: String,
@@ -23,7 +27,8 @@ public struct ConfigTableSchema: Sendable {
         readsDefaultsWhenAbsent: Bool = false,
         resolve: (@Sendable (ConfigTableInput, inout SimulatorConfig) -> [MissingConfigKey])? = nil,
         rules: (@Sendable (SimulatorConfig, inout [ConfigIssue]) -> Void)? = nil,
-        inHeaderWhen: (@Sendable (SimulatorConfig) -> Bool)? = nil
+        inHeaderWhen: (@Sendable (SimulatorConfig) -> Bool)? = nil,
+        missingKeysFirst: [String] = []
     ) {
         self.name = name
         self.keys = keys
@@ -31,6 +36,7 @@ public struct ConfigTableSchema: Sendable {
         self.resolve = resolve
         self.rules = rules
         self.inHeaderWhen = inHeaderWhen
+        self.missingKeysFirst = missingKeysFirst
     }
 
     /// The key called `name`, if the table has one.
@@ -52,7 +58,8 @@ public struct ConfigTableSchema: Sendable {
     /// was read, else the key's default (also for a key whose value was unusable; the reader
     /// has reported it). Then runs ``resolve``.
     ///
-    /// - Returns: the required keys that are missing, in key order (the hook's last).
+    /// - Returns: the required keys that are missing: those of ``missingKeysFirst`` first, the
+    ///   others in key order (the hook's last).
     public func apply(_ input: ConfigTableInput, to config: inout SimulatorConfig) -> [MissingConfigKey] {
         var missing: [MissingConfigKey] = []
         for key in keys {
@@ -74,7 +81,13 @@ public struct ConfigTableSchema: Sendable {
             key.set(&config, key.defaultValue.value)
         }
         if let resolve { missing += resolve(input, &config) }
-        return missing
+        guard !missingKeysFirst.isEmpty else { return missing }
+        var first: [MissingConfigKey] = []
+        for name in missingKeysFirst {
+            for m in missing where sameName(m.name, name) { first.append(m) }
+        }
+        for m in missing where !missingKeysFirst.contains(where: { sameName($0, m.name) }) { first.append(m) }
+        return first
     }
 
     /// The range problems of this table's keys in `config`, in key order.
