@@ -61,7 +61,9 @@ import Testing
         #expect(ConfigRange.fraction.violation(.number(1.5)) == "must be in (0, 1], got 1.5")
         #expect(ConfigRange.fractionBelowOne.violation(.number(1)) == "must be in [0, 1), got 1.0")
         #expect(ConfigRange.nonNegativeSeconds.violation(.number(-.infinity)) == "must be ≥ 0 seconds, got -inf")
-        #expect(ConfigRange.atLeast(2, reason: "(why)").violation(.integer(1)) == "must be ≥ 2 (why), got 1")
+        #expect(ConfigRange.integerIn(2...9, belowReason: "(why)", aboveReason: "(max)").violation(.integer(1)) == "must be ≥ 2 (why), got 1")
+        #expect(ConfigRange.integerIn(2...9, belowReason: "(why)", aboveReason: "(max)").violation(.integer(10)) == "must be at most 9 (max), got 10")
+        #expect(ConfigRange.positive.violation(.integer(1 << 31)) == "must be at most 2147483647, got 2147483648")
         #expect(ConfigRange.positive.violation(.number(2)) == nil)
     }
 }
