@@ -22,6 +22,8 @@ import InferenceLabCore
 /// keys, exactly as the loader merges them) and trace replay (there are no files).
 /// `engine.vllm_version` is only recorded: the page sets the engine profile's cost keys
 /// itself, as it does for presets.
+/// `engine.vllm_version` is only recorded: the page sets the engine profile's cost keys
+/// itself, as it does for presets.
 public struct FlatConfig: Sendable {
     /// A key's value.
     public enum Value: Sendable, Equatable {
@@ -170,6 +172,7 @@ public struct FlatConfig: Sendable {
                 throw ConfigIssue(.error, key: prefix + m.name, m.shortMessage)
             }
         }
+        ConfigSchema.applyVLLMDefaults(&config) { self.has($0) }
         return config
     }
 

@@ -36,6 +36,10 @@ struct ConfigDocumentReader {
             guard t.isPresent || schema.readsDefaultsWhenAbsent else { continue }
             read(t, as: schema, into: &config)
         }
+        ConfigSchema.applyVLLMDefaults(&config) { dotted in
+            let path = dotted.split(separator: ".").map(String.init)
+            return ConfigTableReader(path: [path[0]], node: root[path[0]]).has(path[1])
+        }
         return config
     }
 
@@ -65,8 +69,9 @@ struct ConfigDocumentReader {
             own.rejectUnknownKeys(allowed: keys, &diagnostics)
         }
         guard let kind = Catalog.Kind.allCases.first(where: { $0.table == name }),
-              let presetKey = ConfigSchema.table(name)?.presetKey?.name, own.has(presetKey),
-              let preset = own.string(presetKey, &diagnostics) else { return own }
+              let presetDeclaration = ConfigSchema.table(name)?.presetKey, case let presetKey = presetDeclaration.name,
+              own.has(presetKey), let value = own.string(presetKey, &diagnostics) else { return own }
+        let preset = kind.presetName(for: value)
         // The preset's table, overridden key by key by the file's.
         let entry: Catalog.Entry
         switch Catalog.find(kind, named: preset, configDirectory: configDirectory) {
@@ -95,7 +100,10 @@ struct ConfigDocumentReader {
                                "preset \(entry.source) names another preset in its [\(name)] table; presets do not nest (copy that preset's keys into it instead)")
             return own
         }
-        for (key, value) in own.entries where key != presetKey { merged[key] = value }
+        // A preset name is dropped; a stored value that names a preset (`vllm_version`) is kept.
+        let dropsPresetKey: Bool
+        if case .presetName = presetDeclaration.role { dropsPresetKey = true } else { dropsPresetKey = false }
+        for (key, value) in own.entries where key != presetKey || !dropsPresetKey { merged[key] = value }
         return ConfigTableReader(path: [name], node: .table(merged))
     }
 

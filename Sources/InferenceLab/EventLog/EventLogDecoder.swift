@@ -163,7 +163,7 @@ struct EventLogDecoder {
                     try scanner.beginArray()
                     var firstReason = true
                     while try scanner.nextElement(first: &firstReason) { record.skippedReasons.append(try scanner.readString()) }
-                case 30: record.clientT = try scanner.readDouble()
+                case .clientT?: record.clientT = try scanner.readDouble()
                 default:
                     try scanner.skipValue()
                 }

@@ -7,7 +7,7 @@ enum EventLogKey: Int, CaseIterable {
     case type, step, t, dt, batch, noToken, preempted, finished
     case prefillTokens, decodeTokens, running, waiting, kvBlocksUsed, kvBlocksTotal
     case flops, bytes, id, promptTokens, outputTokens, priority, tokens, reason
-    case status, resumed, simTime, steps, arrived, rejected, skippedLines, skippedReasons
+    case status, resumed, simTime, steps, arrived, rejected, skippedLines, skippedReasons, clientT
 
     /// The key as the log writes it.
     var name: StaticString {
@@ -42,6 +42,7 @@ enum EventLogKey: Int, CaseIterable {
         case .rejected: return "rejected"
         case .skippedLines: return "skipped_lines"
         case .skippedReasons: return "skipped_reasons"
+        case .clientT: return "client_t"
         }
     }
 

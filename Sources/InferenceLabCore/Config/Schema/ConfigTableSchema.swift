@@ -50,7 +50,12 @@ public struct ConfigTableSchema: Sendable {
 
     /// The key that names a catalog preset, if the table has one.
     public var presetKey: ConfigKey? {
-        for key in keys { if case .presetName = key.role { return key } }
+        for key in keys {
+            switch key.role {
+            case .presetName, .presetValue: return key
+            default: continue
+            }
+        }
         return nil
     }
 
