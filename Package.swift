@@ -27,7 +27,10 @@ let package = Package(
             name: "InferenceLabCore",
             dependencies: [
                 .product(name: "HeapModule", package: "swift-collections"),
-            ]
+            ],
+            // Debug builds (and so the tests) check the scheduler's invariants after every
+            // step (docs/scheduler.md §9); release builds do not pay for it.
+            swiftSettings: [.define("SCHEDULER_INVARIANTS", .when(configuration: .debug))]
         ),
         // The WebAssembly entry points (C ABI) over the core: built for the browser by
         // tools/wasm/build.sh with Embedded Swift; also built natively, where it is tested.
@@ -83,7 +86,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "InferenceLabCoreTests", dependencies: ["InferenceLabCore"]),
-        .testTarget(name: "InferenceLabTests", dependencies: ["InferenceLab"]),
+        .testTarget(
+            name: "InferenceLabTests",
+            dependencies: ["InferenceLab"],
+            exclude: ["EventLog/Golden"]  // golden-log fixtures, read by path
+        ),
         .testTarget(name: "InferenceLabAnalysisTests", dependencies: ["InferenceLabAnalysis"]),
         .testTarget(name: "InferenceLabWasmTests", dependencies: ["InferenceLabWasm", "InferenceLab"]),
         .testTarget(

@@ -1,10 +1,5 @@
 // What both command-line tools share: exit statuses, unbuffered output, and turning the
 // library's typed errors into a message and an exit status.
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ArgumentParser
 import InferenceLab
 

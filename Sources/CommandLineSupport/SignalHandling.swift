@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import InferenceLab
 
 /// What SIGINT, SIGTERM and SIGHUP do to the command-line tools, and SIGPIPE.

@@ -2,21 +2,7 @@
 /// the same bytes on every platform).
 public enum TextFormat {
     /// `v` rounded to `digits` decimals ("-" for NaN and infinities).
-    public static func fixed(_ v: Double, _ digits: Int = 2) -> String {
-        guard v.isFinite else { return "-" }
-        var scale = 1.0
-        for _ in 0..<digits { scale *= 10 }
-        let r = (abs(v) * scale).rounded()
-        guard r < 9e18 else { return v.description }
-        let n = Int64(r)
-        let p = Int64(scale)
-        var whole = String(n / p)
-        if v < 0 && n != 0 { whole = "-" + whole }
-        guard digits > 0 else { return whole }
-        var frac = String(n % p)
-        if frac.count < digits { frac = String(repeating: "0", count: digits - frac.count) + frac }
-        return whole + "." + frac
-    }
+    public static func fixed(_ v: Double, _ digits: Int = 2) -> String { DecimalText.fixed(v, digits) }
 
     /// The shortest round-trip form; integers without a fraction; empty for NaN (CSV cells).
     public static func number(_ v: Double) -> String {

@@ -44,12 +44,14 @@ public struct BucketStats: Sendable, Equatable {
 /// buckets in use (for a run longer than `capacity` initial widths), each holding min, max,
 /// sum and mean per series. Memory: `capacity × series` entries, whatever the log's length.
 public struct TimeBuckets: Sendable {
-    public let capacity: Int
+    /// The most buckets kept.
+    public var capacity: Int { grid.capacity }
     public let seriesCount: Int
     /// Start of bucket 0 (the first time seen).
     public private(set) var origin = Double.nan
     /// Width of one bucket (seconds).
-    public private(set) var width: Double
+    public var width: Double { grid.width }
+    private var grid: DoublingBucketWidth
     /// buckets[series][index]
     public private(set) var buckets: [[BucketStats]]
     /// Buckets in use: 1 + the highest index written.
@@ -59,18 +61,17 @@ public struct TimeBuckets: Sendable {
     ///   - capacity: most buckets kept (even, at least 2).
     ///   - initialWidth: the first width in seconds.
     public init(series: Int, capacity: Int = 400, initialWidth: Double = 0.001) {
-        self.capacity = max(2, capacity & ~1)
+        grid = DoublingBucketWidth(capacity: max(2, capacity & ~1), initialWidth: initialWidth)
         seriesCount = series
-        width = initialWidth
-        buckets = Array(repeating: Array(repeating: BucketStats(), count: self.capacity), count: series)
+        buckets = Array(repeating: Array(repeating: BucketStats(), count: grid.capacity), count: series)
     }
 
     /// The bucket index of time `t`, widening the buckets until it fits.
     public mutating func index(_ t: Double) -> Int {
         if origin.isNaN { origin = t }
         guard t.isFinite, t > origin else { used = Swift.max(used, 1); return 0 }
-        while (t - origin) / width >= Double(capacity) { halve() }
-        let i = Swift.min(Int((t - origin) / width), capacity - 1)
+        while grid.isPastLastBucket(t - origin) { mergePairs() }
+        let i = grid.index(of: t - origin)
         used = Swift.max(used, i + 1)
         return i
     }
@@ -79,7 +80,8 @@ public struct TimeBuckets: Sendable {
         buckets[series][index].add(v, weight: weight)
     }
 
-    private mutating func halve() {
+    /// Merges bucket pairs and doubles the width.
+    private mutating func mergePairs() {
         for s in 0..<seriesCount {
             for i in 0..<(capacity / 2) {
                 var merged = buckets[s][2 * i]
@@ -89,7 +91,7 @@ public struct TimeBuckets: Sendable {
             for i in (capacity / 2)..<capacity { buckets[s][i] = BucketStats() }
         }
         used = (used + 1) / 2
-        width *= 2
+        grid.doubleWidth()
     }
 
     /// Start time of bucket `i`.

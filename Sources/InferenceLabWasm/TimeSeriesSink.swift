@@ -13,8 +13,11 @@ import InferenceLabCore
 /// each `firstToken` and `finished` event (same order as the reducer's TTFT and E2E samples)
 /// and each arrival's prompt and output lengths.
 public struct TimeSeriesSink: EventSink {
-    public let maxBuckets: Int
-    public private(set) var width: Double
+    /// The most buckets in use at once.
+    public var maxBuckets: Int { grid.capacity }
+    /// The width of one bucket, in seconds.
+    public var width: Double { grid.width }
+    private var grid: DoublingBucketWidth
     private let computeFlops: Double
     private let memoryBandwidth: Double
 
@@ -38,8 +41,7 @@ public struct TimeSeriesSink: EventSink {
     public private(set) var outputLengths: [Double] = []
 
     public init(config: SimulatorConfig, initialWidth: Double = 0.1, maxBuckets: Int = 400) {
-        self.width = initialWidth
-        self.maxBuckets = max(maxBuckets, 2)
+        grid = DoublingBucketWidth(capacity: max(maxBuckets, 2), initialWidth: initialWidth)
         self.computeFlops = config.hardware.computeFlops
         self.memoryBandwidth = config.hardware.memoryBandwidth
     }
@@ -87,11 +89,8 @@ public struct TimeSeriesSink: EventSink {
 
     /// The index of the bucket holding time `t`, growing (and coarsening) the series as needed.
     private mutating func bucket(containing t: Double) -> Int {
-        var i = max(0, Int((t / width).rounded(.down)))
-        while i >= maxBuckets {
-            coarsen()
-            i = max(0, Int((t / width).rounded(.down)))
-        }
+        while grid.isPastLastBucket(t) { coarsen() }
+        let i = grid.index(of: t)
         while kvArea.count <= i {
             kvArea.append(0); runningArea.append(0); waitingArea.append(0); computeArea.append(0)
             bandwidthArea.append(0); prefillTokens.append(0); outputTokens.append(0); finished.append(0)
@@ -99,7 +98,7 @@ public struct TimeSeriesSink: EventSink {
         return i
     }
 
-    /// Doubles the bucket width, merging bucket pairs.
+    /// Merges bucket pairs and doubles the width.
     private mutating func coarsen() {
         func merge(_ a: inout [Double]) {
             var out: [Double] = []
@@ -113,7 +112,7 @@ public struct TimeSeriesSink: EventSink {
         }
         merge(&kvArea); merge(&runningArea); merge(&waitingArea); merge(&computeArea)
         merge(&bandwidthArea); merge(&prefillTokens); merge(&outputTokens); merge(&finished)
-        width *= 2
+        grid.doubleWidth()
     }
 
     /// The series' columns, in ``columnNames`` order.

@@ -41,7 +41,10 @@ MAX_MODEL_LEN = 4096
 MAX_NUM_SEQS = 128
 BLOCK_SIZE = 16
 SEED = 42                      # the trace generator's seed (inference-perf runs used seed 42)
-CALIBRATION_PRESET = "h100-sxm-llama-3.1-70b"   # the only H100 calibration profile in the catalog
+# The calibration profile of `calibrated` runs (--profile). The default stays the profile the
+# engine profile (configs/engines/vllm-0.15.1.toml) was fitted with; `--profile h100-sxm` runs
+# the per-GPU H100 profile fitted on aiconfigurator's vLLM kernel data of several models.
+CALIBRATION_PRESET = "h100-sxm-llama-3.1-70b"
 
 # Metrics compared for the vLLM 0.15.1 runs: (key, label, unit).
 METRICS = [
@@ -797,8 +800,12 @@ def main() -> int:
     ap.add_argument("--split", action="store_true", help="mark runs fit/validate and give medians per side")
     ap.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
     ap.add_argument("--json", metavar="OUT", help="write machine-readable results to OUT")
+    ap.add_argument("--profile", default=CALIBRATION_PRESET,
+                    help="calibration profile of the calibrated runs (default h100-sxm-llama-3.1-70b, which the "
+                         "engine profile was fitted with; h100-sxm: the per-GPU profile)")
     ap.add_argument("--keep", metavar="DIR", help="keep traces and configs in DIR (default: a temp dir, removed)")
     args = ap.parse_args()
+    globals()["CALIBRATION_PRESET"] = args.profile
 
     binary = args.bin
     if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):

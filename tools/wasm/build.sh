@@ -48,7 +48,7 @@ for module in InferenceLabWasm InferenceLabCore HeapModule InternalCollectionsUt
     for o in "$BUILD/$module.build"/*.o; do objects+=("$o"); done
 done
 exports=()
-for name in $(grep -o '@_cdecl("il_[a-z_0-9]*")' Sources/InferenceLabWasm/Exports.swift | sed 's/@_cdecl("\(.*\)")/\1/'); do
+for name in $(grep -o '@_cdecl("il_[a-z_0-9]*")' Sources/InferenceLabWasm/WasmExports.swift | sed 's/@_cdecl("\(.*\)")/\1/'); do
     exports+=("--export=$name")
 done
 "$WASM_LD" --no-entry --gc-sections --strip-all -O2 "${exports[@]}" \

@@ -194,6 +194,12 @@
       presetFlat["hardware.tensor_parallel_size"] = tp !== undefined ? tp : 1;
     }
     Object.assign(flat, presetFlat);
+    if (table === "hardware") {
+      // As the CLI: a catalog GPU with no [compute] of its own runs its calibration profile.
+      for (const k of Object.keys(flat)) if (k.startsWith("compute.")) delete flat[k];
+      const profile = (CATALOG.calibration || {})[name];
+      if (profile !== undefined) Object.assign(flat, W.flatten({ compute: W.parseTOML(profile).compute }));
+    }
     const keep = $(id(table + ".preset")).value;
     setForm(flat);
     $(id(table + ".preset")).value = keep;

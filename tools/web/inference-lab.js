@@ -145,14 +145,36 @@
     return out;
   }
 
+  // The [compute] factor keys: a file that sets any of them describes its own factors (the
+  // core's ConfigSchema.calibrationFactorKeys; CalibrationFactorKeysTests holds them equal).
+  const CALIBRATION_FACTOR_KEYS = ["compute_efficiency", "memory_efficiency", "attention_compute_efficiency",
+    "attention_memory_efficiency", "interconnect_efficiency", "step_overhead_seconds",
+    "layer_overhead_seconds", "token_overhead_seconds"];
+
   /// Resolves `preset` in [hardware], [model] and [compute] from `catalog` ({hardware: {name:
   /// TOML text}, model: {...}, calibration: {...}}), as the command-line loader does: the
-  /// preset's table first, the config's own keys of that table over it.
+  /// preset's table first, the config's own keys of that table over it; and the catalog
+  /// GPU's calibration profile stands in for a missing [compute] table (or for
+  /// `model = "calibrated"` with no preset and no factor keys).
   function resolvePresets(doc, catalog) {
     const kinds = { hardware: "hardware", model: "model", compute: "calibration" };
     const out = Object.assign({}, doc);
+    const gpu = doc.hardware && typeof doc.hardware.preset === "string" && !doc.hardware.preset.endsWith(".toml")
+      ? doc.hardware.preset : undefined;
+    const profile = gpu !== undefined ? (catalog.calibration || {})[gpu] : undefined;
+    const c = doc.compute;
+    if (!c && profile !== undefined) {
+      out.compute = { preset: gpu };
+    } else if (c && c.preset === undefined && typeof c.model === "string" && c.model.toLowerCase() === "calibrated"
+               && !CALIBRATION_FACTOR_KEYS.some((k) => c[k] !== undefined)) {
+      if (profile === undefined) {
+        const gpus = Object.keys(catalog.hardware || {}).filter((g) => (catalog.calibration || {})[g] !== undefined).sort();
+        throw new Error(`compute.model: model = "calibrated" without a preset or factors needs a calibration profile; GPUs with one: ${gpus.join(", ")}`);
+      }
+      out.compute = Object.assign({ preset: gpu }, c);
+    }
     for (const [table, kind] of Object.entries(kinds)) {
-      const t = doc[table];
+      const t = out[table];
       if (!t || t.preset === undefined) continue;
       const text = (catalog[kind] || {})[t.preset];
       if (text === undefined) throw new Error(`${table}.preset: unknown ${kind} preset "${t.preset}"`);

@@ -12,6 +12,10 @@
 ///   (`batch_size` requests at context isl + osl/2, the middle of the averaged range,
 ///   `tpot_ms`). Other modes are skipped (their TTFT includes queueing).
 /// - **CSV** with a header naming the JSONL keys above (`phase,tokens,context,batch,tp,seconds`).
+///
+/// A step line (or CSV column) may name the model that ran, `"model": "llama-3.1-8b"`: a catalog
+/// model preset (or a `.toml` path relative to the file), so that one file can hold
+/// several models; lines without one use the configured model.
 public enum MeasurementReader {
     /// The samples and how many lines were skipped (non-static aiconfigurator rows).
     public struct Measurements: Sendable {
@@ -32,6 +36,7 @@ public enum MeasurementReader {
 
     public static func parse(_ text: String, file: String, attentionHeads: Int? = nil) throws(InputError) -> Measurements {
         var result = Measurements(samples: [], skipped: 0)
+        var models: [String: ModelConfig] = [:]
         var header: [String]?
         var lineNumber = 0
         for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -54,7 +59,14 @@ public enum MeasurementReader {
                 header = line.split(separator: ",").map { $0.trimmingSpaces.lowercased() }
                 continue
             }
+            let before = result.samples.count
             try append(fields, file: file, line: lineNumber, attentionHeads: attentionHeads, to: &result)
+            // (aiconfigurator's own rows name a Hugging Face id there: not a catalog model.)
+            if case .string(let name)? = fields["model"], result.samples.count > before,
+               fields["isl"] == nil && fields["ttft_ms"] == nil {
+                let model = try resolveModel(name, file: file, line: lineNumber, cache: &models)
+                for i in before..<result.samples.count { result.samples[i].model = model }
+            }
         }
         if result.samples.isEmpty {
             throw InputError(file: file, "no measurements found (expected JSONL or CSV steps; see inference-lab calibrate --help)")
@@ -63,6 +75,27 @@ public enum MeasurementReader {
     }
 
     enum Value { case number(Double), string(String) }
+
+    /// The catalog model `name` (a preset name or a `.toml` path relative to `file`).
+    private static func resolveModel(_ name: String, file: String, line: Int,
+                                     cache: inout [String: ModelConfig]) throws(InputError) -> ModelConfig {
+        if let hit = cache[name] { return hit }
+        let entry: Catalog.Entry
+        switch Catalog.find(.model, named: name, configDirectory: Catalog.directory(of: file)) {
+        case .success(let e): entry = e
+        case .failure(let f): throw InputError(file: file, line: line, field: "model", f.message)
+        }
+        // The model alone: a KV pool large enough that no catalog model fails validation.
+        let text = entry.text + "\n[scheduler]\nnum_gpu_blocks_override = 1000000\n"
+        let model: ModelConfig
+        do {
+            model = try ConfigLoader.parse(text, file: entry.source, configDirectory: Catalog.directory(of: file)).config.model
+        } catch {
+            throw InputError(file: file, line: line, field: "model", "model \"\(name)\": \(error.message)")
+        }
+        cache[name] = model
+        return model
+    }
 
     private static func append(_ f: [String: Value], file: String, line: Int, attentionHeads: Int?,
                                to result: inout Measurements) throws(InputError) {

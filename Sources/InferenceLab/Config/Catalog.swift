@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The catalog of hardware, model, calibration and engine presets (`configs/hardware/*.toml`,
 /// `configs/models/*.toml`, `configs/calibration/*.toml`, `configs/engines/*.toml`).
 ///
@@ -113,6 +105,21 @@ public enum Catalog {
         if let near = NameSuggestion.nearest(to: name, among: known) { message += "; did you mean \"\(near)\"?" }
         message += " Known: \(known.joined(separator: ", ")) (or a path ending in .toml)"
         return .failure(LookupFailure(message: message))
+    }
+
+    /// The calibration profile of the catalog GPU `hardware` (a hardware preset name): the
+    /// calibration preset of the same name (`configs/calibration/h100-sxm.toml` for
+    /// `h100-sxm`), looked up like any preset; nil when there is none.
+    public static func calibrationProfile(forHardwarePreset hardware: String, configDirectory: String?) -> Entry? {
+        guard !hardware.hasSuffix(".toml") else { return nil }
+        if case .success(let e) = find(.calibration, named: hardware, configDirectory: configDirectory) { return e }
+        return nil
+    }
+
+    /// The built-in GPUs that have a built-in calibration profile, sorted.
+    public static func hardwareWithCalibrationProfiles() -> [String] {
+        let profiles = builtInNames(.calibration)
+        return builtInNames(.hardware).filter { profiles.contains($0) }
     }
 
     /// The directory part of `path` (`.` for a bare file name).

@@ -32,7 +32,7 @@ struct ConfigDocumentReader {
         rejectUnknownTables()
         var config = SimulatorConfig.default
         for schema in ConfigSchema.tables {
-            let t = table(schema.name)
+            let t = schema.name == "compute" ? computeTable() : table(schema.name)
             guard t.isPresent || schema.readsDefaultsWhenAbsent else { continue }
             read(t, as: schema, into: &config)
         }
@@ -80,6 +80,15 @@ struct ConfigDocumentReader {
             diagnostics.report(.value, at: [name, presetKey], f.message)
             return own
         }
+        return merged(own, over: entry, table: name, kind: kind)
+    }
+
+    /// `own`'s keys (but the preset key) over the `[name]` table of the `kind` preset `entry`.
+    private mutating func merged(_ own: ConfigTableReader, over entry: Catalog.Entry, table name: String,
+                                 kind: Catalog.Kind) -> ConfigTableReader {
+        let presetKey = kind.presetKey
+        let keys = ConfigSchema.keys(of: name)
+        let presetDeclaration = ConfigSchema.table(name)?.presetKey
         let presetRoot: [String: TOMLNode]
         do {
             presetRoot = try TOMLNode.parseDocument(entry.text)
@@ -102,9 +111,41 @@ struct ConfigDocumentReader {
         }
         // A preset name is dropped; a stored value that names a preset (`vllm_version`) is kept.
         let dropsPresetKey: Bool
-        if case .presetName = presetDeclaration.role { dropsPresetKey = true } else { dropsPresetKey = false }
+        if case .presetName? = presetDeclaration?.role { dropsPresetKey = true } else { dropsPresetKey = false }
         for (key, value) in own.entries where key != presetKey || !dropsPresetKey { merged[key] = value }
         return ConfigTableReader(path: [name], node: .table(merged))
+    }
+
+    /// `[compute]`, where a catalog GPU's calibration profile stands in for what the file leaves
+    /// out (``Catalog/calibrationProfile(forHardwarePreset:configDirectory:)``):
+    ///
+    /// - no `[compute]` table, and `[hardware] preset` names a GPU with a profile: that profile
+    ///   (`model = "calibrated"`); a GPU without one, or hand-written hardware: the default;
+    /// - `model = "calibrated"` with neither `preset` nor any factor key: the profile of
+    ///   `[hardware] preset`, the file's other keys over it; an error naming the GPUs that
+    ///   have one when there is none.
+    mutating func computeTable() -> ConfigTableReader {
+        let own = table("compute")
+        var model: String?
+        if case .string(let m)? = own.entries["model"] { model = m }
+        guard ConfigSchema.computeUsesHardwareProfile(tablePresent: own.isPresent, model: model,
+                                                      isGiven: { own.has($0) }) else { return own }
+        let gpu: String?
+        if case .table(let hw)? = root["hardware"], case .string(let name)? = hw["preset"], !name.hasSuffix(".toml") {
+            gpu = name
+        } else {
+            gpu = nil
+        }
+        let profile = gpu.flatMap { Catalog.calibrationProfile(forHardwarePreset: $0, configDirectory: configDirectory) }
+        if let profile { return merged(own, over: profile, table: "compute", kind: .calibration) }
+        guard own.isPresent else { return own }
+        let gpus = Catalog.hardwareWithCalibrationProfiles().joined(separator: ", ")
+        let which = gpu.map { "[hardware] preset \"\($0)\" has no calibration profile" }
+            ?? "the hardware is not a catalog GPU ([hardware] preset)"
+        diagnostics.report(.value, at: ["compute", "model"],
+                           "model = \"calibrated\" without a preset or factors needs a calibration profile, but \(which); "
+                           + "GPUs with one: \(gpus) (or set [compute] preset, or the factors)")
+        return own
     }
 
     /// Top-level entries must be the known tables.

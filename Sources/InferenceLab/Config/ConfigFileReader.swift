@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Reads a small text file whole, with a readable reason when it cannot.
 enum ConfigFileReader {
     struct Failure: Error {

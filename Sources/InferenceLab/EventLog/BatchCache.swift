@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The batch of the step record being decoded and the previous step's batch, for
 /// ``EventLogDecoder``.
 ///

@@ -1,11 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
+// Speed only: reads EventLogWriter's own layout in one pass; gives exactly the general
+// path's event or defers to it (EventLogFastPathTests checks both on mutated lines).
 /// The fast path of ``EventLogDecoder``: records exactly as ``EventLogWriter`` writes them
 /// (its key order, no spaces, plain ASCII ids, values the writer can produce), read in one
 /// pass by matching the fixed bytes between the values.

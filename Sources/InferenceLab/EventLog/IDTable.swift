@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Bytes by slot: request ids, kept by the event-log writer as the JSON text it writes for
 /// them (quoted and escaped), and by the decoder's ``RequestIDIndex`` as they appear in the log.
 ///

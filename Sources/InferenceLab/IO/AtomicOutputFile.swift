@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// An output file that appears under its final name only when complete.
 ///
 /// Bytes go to a temporary file next to the target (`.NAME.tmp-PID` in the same directory, so

@@ -1,4 +1,4 @@
-/// A destination for an encoded byte stream: ``PlainWriter`` or ``GzipWriter``.
+/// A destination for an encoded byte stream: ``PlainWriter`` or ``GzipMemberWriter``.
 ///
 /// Writers buffer internally and write to a file descriptor they do not own; `close()` flushes
 /// (and for gzip finishes the stream with its trailer) but leaves the descriptor open, since

@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Correctly rounded conversion of a decimal `w × 10^q` to the nearest `Double`
 /// (round-half-to-even, as `strtod` does), without `strtod` for all but rare inputs.
 ///

@@ -2,13 +2,6 @@
 import CDeflate
 #endif
 import CZlib
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Decodes a gzip file piece by piece for ``InputReader``: reads the compressed bytes from a
 /// descriptor (which it does not own) and writes the decoded bytes wherever it is asked to.

@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Streams the lines of a file or of standard input (`-`), plain or gzip, in constant memory.
 ///
 /// gzip is recognised by its magic bytes (`1f 8b`), not by the name, and may consist of

@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Two outputs of one command that would write the same file, which would leave it corrupt
 /// (or, for standard output, mix two streams into one).
 ///

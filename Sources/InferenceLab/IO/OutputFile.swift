@@ -50,9 +50,8 @@ public final class OutputFile {
         }
         if let level {
             do {
-                // Independent members for the levels zlib knows; zlib reports a bad level.
-                writer = (0...9).contains(level) ? try GzipMemberWriter(fd: fd, name: name, level: level)
-                                                 : try GzipWriter(fd: fd, name: name, level: level)
+                // Independent members; the compressor refuses a level outside 0–9.
+                writer = try GzipMemberWriter(fd: fd, name: name, level: level)
             } catch {
                 file?.abort()
                 throw InputError(file: name, error.message)

@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Where an output path leads once the symbolic links of its last component are followed.
 ///
 /// An output is written to the file its path finally names, so a link stays a link and the

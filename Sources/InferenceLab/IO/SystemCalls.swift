@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Thin wrappers over the POSIX calls the I/O layer uses (retrying on `EINTR`).
 enum SystemCalls {
     /// The C library's text for an `errno` value.

@@ -11,17 +11,7 @@ public enum SummaryTable {
             let n = max(width - text.count, 0)
             return left ? text + String(repeating: " ", count: n) : String(repeating: " ", count: n) + text
         }
-        func fixed(_ v: Double, _ digits: Int = 2) -> String {
-            guard v.isFinite else { return "-" }
-            var scale = 1.0
-            for _ in 0..<digits { scale *= 10 }
-            let r = (abs(v) * scale).rounded() / scale
-            var whole = String(Int64(r.rounded(.down)))
-            var frac = String(Int64(((r - r.rounded(.down)) * scale).rounded()))
-            if frac.count < digits { frac = String(repeating: "0", count: digits - frac.count) + frac }
-            if v < 0 && r != 0 { whole = "-" + whole }
-            return digits > 0 ? whole + "." + frac : whole
-        }
+        func fixed(_ v: Double, _ digits: Int = 2) -> String { DecimalText.fixed(v, digits) }
         func percent(_ v: Double) -> String { fixed(v * 100, 1) + "%" }
 
         line("LATENCY METRICS")

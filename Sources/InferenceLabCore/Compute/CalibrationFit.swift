@@ -10,6 +10,9 @@ public struct CalibrationSample: Sendable, Equatable {
     public var seconds: Double
     /// Where it came from, for reports (e.g. `line 4 prefill`).
     public var label: String
+    /// The model that ran, when it is not the fit's configured one (files that mix models
+    /// name it per line); nil: the configuration's model.
+    public var model: ModelConfig?
 
     public init(phase: Phase, tensorParallelSize: Int, batch: [ScheduledChunk], seconds: Double, label: String = "") {
         self.phase = phase
@@ -117,16 +120,17 @@ public enum CalibrationFit {
     private struct Point { var terms: RooflineTerms; var roofline: Roofline; var seconds: Double }
 
     private static func prepared(_ samples: [CalibrationSample], config: SimulatorConfig) -> [Point] {
-        var cache: [(tp: Int, roofline: Roofline)] = []
+        var cache: [(tp: Int, model: ModelConfig?, roofline: Roofline)] = []
         return samples.map { s in
             let roofline: Roofline
-            if let hit = cache.first(where: { $0.tp == s.tensorParallelSize }) {
+            if let hit = cache.first(where: { $0.tp == s.tensorParallelSize && $0.model == s.model }) {
                 roofline = hit.roofline
             } else {
                 var c = config
                 c.hardware.tensorParallelSize = s.tensorParallelSize
+                if let model = s.model { c.model = model }
                 roofline = Roofline(c)
-                cache.append((s.tensorParallelSize, roofline))
+                cache.append((s.tensorParallelSize, s.model, roofline))
             }
             return Point(terms: roofline.terms(of: s.batch), roofline: roofline, seconds: s.seconds)
         }

@@ -1,3 +1,6 @@
+// Speed only: a hash table specialised for block hashes (already mixed, never 0), so the
+// prefix cache needs no general-purpose hasher and a probe touches one cache line.
+
 /// An open-addressing hash table from block hash to block id, for the prefix cache.
 ///
 /// Block hashes are already uniformly mixed 64-bit values (never 0), so a Fibonacci

@@ -7,11 +7,12 @@
 /// evicted from the cache at that moment (LRU order, see `free(_:)`).
 ///
 /// Hashes come in two kinds (``BlockHasher``): shared ones, which any request can look up, live
-/// in an open-addressing table; private ones, which only their own request can look up again
-/// after a preemption, live in a per-request registry indexed by block position, so that
-/// registering and evicting one (the bulk of all blocks) is an array write instead of a table
-/// operation. Both kinds follow vLLM's rules: lookups return the first block registered with a
-/// hash, and a later duplicate takes its place when it is evicted.
+/// in an open-addressing table (``BlockHashTable``); private ones, which only their own request
+/// can look up again after a preemption, live in a per-request registry indexed by block
+/// position (`BlockPool+PrivateHashes.swift`), so that registering and evicting one (the bulk of
+/// all blocks) is an array write instead of a table operation. Both kinds follow vLLM's rules:
+/// lookups return the first block registered with a hash, and a later duplicate takes its place
+/// when it is evicted (docs/scheduler.md §3.4, §5.5).
 ///
 /// Storage grows as blocks are first used, so a pool of 2³¹−1 blocks costs only what a run
 /// touches. The free queue is therefore kept in three parts: the blocks freed without a hash
@@ -24,7 +25,7 @@ public struct BlockPool: Sendable {
     public let count: Int
     /// Per block used so far (ids `0..<blocks.count`): its free-queue links, reference count
     /// and hash, side by side so that each block operation touches one cache line.
-    private var blocks: [BlockState] = []
+    var blocks: [BlockState] = []
     private var head: Int32 = -1
     private var tail: Int32 = -1
     /// Linked blocks at the head of the free queue that come before the never-used ones.
@@ -34,16 +35,12 @@ public struct BlockPool: Sendable {
     /// hash → the first block registered with it.
     private var cached = BlockHashTable()
     /// hash → later blocks registered with the same hash, in registration order (rare).
-    private var duplicates: [UInt64: Duplicates] = [:]
-    /// Private hashes, by request slot and block index: the first block registered with the
-    /// request's hash for that index. An entry is current only while the block still carries
-    /// that hash; eviction leaves it stale unless a duplicate takes its place.
-    /// A request's entries are written when it is preempted (``rememberPrivate(slot:blocks:count:)``):
-    /// until then its registered blocks are exactly its block table, which it holds, so a
-    /// request that is never preempted costs nothing here.
-    private var privateFirst: [[Int32]] = []
+    var duplicates: [UInt64: Duplicates] = [:]
+    /// The private-hash registry, by request slot and block index (see
+    /// `BlockPool+PrivateHashes.swift`).
+    var privateFirst: [[Int32]] = []
 
-    private struct BlockState: Sendable {
+    struct BlockState: Sendable {
         /// Block hash, 0 for none.
         var hash: UInt64 = 0
         var prev: Int32 = -1
@@ -51,14 +48,15 @@ public struct BlockPool: Sendable {
         var refCount: Int32 = 0
     }
 
-    private struct Duplicates: Sendable {
+    struct Duplicates: Sendable {
         var later: [Int32]
         /// For a private hash: where its first block is registered (slot −1 for shared).
         var slot: Int32
         var index: Int32
     }
-    /// Scratch list for `free(_:)`, kept to avoid an allocation per call.
-    private var unhashedScratch: [Int32] = []
+    /// The blocks of one `free(_:)` call that go to the head of the free queue (kept between
+    /// calls for its capacity).
+    private var freedUnhashed: [Int32] = []
 
     /// - Precondition: `0 ≤ count ≤ 2³¹−1` (block ids are 32-bit).
     public init(count: Int) {
@@ -118,38 +116,27 @@ public struct BlockPool: Sendable {
         return b
     }
 
+    /// Removes block `b`'s hash from the prefix cache; a later duplicate of the hash, if any,
+    /// takes its place.
     private mutating func evict(_ b: Int32) {
-        let h = blocks[Int(b)].hash
-        guard h != 0 else { return }
+        let hash = blocks[Int(b)].hash
+        guard hash != 0 else { return }
         blocks[Int(b)].hash = 0
-        if BlockHasher.isPrivate(h) {
-            // A stale registry entry is harmless (lookups check the block's hash); only a duplicate
-            // waiting to take the evicted block's place needs work.
-            guard !duplicates.isEmpty, var d = duplicates[h] else { return }
-            let slot = Int(d.slot), index = Int(d.index)
-            if slot < privateFirst.count && index < privateFirst[slot].count && privateFirst[slot][index] == b {
-                privateFirst[slot][index] = d.later.removeFirst()
-            } else if let i = d.later.firstIndex(of: b) {
-                d.later.remove(at: i)
-            }
-            duplicates[h] = d.later.isEmpty ? nil : d
-            return
-        }
-        if duplicates.isEmpty {
-            // The common case: no hash was ever registered twice; one probe.
-            _ = cached.remove(h, onlyIf: b)
-            return
-        }
-        if cached.find(h) == b {
-            if var d = duplicates[h], !d.later.isEmpty {
-                cached.update(h, d.later.removeFirst())
-                duplicates[h] = d.later.isEmpty ? nil : d
+        if BlockHasher.isPrivate(hash) {
+            evictPrivate(b, hash: hash)
+        } else if duplicates.isEmpty {
+            // No hash was ever registered twice: one probe.
+            _ = cached.remove(hash, onlyIf: b)
+        } else if cached.find(hash) == b {
+            if var duplicate = duplicates[hash], !duplicate.later.isEmpty {
+                cached.update(hash, duplicate.later.removeFirst())
+                duplicates[hash] = duplicate.later.isEmpty ? nil : duplicate
             } else {
-                cached.remove(h)
+                cached.remove(hash)
             }
-        } else if var d = duplicates[h], let i = d.later.firstIndex(of: b) {
-            d.later.remove(at: i)
-            duplicates[h] = d.later.isEmpty ? nil : d
+        } else if var duplicate = duplicates[hash], let i = duplicate.later.firstIndex(of: b) {
+            duplicate.later.remove(at: i)
+            duplicates[hash] = duplicate.later.isEmpty ? nil : duplicate
         }
     }
 
@@ -168,22 +155,22 @@ public struct BlockPool: Sendable {
     /// they can never serve a hit), those with one to the tail (so the least recently freed
     /// cached block is evicted first, and within a request the deepest block of the chain).
     public mutating func free(_ table: [Int32]) {
-        var unhashed = unhashedScratch
-        unhashedScratch = []
-        unhashed.removeAll(keepingCapacity: true)
-        var i = table.count - 1
-        while i >= 0 {
-            let b = table[i]
+        freedUnhashed.removeAll(keepingCapacity: true)
+        var index = table.count - 1
+        while index >= 0 {
+            let b = table[index]
             blocks[Int(b)].refCount -= 1
             if blocks[Int(b)].refCount == 0 {
-                if blocks[Int(b)].hash == 0 { unhashed.append(b) } else { appendFree(b) }
+                if blocks[Int(b)].hash == 0 { freedUnhashed.append(b) } else { appendFree(b) }
             }
-            i -= 1
+            index -= 1
         }
         // Prepend as a group, keeping its order: the first freed ends up at the head.
-        var j = unhashed.count - 1
-        while j >= 0 { prependFree(unhashed[j]); j -= 1 }
-        unhashedScratch = unhashed
+        index = freedUnhashed.count - 1
+        while index >= 0 {
+            prependFree(freedUnhashed[index])
+            index -= 1
+        }
     }
 
     // MARK: Prefix cache
@@ -199,68 +186,47 @@ public struct BlockPool: Sendable {
         if !cached.insert(hash, b) { duplicates[hash, default: Duplicates(later: [], slot: -1, index: -1)].later.append(b) }
     }
 
-    /// The block registered with the private `hash` of block `index` of the request in `slot`.
-    public func lookupPrivate(_ hash: UInt64, slot: Int, index: Int) -> Int32? {
-        guard slot < privateFirst.count, index < privateFirst[slot].count else { return nil }
-        let b = privateFirst[slot][index]
-        return b >= 0 && blocks[Int(b)].hash == hash ? b : nil
-    }
-
-    /// Registers a full block under the private `hash` of block `index` of the request in
-    /// `slot` (duplicates are kept; lookups return the first).
-    public mutating func registerPrivate(_ b: Int32, hash: UInt64, slot: Int, index: Int) {
-        guard blocks[Int(b)].hash == 0 else { return }
-        blocks[Int(b)].hash = hash
-        // A block from an earlier incarnation that still carries the hash stays first; this
-        // one waits behind it. Otherwise this block is first, recorded at preemption.
-        guard slot < privateFirst.count, index < privateFirst[slot].count else { return }
-        let first = privateFirst[slot][index]
-        if first >= 0 && blocks[Int(first)].hash == hash {
-            duplicates[hash, default: Duplicates(later: [], slot: Int32(slot), index: Int32(index))].later.append(b)
-        }
-    }
-
-    /// Records the request's registered blocks (the first `count` entries of its block table)
-    /// as the first holders of their private hashes, where no earlier block still holds one.
-    /// Call when the request is preempted, before its blocks are freed.
-    public mutating func rememberPrivate(slot: Int, blocks table: [Int32], count: Int) {
-        while privateFirst.count <= slot { privateFirst.append([]) }
-        var entries = privateFirst[slot]
-        privateFirst[slot] = []
-        if entries.count < count { entries.append(contentsOf: repeatElement(-1, count: count - entries.count)) }
-        for i in 0..<count {
-            let b = table[i]
-            let h = blocks[Int(b)].hash
-            guard BlockHasher.isPrivate(h) else { continue }
-            let first = entries[i]
-            if first >= 0 && blocks[Int(first)].hash == h { continue }
-            entries[i] = b
-        }
-        privateFirst[slot] = entries
-    }
-
-    /// Forgets the private registrations of a finished request whose slot is reused; its
-    /// blocks keep their place in the free queue, and their hashes can never be looked up.
-    public mutating func releasePrivate(slot: Int) {
-        if slot < privateFirst.count { privateFirst[slot] = [] }
-    }
-
     /// Number of shared hashes currently in the cache (distinct).
     public var cachedHashCount: Int { cached.count }
 }
 
-#if INFERENCE_LAB_INTERNAL_CHECKS
+// MARK: Invariants
+
 extension BlockPool {
-    /// Verifies the free queue against the reference counts.
-    public func checkInvariants() {
-        var n = 0, b = head, last: Int32 = -1
-        while b >= 0 {
-            precondition(blocks[Int(b)].refCount == 0)
-            precondition(blocks[Int(b)].prev == last)
-            if n < frontCount { precondition(blocks[Int(b)].hash == 0) }
-            last = b; b = blocks[Int(b)].next; n += 1
+    /// The number of references to block `b` (requests holding it); 0 for a block never used.
+    public func referenceCount(of b: Int32) -> Int {
+        Int(b) < blocks.count ? Int(blocks[Int(b)].refCount) : 0
+    }
+
+    /// Violations of the pool's own invariants (docs/scheduler.md §3.4): no negative reference
+    /// count; the free queue, linked both ways, starts with `frontCount` blocks without a hash
+    /// and, with the blocks never used yet, holds exactly the `freeCount` blocks whose
+    /// reference count is 0.
+    public func invariantViolations() -> [String] {
+        var issues: [String] = []
+        let neverUsed = count - blocks.count
+        var unreferenced = neverUsed
+        for b in 0..<blocks.count {
+            let references = blocks[b].refCount
+            if references < 0 { issues.append("block \(b) has reference count \(references)") }
+            if references == 0 { unreferenced += 1 }
         }
-        precondition(frontCount <= n && n + (count - blocks.count) == freeCount && last == tail)
+        var queued = 0, block = head, previous: Int32 = -1
+        while block >= 0 && queued <= blocks.count {
+            if blocks[Int(block)].refCount != 0 { issues.append("block \(block) is in the free queue with references") }
+            if blocks[Int(block)].prev != previous { issues.append("free queue broken at block \(block)") }
+            if queued < frontCount && blocks[Int(block)].hash != 0 {
+                issues.append("block \(block) has a hash among the blocks freed without one")
+            }
+            previous = block
+            block = blocks[Int(block)].next
+            queued += 1
+        }
+        if previous != tail { issues.append("free queue's tail is \(tail), its last block \(previous)") }
+        if frontCount > queued { issues.append("\(frontCount) blocks said to head the queue, \(queued) linked") }
+        if queued + neverUsed != freeCount || unreferenced != freeCount {
+            issues.append("free queue holds \(queued) linked and \(neverUsed) unused blocks, \(unreferenced) are unreferenced, freeCount is \(freeCount)")
+        }
+        return issues
     }
 }
-#endif

@@ -13,7 +13,7 @@ public struct MetricsReducer: EventSink {
     public let memoryBandwidth: Double
 
     /// Per-request state, indexed by slot: one 64-byte row, so a step touches one cache line
-    /// per batch entry (see ``RowTable``: `consume` makes it unique before writing).
+    /// per batch entry (``RowTable``).
     private struct SlotState: BitwiseCopyable {
         var arrival = 0.0
         var firstScheduled = Double.nan
@@ -65,13 +65,13 @@ public struct MetricsReducer: EventSink {
     }
 
     public mutating func consume(_ event: SimulationEvent) {
-        slots.makeUnique()
         switch event {
         case .arrival(let a):
             let s = Int(a.slot)
             ensure(s)
-            slots[s] = SlotState(arrival: a.clientTime, tokenMark: slots[s].tokenMark,
-                                 promptTokens: Int32(truncatingIfNeeded: a.promptTokens), engineArrival: a.time)
+            let rows = slots.mutableRows()
+            rows[s] = SlotState(arrival: a.clientTime, tokenMark: rows[s].tokenMark,
+                                promptTokens: Int32(truncatingIfNeeded: a.promptTokens), engineArrival: a.time)
             totals.arrived += 1
             if a.clientTime < firstArrival { firstArrival = a.clientTime }
         case .rejected(let t, _, _, _):
@@ -79,13 +79,13 @@ public struct MetricsReducer: EventSink {
             totals.rejected += 1
             if t < firstArrival { firstArrival = t }
         case .cacheHit(_, _, let slot, let tokens, let resumed):
-            if resumed { totals.resumeHitTokens += tokens } else { slots[Int(slot)].cached += tokens }
+            if resumed { totals.resumeHitTokens += tokens } else { slots.mutableRows()[Int(slot)].cached += tokens }
         case .step(let r):
             step(r)
         case .firstToken(let engineTime, let step, let slot):
             let t = step == lastStep ? lastStepClientTime : engineTime
             let s = Int(slot)
-            slots[s].firstToken = t
+            slots.mutableRows()[s].firstToken = t
             ttft.append(t - slots[s].arrival)
         case .preempted:
             totals.preemptions += 1
@@ -110,9 +110,6 @@ public struct MetricsReducer: EventSink {
         totals.steps += 1
         // Idle gap since the previous step: no compute, KV at its last occupancy.
         if lastStepEnd.isFinite && r.time > lastStepEnd { kvArea += kvFraction * (r.time - lastStepEnd) }
-        else if !lastStepEnd.isFinite && firstArrival.isFinite && r.time > firstArrival {
-            kvArea += 0
-        }
         if r.duration > 0 {
             computeBusy += min(r.duration, r.flops / computeFlops)
             bandwidthBusy += min(r.duration, r.bytes / memoryBandwidth)
@@ -127,25 +124,26 @@ public struct MetricsReducer: EventSink {
         let seen = r.clientTime
 
         let stamp = r.step
-        for slot in r.noTokenSlots { if Int(slot) < slots.count { slots[Int(slot)].tokenMark = stamp } }
-        // One pass over the batch, through the rows' pointer (one bounds check per entry).
-        let rows = slots.unsafeRows
-        let rowCount = UInt(bitPattern: slots.count)
+        let rows = slots.mutableRows()
+        for slot in r.noTokenSlots where Int(slot) < rows.count { rows[Int(slot)].tokenMark = stamp }
+        // One pass over the batch: each entry's first scheduling, its output token and the gap
+        // since its previous one, pooled in runs of equal gaps.
         let start = r.time
         var runValue = 0.0, runWeight = 0
         for slot in r.batchSlots {
             let s = Int(slot)
-            precondition(UInt(bitPattern: s) < rowCount, "batch slot without an arrival")
-            let row = rows + s
-            // `x != x` is the NaN test (one compare; `isNaN` compiles to bit tests here).
-            let scheduled = row.pointee.firstScheduled
-            if scheduled != scheduled { row.pointee.firstScheduled = start }
-            if row.pointee.tokenMark == stamp { continue }
-            row.pointee.outputs &+= 1
-            let previous = row.pointee.lastToken
-            row.pointee.lastToken = seen
-            guard previous == previous else { continue }
-            let gap = seen - previous
+            precondition(s < rows.count, "batch slot without an arrival")
+            var row = rows[s]
+            if row.firstScheduled.isNaN { row.firstScheduled = start }
+            let previousToken = row.lastToken
+            let producedToken = row.tokenMark != stamp
+            if producedToken {
+                row.outputs &+= 1
+                row.lastToken = seen
+            }
+            rows[s] = row
+            guard producedToken && !previousToken.isNaN else { continue }
+            let gap = seen - previousToken
             if runWeight > 0 && gap == runValue { runWeight &+= 1 } else {
                 if runWeight > 0 { itl.append(runValue, weight: runWeight) }
                 runValue = gap; runWeight = 1

@@ -17,8 +17,7 @@ public struct ScheduledBatch: Sendable {
         public var isDecode: Bool
     }
 
-    /// Scheduled requests in vLLM's order: running first, then admitted from waiting (see
-    /// ``RowTable``: ``reset()`` makes the table unique before the scheduler writes).
+    /// Scheduled requests in vLLM's order: running first, then admitted from waiting.
     private var entries = RowTable<Entry>(capacity: 64)
     /// Requests preempted while building the batch, in order.
     public var preempted: [RequestSlot] = []
@@ -64,7 +63,6 @@ public struct ScheduledBatch: Sendable {
     }
 
     mutating func reset() {
-        entries.makeUnique()
         entries.removeAll()
         preempted.removeAll(keepingCapacity: true)
         cacheHits.removeAll(keepingCapacity: true)
@@ -75,11 +73,12 @@ public struct ScheduledBatch: Sendable {
                              samples: false, isDecode: false))
     }
 
-    /// Records the scheduler's final word on an entry (step 3 of `schedule`).
+    /// Lets `update` change every entry, in order (the scheduler's final word on each: whether
+    /// it samples, whether it is a decode; docs/scheduler.md §4.5).
     @inline(__always)
-    mutating func mark(_ index: Int, samples: Bool, isDecode: Bool) {
-        entries[index].samples = samples
-        entries[index].isDecode = isDecode
+    mutating func updateEntries(_ update: (inout Entry) -> Void) {
+        let rows = entries.mutableRows()
+        for index in 0..<rows.count { update(&rows[index]) }
     }
 
     /// Removes the entry of `slot` (a priority victim that was already scheduled); returns its

@@ -1,9 +1,11 @@
-/// vLLM's V1 scheduler (`v1/core/sched/scheduler.py`) with its KV-cache manager, for one
-/// full-attention cache group, no speculative decoding and no KV connector.
+/// vLLM's V1 scheduler (`v1/core/sched/scheduler.py`), for one full-attention cache group, no
+/// speculative decoding and no KV connector. Its KV blocks are managed by a
+/// ``KVCacheManager``.
 ///
 /// A step is one ``schedule(into:)`` call followed, once the forward pass is done, by one
-/// ``processOutput(of:)`` call. docs/scheduler.md describes the algorithm as implemented
-/// here; comments cite its sections.
+/// ``updateFromOutput(of:into:)`` call. docs/scheduler.md describes the algorithm as
+/// implemented here; comments cite its sections. With the `SCHEDULER_INVARIANTS` compilation
+/// condition (debug builds) both check ``invariantViolations(lastBatch:)`` when they end.
 public struct Scheduler: Sendable {
     public let blockSize: Int
     public let maxNumBatchedTokens: Int
@@ -17,51 +19,54 @@ public struct Scheduler: Sendable {
     public let reserveFullPrompt: Bool
     public let watermarkBlocks: Int
 
-    /// Request table indexed by slot (see ``RowTable``: every public mutating method calls
-    /// `requests.makeUnique()` before it writes).
-    private var requests = RowTable<Request>()
+    /// Every live request, by slot (vLLM's `requests`). Written through
+    /// `requests.mutableRows()` (``RowTable``).
+    var requests = RowTable<Request>()
+    #if SCHEDULER_INVARIANTS
+    /// Work the invariant checker may still spend before its next full check (see
+    /// `assertInvariants`).
+    var invariantCheckBudget = 0
+    #endif
     /// External ids, by slot.
     public private(set) var ids: [String] = []
-    /// Trace prefix hashes, by slot.
-    private var prefixHashes: [[UInt64]] = []
-    /// Chained hashes of each request's shared blocks computed so far, by slot (private
-    /// blocks' keys are computed on demand: ``BlockHasher``).
-    private var blockHashes: [[UInt64]] = []
-    /// KV block tables (entry i holds tokens [i·bs, (i+1)·bs)), by slot.
-    private var blockTables: [[Int32]] = []
-    /// Running entries that finished while processing a step's output (compacted once).
-    private var finishedWhileRunning = 0
+    /// Slots of finished requests, free for reuse.
     private var freeSlots: [RequestSlot] = []
     private var nextSerial: UInt64 = 0
-    private var waiting: WaitingQueue
-    /// Running requests in admission order.
-    public private(set) var running: [RequestSlot] = []
-    public private(set) var pool: BlockPool
-    private let hasher: BlockHasher
-    private var hitScratch: [Int32] = []
+    /// Requests waiting to be admitted or resumed (§3.2).
+    var waiting: WaitingQueue
+    /// Running requests in admission order (§3.3).
+    public internal(set) var running: [RequestSlot] = []
+    /// The KV blocks of every request (§5).
+    public internal(set) var kvCacheManager: KVCacheManager
+    /// Prefix-cache hit blocks of the waiting request being admitted (kept for its capacity).
+    private var newComputedBlocks: [Int32] = []
 
     public init(_ config: SimulatorConfig) {
-        let s = config.scheduler
-        blockSize = s.blockSize
-        maxNumBatchedTokens = s.maxNumBatchedTokens
-        maxNumSeqs = s.maxNumSeqs
+        let settings = config.scheduler
+        blockSize = settings.blockSize
+        maxNumBatchedTokens = settings.maxNumBatchedTokens
+        maxNumSeqs = settings.maxNumSeqs
         maxModelLen = config.model.maxSeqLen
-        policy = s.policy
-        chunkedPrefill = s.enableChunkedPrefill
+        policy = settings.policy
+        chunkedPrefill = settings.enableChunkedPrefill
         longPrefillThreshold = config.effectiveLongPrefillThreshold
-        prefixCaching = s.enablePrefixCaching
-        asyncScheduling = s.asyncScheduling
-        reserveFullPrompt = s.reserveFullPrompt
+        prefixCaching = settings.enablePrefixCaching
+        asyncScheduling = settings.asyncScheduling
+        reserveFullPrompt = settings.reserveFullPrompt
         let blocks = config.usableKVBlocks
         // vLLM: int(watermark × num_gpu_blocks), the null block included.
-        watermarkBlocks = Int((s.watermark * Double(blocks + 1)).rounded(.down))
-        pool = BlockPool(count: blocks)
-        hasher = BlockHasher(blockSize: s.blockSize, hashBlockSize: s.prefixHashBlockSize)
-        waiting = WaitingQueue(policy: s.policy)
+        watermarkBlocks = Int((settings.watermark * Double(blocks + 1)).rounded(.down))
+        kvCacheManager = KVCacheManager(blockCount: blocks, blockSize: settings.blockSize,
+                                        hashBlockSize: settings.prefixHashBlockSize,
+                                        maxModelLen: config.model.maxSeqLen,
+                                        enableCaching: settings.enablePrefixCaching)
+        waiting = WaitingQueue(policy: settings.policy)
     }
 
     // MARK: Queries
 
+    /// The KV block pool.
+    public var pool: BlockPool { kvCacheManager.blockPool }
     /// Requests waiting to be (re)admitted.
     public var waitingCount: Int { waiting.count }
     /// Requests holding a running slot.
@@ -69,17 +74,21 @@ public struct Scheduler: Sendable {
     /// Whether any request is still unfinished.
     public var hasUnfinishedRequests: Bool { waitingCount > 0 || !running.isEmpty }
     /// Blocks referenced by some request.
-    public var kvBlocksUsed: Int { pool.usedCount }
+    public var kvBlocksUsed: Int { kvCacheManager.usedBlockCount }
 
     /// The state of the request in `slot`.
     public func request(_ slot: RequestSlot) -> Request { requests[Int(slot)] }
 
-    /// Why a request can never be served, or nil if it can.
+    /// Blocks held by the request in `slot`.
+    public func blockCount(of slot: RequestSlot) -> Int { requests[Int(slot)].numBlocks }
+
+    /// Why a request can never be served, or nil if it can (§7.3).
     public func rejection(promptTokens: Int, outputTokens: Int) -> RejectionReason? {
         if promptTokens >= maxModelLen { return .promptTooLong }
         if promptTokens + outputTokens > maxModelLen { return .exceedsMaxSeqLen }
         // KV footprint right before finishing: prompt + output − 1 tokens.
-        if (promptTokens + outputTokens - 1 + blockSize - 1) / blockSize > pool.count { return .exceedsKVCache }
+        let blocksAtFinish = (promptTokens + outputTokens - 1 + blockSize - 1) / blockSize
+        if blocksAtFinish > pool.count { return .exceedsKVCache }
         return nil
     }
 
@@ -88,301 +97,224 @@ public struct Scheduler: Sendable {
     /// Adds a request to the waiting queue (vLLM's `add_request`).
     /// - Returns: the slot it occupies until ``release(_:)``.
     public mutating func add(_ spec: RequestSpec) -> RequestSlot {
-        let r = Request(serial: nextSerial, arrivalTime: spec.arrivalTime,
-                        promptTokens: spec.promptTokens, maxTokens: spec.outputTokens,
-                        priority: spec.priority)
+        let request = Request(serial: nextSerial, arrivalTime: spec.arrivalTime,
+                              promptTokens: spec.promptTokens, maxTokens: spec.outputTokens,
+                              priority: spec.priority)
         nextSerial += 1
-        requests.makeUnique()
         let slot: RequestSlot
         if let reused = freeSlots.popLast() {
             slot = reused
-            let s = Int(slot)
-            requests[s] = r
-            ids[s] = spec.id
-            prefixHashes[s] = spec.prefixHashes
+            let rows = requests.mutableRows()
+            rows[Int(slot)] = request
+            ids[Int(slot)] = spec.id
         } else {
             slot = RequestSlot(requests.count)
-            requests.append(r)
+            requests.append(request)
             ids.append(spec.id)
-            prefixHashes.append(spec.prefixHashes)
-            blockHashes.append([])
-            blockTables.append([])
         }
-        waiting.append(slot, r, id: spec.id)
+        kvCacheManager.addRequest(slot, prefixHashes: spec.prefixHashes)
+        waiting.append(slot, request, id: spec.id)
         return slot
     }
 
     /// Returns a finished request's slot for reuse.
     public mutating func release(_ slot: RequestSlot) {
-        let s = Int(slot)
-        // Drop the storage: a reused slot may wait a long time before it needs any.
-        blockTables[s] = []
-        blockHashes[s] = []
-        prefixHashes[s] = []
-        pool.releasePrivate(slot: s)
+        kvCacheManager.removeRequest(slot)
         freeSlots.append(slot)
     }
 
-    /// Blocks held by the request in `slot`.
-    public func blockCount(of slot: RequestSlot) -> Int { requests[Int(slot)].numBlocks }
-
     // MARK: schedule()
 
-    /// Builds the next step (docs/scheduler.md §4): running requests first, then waiting ones,
-    /// within one token budget.
-    public mutating func schedule(into out: inout ScheduledBatch) {
-        requests.makeUnique()
-        out.reset()
-        var budget = maxNumBatchedTokens
-        let eligible = running.count + waitingCount
-        let threshold = eligible > 1 ? longPrefillThreshold : 0
+    /// Builds the next step (§4): running requests first, then waiting ones, within one token
+    /// budget.
+    public mutating func schedule(into batch: inout ScheduledBatch) {
+        batch.reset()
+        var tokenBudget = maxNumBatchedTokens
+        // §4.1: the long-prefill threshold applies only when another request could use the
+        // budget.
+        let threshold = running.count + waitingCount > 1 ? longPrefillThreshold : 0
+        scheduleRunningRequests(into: &batch, tokenBudget: &tokenBudget, longPrefillThreshold: threshold)
+        // §4.4: no admissions in a step that preempted.
+        if batch.preempted.isEmpty {
+            scheduleWaitingRequests(into: &batch, tokenBudget: &tokenBudget, longPrefillThreshold: threshold)
+        }
+        updateAfterSchedule(&batch)
+        #if SCHEDULER_INVARIANTS
+        assertInvariants(lastBatch: batch)
+        #endif
+    }
 
-        // 1. Running requests, in list order.
-        var i = 0
-        while i < running.count && budget > 0 {
-            let slot = running[i]
-            let r = requests[Int(slot)]
+    /// §4.2: running requests in list order, each given as many tokens as it can use, blocks
+    /// allocated or requests preempted (§4.3) to make room.
+    private mutating func scheduleRunningRequests(into batch: inout ScheduledBatch, tokenBudget: inout Int,
+                                                  longPrefillThreshold threshold: Int) {
+        let rows = requests.mutableRows()
+        var index = 0
+        while index < running.count && tokenBudget > 0 {
+            let slot = running[index]
+            let request = rows[Int(slot)]
             // Async: a request certain to finish with its in-flight output is not scheduled.
-            if r.placeholders > 0 && r.numComputed + 2 - r.placeholders >= r.promptTokens + r.maxTokens {
-                i += 1
+            if request.placeholders > 0
+                && request.numComputed + 2 - request.placeholders >= request.promptTokens + request.maxTokens {
+                index += 1
                 continue
             }
-            var n = r.numTokens + r.placeholders - r.numComputed
-            if threshold > 0 && threshold < n { n = threshold }
-            n = min(n, budget)
-            n = min(n, maxModelLen - r.numComputed - 1)
-            if n <= 0 { i += 1; continue }
+            var numNewTokens = request.numTokens + request.placeholders - request.numComputed
+            if threshold > 0 && threshold < numNewTokens { numNewTokens = threshold }
+            numNewTokens = min(numNewTokens, tokenBudget)
+            numNewTokens = min(numNewTokens, maxModelLen - request.numComputed - 1)
+            if numNewTokens <= 0 {
+                index += 1
+                continue
+            }
 
             var allocated = false
             while true {
-                if allocateRunning(slot, tokens: n) { allocated = true; break }
-                // Choose a victim (§4.3).
-                let victimIndex = victimIndexForPreemption()
+                if kvCacheManager.allocateSlots(for: &rows[Int(slot)], slot: slot, numNewTokens: numNewTokens) {
+                    allocated = true
+                    break
+                }
+                let victimIndex = preemptionVictimIndex()
                 let victim = running.remove(at: victimIndex)
                 if policy != .fcfs {
-                    if victimIndex < i { i -= 1 }
-                    if let restored = out.remove(slot: victim) { budget += restored }
+                    if victimIndex < index { index -= 1 }
+                    if let restoredTokens = batch.remove(slot: victim) { tokenBudget += restoredTokens }
                 }
-                preempt(victim)
-                out.preempted.append(victim)
+                preemptRequest(victim)
+                batch.preempted.append(victim)
                 if victim == slot { break }
             }
             if !allocated {
-                if policy != .fcfs && requests[Int(slot)].status == .preempted { continue }
+                // PRIORITY: the request preempted itself; the next one now sits at `index`.
+                if policy != .fcfs && rows[Int(slot)].status == .preempted { continue }
                 break
             }
-            out.append(slot: slot, serial: r.serial, tokens: n, context: r.numComputed)
-            budget -= n
-            i += 1
-        }
-
-        // 2. Waiting requests, only if nobody was preempted.
-        if out.preempted.isEmpty {
-            var skipped: [RequestSlot] = []
-            while budget > 0 {
-                guard let slot = waiting.peek() else { break }
-                if running.count >= maxNumSeqs { break }
-                let s = Int(slot)
-                let r = requests[s]
-                // Async: a preempted request's stale in-flight output must drain first.
-                if r.staleOutputTokens > 0 {
-                    waiting.pop()
-                    skipped.append(slot)
-                    continue
-                }
-                var hitBlocks = hitScratch
-                hitScratch = []
-                hitBlocks.removeAll(keepingCapacity: true)
-                var hit = 0
-                if r.numComputed == 0 && prefixCaching {
-                    hit = findCachedPrefix(s, into: &hitBlocks)
-                }
-                defer { hitScratch = hitBlocks }
-                var n = r.numTokens - hit
-                if threshold > 0 && threshold < n { n = threshold }
-                if !chunkedPrefill && n > budget { break }
-                n = min(n, budget)
-                if !allocateWaiting(slot, tokens: n, hitBlocks: hitBlocks, hit: hit) { break }
-                waiting.pop()
-                let resumed = r.status == .preempted
-                running.append(slot)
-                requests[s].status = .running
-                requests[s].numComputed = hit
-                if hit > 0 { out.cacheHits.append((slot, hit, resumed)) }
-                out.append(slot: slot, serial: r.serial, tokens: n, context: hit)
-                budget -= n
-            }
-            // Skipped requests go back to the front, in their order.
-            var k = skipped.count - 1
-            while k >= 0 { waiting.prepend(skipped[k], requests[Int(skipped[k])], id: ids[Int(skipped[k])]); k -= 1 }
-        }
-
-        // 3. Advance num_computed_tokens (vLLM's `_update_after_schedule`).
-        let async = asyncScheduling
-        for e in 0..<out.count {
-            let entry = out[e]
-            let slot = Int(entry.slot)
-            let n = Int(entry.tokens)
-            var r = requests[slot]
-            r.numComputed += n
-            r.inFlightTokens += n
-            let partial = r.numComputed < r.numTokens + r.placeholders
-            r.isPrefillChunk = partial
-            if async && !partial { r.placeholders += 1 }
-            requests[slot] = r
-            out.mark(e, samples: !partial, isDecode: n == 1 && Int(entry.context) >= r.promptTokens)
+            batch.append(slot: slot, serial: request.serial, tokens: numNewTokens, context: request.numComputed)
+            tokenBudget -= numNewTokens
+            index += 1
         }
     }
 
+    /// §4.4: waiting requests in queue order while the budget, `max_num_seqs` and the KV pool
+    /// allow, each with its prefix-cache hit (§5.1).
+    private mutating func scheduleWaitingRequests(into batch: inout ScheduledBatch, tokenBudget: inout Int,
+                                                  longPrefillThreshold threshold: Int) {
+        var skippedWaiting: [RequestSlot] = []
+        while tokenBudget > 0 {
+            guard let slot = waiting.peek() else { break }
+            if running.count >= maxNumSeqs { break }
+            let request = requests[Int(slot)]
+            // Async: a preempted request's stale in-flight output must drain first.
+            if request.staleOutputTokens > 0 {
+                waiting.pop()
+                skippedWaiting.append(slot)
+                continue
+            }
+            newComputedBlocks.removeAll(keepingCapacity: true)
+            var numComputedTokens = 0
+            if request.numComputed == 0 && prefixCaching {
+                numComputedTokens = kvCacheManager.getComputedBlocks(for: request, slot: slot, into: &newComputedBlocks)
+            }
+            var numNewTokens = request.numTokens - numComputedTokens
+            if threshold > 0 && threshold < numNewTokens { numNewTokens = threshold }
+            if !chunkedPrefill && numNewTokens > tokenBudget { break }
+            numNewTokens = min(numNewTokens, tokenBudget)
 
-    /// FCFS: the last running request. PRIORITY: the first maximum of (priority, arrival).
-    /// The original's policies: the last maximum of their victim key.
-    private func victimIndexForPreemption() -> Int {
+            let rows = requests.mutableRows()
+            let allocated = kvCacheManager.allocateSlots(
+                for: &rows[Int(slot)], slot: slot, numNewTokens: numNewTokens,
+                newComputedBlocks: newComputedBlocks, numNewComputedTokens: numComputedTokens,
+                watermarkBlocks: running.isEmpty ? 0 : watermarkBlocks, reserveFullPrompt: reserveFullPrompt)
+            if !allocated { break }
+            waiting.pop()
+            running.append(slot)
+            rows[Int(slot)].status = .running
+            rows[Int(slot)].numComputed = numComputedTokens
+            if numComputedTokens > 0 {
+                batch.cacheHits.append((slot, numComputedTokens, request.status == .preempted))
+            }
+            batch.append(slot: slot, serial: request.serial, tokens: numNewTokens, context: numComputedTokens)
+            tokenBudget -= numNewTokens
+        }
+        // Skipped requests go back to the front, in their order.
+        for slot in skippedWaiting.reversed() {
+            waiting.prepend(slot, requests[Int(slot)], id: ids[Int(slot)])
+        }
+    }
+
+    /// §4.5, vLLM's `_update_after_schedule`: advance each scheduled request's computed tokens
+    /// and decide which entries sample a token.
+    private mutating func updateAfterSchedule(_ batch: inout ScheduledBatch) {
+        let rows = requests.mutableRows()
+        let async = asyncScheduling
+        batch.updateEntries { entry in
+            let slot = Int(entry.slot)
+            let numNewTokens = Int(entry.tokens)
+            var request = rows[slot]
+            request.numComputed += numNewTokens
+            request.inFlightTokens += numNewTokens
+            let isPartial = request.numComputed < request.numTokens + request.placeholders
+            request.isPrefillChunk = isPartial
+            if async && !isPartial { request.placeholders += 1 }
+            rows[slot] = request
+            entry.samples = !isPartial
+            entry.isDecode = numNewTokens == 1 && Int(entry.context) >= request.promptTokens
+        }
+    }
+
+    // MARK: Preemption
+
+    /// §4.3: the running request to preempt. FCFS: the last one. PRIORITY: the first maximum of
+    /// (priority, arrival). The original's policies: the last maximum of their victim key.
+    private func preemptionVictimIndex() -> Int {
         switch policy {
         case .fcfs:
             return running.count - 1
         case .priority:
-            var best = 0
-            var bestPriority = requests[Int(running[0])].priority
-            var bestArrival = requests[Int(running[0])].arrivalTime
-            for j in 1..<running.count {
-                let p = requests[Int(running[j])].priority, a = requests[Int(running[j])].arrivalTime
-                if (p, a) > (bestPriority, bestArrival) { best = j; bestPriority = p; bestArrival = a }
+            var victim = 0
+            var victimKey = (requests[Int(running[0])].priority, requests[Int(running[0])].arrivalTime)
+            for index in 1..<running.count {
+                let request = requests[Int(running[index])]
+                let key = (request.priority, request.arrivalTime)
+                if key > victimKey {
+                    victim = index
+                    victimKey = key
+                }
             }
-            return best
+            return victim
         case .sjf, .sof, .lof, .stf, .ltf, .sif, .lif:
-            var best = 0
-            var bestKey = Int.min
-            for j in 0..<running.count {
-                let r = requests[Int(running[j])]
+            var victim = 0
+            var victimKey = Int.min
+            for index in 0..<running.count {
+                let request = requests[Int(running[index])]
                 let key: Int
                 switch policy {
-                case .sjf, .sof, .lof: key = r.maxTokens - r.numOutput
-                case .stf, .ltf: key = r.promptTokens + r.maxTokens - r.numComputed
-                default: key = r.promptTokens
+                case .sjf, .sof, .lof: key = request.maxTokens - request.numOutput
+                case .stf, .ltf: key = request.promptTokens + request.maxTokens - request.numComputed
+                default: key = request.promptTokens
                 }
-                if key >= bestKey { bestKey = key; best = j }
+                if key >= victimKey {
+                    victimKey = key
+                    victim = index
+                }
             }
-            return best
+            return victim
         }
     }
 
-    /// vLLM's `_preempt_request`: free everything, recompute later, back to the front.
-    private mutating func preempt(_ slot: RequestSlot) {
-        let s = Int(slot)
-        if prefixCaching { pool.rememberPrivate(slot: s, blocks: blockTables[s], count: requests[s].numCachedBlocks) }
-        pool.free(blockTables[s])
-        blockTables[s].removeAll(keepingCapacity: true)
-        requests[s].numBlocks = 0
-        requests[s].numCachedBlocks = 0
-        requests[s].status = .preempted
-        requests[s].numComputed = 0
-        requests[s].staleOutputTokens = requests[s].inFlightTokens
-        requests[s].placeholders = 0
-        requests[s].numPreemptions += 1
-        waiting.prepend(slot, requests[s], id: ids[s])
-    }
-
-    // MARK: KV cache manager
-
-    private func cdiv(_ a: Int, _ b: Int) -> Int { (a + b - 1) / b }
-
-    /// `get_computed_blocks`: the longest run of cached full blocks, capped so that at least
-    /// one token is computed. Appends the hit blocks to `blocks`; returns the hit tokens.
-    private mutating func findCachedPrefix(_ s: Int, into blocks: inout [Int32]) -> Int {
-        let r = requests[s]
-        let maxBlocks = (r.numTokens - 1) / blockSize
-        let shared = hasher.sharedBlockCount(promptTokens: r.promptTokens, prefixHashes: prefixHashes[s])
-        hasher.extend(&blockHashes[s], to: min(maxBlocks, shared), prefixHashes: prefixHashes[s])
-        var i = 0
-        while i < maxBlocks {
-            let h = BlockHasher.key(serial: r.serial, index: i, shared: blockHashes[s])
-            let found = BlockHasher.isPrivate(h) ? pool.lookupPrivate(h, slot: s, index: i) : pool.lookup(h)
-            guard let b = found else { break }
-            blocks.append(b)
-            i += 1
-        }
-        return blocks.count * blockSize
-    }
-
-    /// `allocate_slots` for a running request (it already has a block table). Most steps
-    /// neither add a block nor complete one; that check is inlined into the step loop.
-    @inline(__always)
-    private mutating func allocateRunning(_ slot: RequestSlot, tokens n: Int) -> Bool {
-        let r = requests[Int(slot)]
-        let upTo = r.numComputed + n
-        if upTo <= r.numBlocks * blockSize
-            && (!prefixCaching || min(upTo, r.numTokens) < (r.numCachedBlocks + 1) * blockSize) {
-            return true
-        }
-        return allocateRunningBlocks(slot, tokens: n)
-    }
-
-    private mutating func allocateRunningBlocks(_ slot: RequestSlot, tokens n: Int) -> Bool {
-        let s = Int(slot)
-        let r = requests[s]
-        let computed = r.numComputed
-        let needTokens = min(computed + n, maxModelLen)
-        // Most steps stay within the blocks held (a multiply, no division, no table access).
-        if needTokens > r.numBlocks * blockSize {
-            let newBlocks = cdiv(needTokens, blockSize) - r.numBlocks
-            if newBlocks > pool.freeCount { return false }
-            for _ in 0..<newBlocks { blockTables[s].append(pool.allocate()) }
-            requests[s].numBlocks = r.numBlocks + newBlocks
-        }
-        // Most decode steps complete no block: skip the call (cacheBlocks would return at once).
-        if prefixCaching {
-            let upTo = min(computed + n, r.numTokens)
-            if upTo >= (r.numCachedBlocks + 1) * blockSize { cacheBlocks(s, upTo: upTo) }
-        }
-        return true
-    }
-
-    /// `allocate_slots` for a waiting or preempted request, with its prefix hit.
-    private mutating func allocateWaiting(_ slot: RequestSlot, tokens n: Int, hitBlocks: [Int32], hit: Int) -> Bool {
-        let s = Int(slot)
-        let numTokens = requests[s].numTokens
-        let total = min(hit, maxModelLen)
-        let wm = running.isEmpty ? 0 : watermarkBlocks
-        var evictableHits = 0
-        for b in hitBlocks where pool.isFree(b) { evictableHits += 1 }
-        func needed(_ tokens: Int) -> Int { max(cdiv(tokens, blockSize) - hitBlocks.count, 0) + evictableHits }
-        if reserveFullPrompt && needed(min(numTokens, maxModelLen)) + wm > pool.freeCount { return false }
-        let needTokens = min(total + n, maxModelLen)
-        if needed(needTokens) + wm > pool.freeCount { return false }
-        for b in hitBlocks { pool.touch(b) }
-        blockTables[s].removeAll(keepingCapacity: true)
-        blockTables[s].append(contentsOf: hitBlocks)
-        requests[s].numCachedBlocks = hitBlocks.count
-        let k = cdiv(needTokens, blockSize) - hitBlocks.count
-        if k > 0 { for _ in 0..<k { blockTables[s].append(pool.allocate()) } }
-        requests[s].numBlocks = blockTables[s].count
-        if prefixCaching { cacheBlocks(s, upTo: min(total + n, numTokens)) }
-        return true
-    }
-
-    /// `cache_blocks`: registers the request's full blocks up to `tokens` in the prefix cache.
-    private mutating func cacheBlocks(_ s: Int, upTo tokens: Int) {
-        let r = requests[s]
-        let full = tokens / blockSize
-        guard full > r.numCachedBlocks else { return }
-        // Only blocks of known tokens have content (async placeholders do not).
-        let upto = min(full, r.numTokens / blockSize, r.numBlocks)
-        let shared = hasher.sharedBlockCount(promptTokens: r.promptTokens, prefixHashes: prefixHashes[s])
-        if shared > blockHashes[s].count {
-            hasher.extend(&blockHashes[s], to: min(upto, shared), prefixHashes: prefixHashes[s])
-        }
-        var i = r.numCachedBlocks
-        while i < upto {
-            let h = BlockHasher.key(serial: r.serial, index: i, shared: blockHashes[s])
-            if BlockHasher.isPrivate(h) {
-                pool.registerPrivate(blockTables[s][i], hash: h, slot: s, index: i)
-            } else {
-                pool.register(blockTables[s][i], hash: h)
-            }
-            i += 1
-        }
-        requests[s].numCachedBlocks = max(r.numCachedBlocks, upto)
+    /// vLLM's `_preempt_request` (§4.3): free every block, recompute later, back to the front
+    /// of the waiting queue. The caller has removed it from `running`.
+    private mutating func preemptRequest(_ slot: RequestSlot) {
+        let rows = requests.mutableRows()
+        kvCacheManager.free(&rows[Int(slot)], slot: slot, preempted: true)
+        var request = rows[Int(slot)]
+        request.status = .preempted
+        request.numComputed = 0
+        request.staleOutputTokens = request.inFlightTokens
+        request.placeholders = 0
+        request.numPreemptions += 1
+        rows[Int(slot)] = request
+        waiting.prepend(slot, request, id: ids[Int(slot)])
     }
 
     // MARK: update_from_output()
@@ -405,55 +337,53 @@ public struct Scheduler: Sendable {
 
     /// vLLM's `update_from_output` (§6): one sampled token per entry that reached the end of
     /// its known tokens; stop at `max_tokens` or `max_model_len`; free finished requests.
-    public mutating func processOutput(of batch: ScheduledBatch, into effects: inout OutputEffects) {
-        requests.makeUnique()
+    public mutating func updateFromOutput(of batch: ScheduledBatch, into effects: inout OutputEffects) {
         effects.reset()
-        for e in 0..<batch.count {
-            let entry = batch[e]
+        let rows = requests.mutableRows()
+        var finishedWhileRunning = 0
+        for index in 0..<batch.count {
+            let entry = batch[index]
             let slot = entry.slot
             let s = Int(slot)
-            guard s < requests.count, requests[s].serial == entry.serial,
-                  requests[s].status != .finished else {
+            // The slot may have been reused since the step was scheduled (async).
+            guard s < rows.count, rows[s].serial == entry.serial, rows[s].status != .finished else {
                 effects.noToken.append(slot)
                 continue
             }
-            // One read and one write of the request instead of one access per field.
-            var r = requests[s]
-            let n = Int(entry.tokens)
-            r.inFlightTokens -= n
-            var stale = false
-            if r.staleOutputTokens > 0 {
-                stale = true
-                r.staleOutputTokens -= n
-            }
+            var request = rows[s]
+            request.inFlightTokens -= Int(entry.tokens)
+            let isStale = request.staleOutputTokens > 0
+            if isStale { request.staleOutputTokens -= Int(entry.tokens) }
             guard entry.samples else {
-                requests[s] = r
+                rows[s] = request
                 effects.noToken.append(slot)
                 continue
             }
-            let statusBefore = r.status
-            let hadPlaceholders = r.placeholders > 0
-            r.numOutput += 1
-            if r.numOutput == 1 { effects.firstTokens.append(slot) }
-            let stopped = r.numOutput >= r.maxTokens || r.numTokens >= maxModelLen
-            if !stale && hadPlaceholders { r.placeholders -= 1 }
-            requests[s] = r
-            if !stale && statusBefore == .running && hadPlaceholders && prefixCaching {
-                cacheBlocks(s, upTo: r.numComputed - r.inFlightTokens)
+            let statusBefore = request.status
+            let hadPlaceholders = request.placeholders > 0
+            request.numOutput += 1
+            if request.numOutput == 1 { effects.firstTokens.append(slot) }
+            let stopped = request.numOutput >= request.maxTokens || request.numTokens >= maxModelLen
+            if !isStale && hadPlaceholders { request.placeholders -= 1 }
+            rows[s] = request
+            // Async: the sampled token is now known, so blocks it completes can be registered.
+            if !isStale && statusBefore == .running && hadPlaceholders && prefixCaching {
+                kvCacheManager.cacheBlocks(for: &rows[s], slot: slot,
+                                           numComputedTokens: request.numComputed - request.inFlightTokens)
             }
             if stopped {
                 if statusBefore == .running { finishedWhileRunning += 1 } else { waiting.remove(slot) }
-                requests[s].status = .finished
-                pool.free(blockTables[s])
-                blockTables[s].removeAll(keepingCapacity: true)
-                requests[s].numBlocks = 0
+                rows[s].status = .finished
+                kvCacheManager.free(&rows[s], slot: slot, preempted: false)
                 effects.finished.append(slot)
             }
         }
         // Drop finished requests from `running` in one pass, keeping the order.
         if finishedWhileRunning > 0 {
             running.removeAll { requests[Int($0)].status == .finished }
-            finishedWhileRunning = 0
         }
+        #if SCHEDULER_INVARIANTS
+        assertInvariants(lastBatch: nil)
+        #endif
     }
 }

@@ -73,6 +73,12 @@ struct WaitingQueue: Sendable {
         }
     }
 
+    /// The slots in the queue, in no particular order (for invariant checks).
+    var unorderedSlots: [RequestSlot] {
+        if policy == .fcfs { return (0..<fifo.count).map { fifo[$0] } }
+        return heap.unordered.map { $0.slot }
+    }
+
     func peek() -> RequestSlot? { policy == .fcfs ? fifo.first : heap.min?.slot }
 
     @discardableResult

@@ -1,20 +1,3 @@
-/// A request's handle inside one simulation: the slot it occupies while it is live.
-///
-/// Slots are reused once a request has finished or was rejected, so per-request state in
-/// sinks can live in arrays indexed by slot and stays bounded by the number of live requests.
-/// An `arrival` (or `rejected`) event always introduces a slot before any other event uses it.
-public typealias RequestSlot = Int32
-
-/// Why a request was refused instead of scheduled.
-public enum RejectionReason: String, Sendable {
-    /// The prompt leaves no room for an output token (`prompt ≥ max_seq_len`).
-    case promptTooLong = "prompt_too_long"
-    /// Prompt + output exceed `max_seq_len` (vLLM's API server refuses these).
-    case exceedsMaxSeqLen = "exceeds_max_seq_len"
-    /// The request's KV footprint is larger than the whole KV pool: it could never finish.
-    case exceedsKVCache = "exceeds_kv_cache"
-}
-
 /// A request entering the node.
 public struct ArrivalEvent: Sendable, Equatable {
     /// When the request reached the engine core (the scheduler's waiting queue).

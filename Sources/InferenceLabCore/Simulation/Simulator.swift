@@ -111,7 +111,7 @@ public struct Simulator<Source: RequestSource> {
         hasOutputCost = config.engine.apiOutputTokenSeconds != 0
         inFlight.reserveCapacity(2)
         spare = [InFlight(), InFlight(), InFlight()]
-        record.kvBlocksTotal = _scheduler.pool.count
+        record.kvBlocksTotal = _scheduler.kvCacheManager.blockPool.count
     }
 
     /// Whether the run has ended.
@@ -288,7 +288,7 @@ public struct Simulator<Source: RequestSource> {
         // (they could not join this step, which was scheduled before they arrived).
         if hasStepCost { admitArrivals(upTo: entry.start, into: &sink) }
         _now = max(_now, end)
-        _scheduler.processOutput(of: entry.batch, into: &effects)
+        _scheduler.updateFromOutput(of: entry.batch, into: &effects)
         // Slots of requests that finished with the previous step are free once the step
         // scheduled before that finish (this one) has been processed.
         swap(&releaseNow, &deferredRelease)
@@ -335,7 +335,7 @@ public struct Simulator<Source: RequestSource> {
         record.running = _scheduler.runningCount
         record.waiting = _scheduler.waitingCount
         record.kvBlocksUsed = _scheduler.kvBlocksUsed
-        record.kvBlocksTotal = _scheduler.pool.count
+        record.kvBlocksTotal = _scheduler.kvCacheManager.blockPool.count
         record.flops = entry.cost.flops
         record.bytes = entry.cost.bytes
     }

@@ -1,17 +1,21 @@
-/// A growable table of plain-value rows whose owner checks for sharing once per operation
-/// instead of on every write.
+// Speed only: a row table whose writes skip `Array`'s per-access uniqueness check (a runtime
+// call that ran several times per request per step); the check runs once per operation.
+
+/// A growable table of plain-value rows with value semantics and one uniqueness check per
+/// operation instead of one per write.
 ///
 /// `Array` keeps value semantics by checking, on each mutating access, whether its buffer is
-/// shared; in the scheduler's step loop that check (a runtime call) ran several times per
-/// request per step. A `RowTable` writes through its buffer without checking. Its owner keeps
-/// value semantics by calling ``makeUnique()`` at the start of every public mutating method,
-/// before any write, so a copy of the owner gets its own buffer on its first mutation.
+/// shared. A `RowTable` is read through its subscript like an array, but its rows can only be
+/// written through ``MutableRows``, which ``mutableRows()`` hands out after giving the table
+/// its own buffer (a copy of the owner that shared it keeps the old one). `append`,
+/// `remove(at:)` and `removeAll()` make the table unique themselves. So there is no way to write
+/// to a shared buffer, and no uniqueness call for an owner to forget.
 ///
 /// Rows are `BitwiseCopyable`, so the buffer needs no per-element initialisation or
 /// destruction. Indices are checked against ``count``.
 struct RowTable<Row: BitwiseCopyable>: @unchecked Sendable {
-    // @unchecked: the buffer is only written by the owner of the single reference to it
-    // (``makeUnique()`` copies a shared one first).
+    // @unchecked: the buffer is only written through a `MutableRows` obtained after
+    // `makeUnique()`, i.e. by the owner of the single reference to it.
     private final class Buffer {
         let base: UnsafeMutablePointer<Row>
         let capacity: Int
@@ -42,27 +46,63 @@ struct RowTable<Row: BitwiseCopyable>: @unchecked Sendable {
         buffer = Buffer(capacity: max(capacity, 1))
     }
 
-    /// Gives this table its own buffer if a copy shares it. Call before writing.
+    /// Gives this table its own buffer if a copy shares it.
     @inline(__always)
-    mutating func makeUnique() {
+    private mutating func makeUnique() {
         if !isKnownUniquelyReferenced(&buffer) {
             buffer = buffer.copy(count: count, capacity: buffer.capacity)
         }
     }
 
-    /// Appends a row (the table must be unique: ``makeUnique()``).
+    /// Write access to the rows, after making the table unique. The view is valid until the
+    /// table's next `append` or copy; take a new one in each mutating operation of the owner
+    /// instead of storing it.
+    @inline(__always)
+    mutating func mutableRows() -> MutableRows {
+        makeUnique()
+        return MutableRows(base: buffer.base, count: count)
+    }
+
+    /// Writes to the rows of a table that has been made unique (``RowTable/mutableRows()``).
+    struct MutableRows {
+        fileprivate let base: UnsafeMutablePointer<Row>
+        let count: Int
+
+        /// The row at `index`.
+        subscript(index: Int) -> Row {
+            @inline(__always) unsafeAddress {
+                precondition(UInt(bitPattern: index) < UInt(bitPattern: count), "RowTable index out of range")
+                return UnsafePointer(base + index)
+            }
+            @inline(__always) nonmutating unsafeMutableAddress {
+                precondition(UInt(bitPattern: index) < UInt(bitPattern: count), "RowTable index out of range")
+                return base + index
+            }
+        }
+    }
+
+    /// Appends a row.
+    @inline(__always)
     mutating func append(_ row: Row) {
-        if count == buffer.capacity { buffer = buffer.copy(count: count, capacity: 2 * buffer.capacity) }
+        if count == buffer.capacity {
+            buffer = buffer.copy(count: count, capacity: 2 * buffer.capacity)
+        } else {
+            makeUnique()
+        }
         (buffer.base + count).initialize(to: row)
         count += 1
     }
 
-    /// Drops every row, keeping the buffer.
-    mutating func removeAll() { count = 0 }
+    /// Drops every row, keeping the buffer (or, if shared, its capacity).
+    mutating func removeAll() {
+        if !isKnownUniquelyReferenced(&buffer) { buffer = Buffer(capacity: buffer.capacity) }
+        count = 0
+    }
 
-    /// Removes the row at `index`, shifting later rows down (the table must be unique).
+    /// Removes the row at `index`, shifting later rows down.
     mutating func remove(at index: Int) {
         precondition(UInt(bitPattern: index) < UInt(bitPattern: count), "RowTable index out of range")
+        makeUnique()
         (buffer.base + index).update(from: buffer.base + index + 1, count: count - index - 1)
         count -= 1
     }
@@ -78,21 +118,11 @@ struct RowTable<Row: BitwiseCopyable>: @unchecked Sendable {
         }
     }
 
-    /// The first row, for loops that check their indices against ``count`` themselves. Valid
-    /// until the next append (the table must be unique to write through it).
-    var unsafeRows: UnsafeMutablePointer<Row> {
-        @inline(__always) get { buffer.base }
-    }
-
-    /// The row at `index`; writes go straight to the buffer (the table must be unique).
+    /// The row at `index` (read only: writes go through ``mutableRows()``).
     subscript(index: Int) -> Row {
         @inline(__always) unsafeAddress {
             precondition(UInt(bitPattern: index) < UInt(bitPattern: count), "RowTable index out of range")
             return UnsafePointer(buffer.base + index)
-        }
-        @inline(__always) nonmutating unsafeMutableAddress {
-            precondition(UInt(bitPattern: index) < UInt(bitPattern: count), "RowTable index out of range")
-            return buffer.base + index
         }
     }
 }

@@ -196,7 +196,7 @@ struct GzipStreamTests {
         defer { dir.remove() }
         let path = dir.file("member.gz")
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let writer = try GzipWriter(fd: fd, name: path, level: level)
+        let writer = try ZlibStreamWriter(fd: fd, name: path, level: level)
         var copy = text
         try copy.withUTF8 { try writer.write(UnsafeRawBufferPointer($0)) }
         try writer.close()

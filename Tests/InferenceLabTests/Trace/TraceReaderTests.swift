@@ -207,4 +207,39 @@ struct TraceLineFastPathTests {
             }
         }
     }
+
+    @Test("randomly mutated writer lines: the fast path gives the general parser's line or defers")
+    func mutatedLines() throws {
+        var rng = Xoshiro256(seed: 11)
+        let lines = [
+            #"{"arrival_time":0.24785711090585885,"prompt_tokens":486,"output_tokens":423}"#,
+            #"{"arrival_time":1e3,"prompt_tokens":10,"output_tokens":2,"request_id":"a-1","priority":-3,"prefix_hashes":[1,18446744073709551615,0]}"#,
+            #"{"arrival_time":12.5,"prompt_tokens":2147483647,"output_tokens":7,"priority":2147483647,"prefix_hashes":[]}"#,
+        ].map { Array($0.utf8) }
+        let alphabet = Array(#"0123456789-+.eE,:[]{}" x\nul"#.utf8)
+        var fastReads = 0
+        for _ in 0..<3000 {
+            var line = lines[Int.random(in: 0..<lines.count, using: &rng)]
+            for _ in 0...Int.random(in: 0..<3, using: &rng) {
+                let k = Int.random(in: 0..<line.count, using: &rng)
+                let c = alphabet[Int.random(in: 0..<alphabet.count, using: &rng)]
+                switch Int.random(in: 0..<3, using: &rng) {
+                case 0: line[k] = c
+                case 1: line.remove(at: k)
+                default: line.insert(c, at: k)
+                }
+                if line.isEmpty { line = [UInt8(ascii: "{")] }
+            }
+            let text = String(decoding: line, as: UTF8.self)
+            let (expected, error) = Self.general(text)
+            guard let got = Self.fast(text) else { continue }
+            fastReads += 1
+            #expect(error == nil, "\(text): fast path read a line the general parser refuses")
+            #expect(got.arrivalTime.bitPattern == expected?.arrivalTime.bitPattern, "\(text)")
+            #expect(got.promptTokens == expected?.promptTokens && got.outputTokens == expected?.outputTokens, "\(text)")
+            #expect(got.requestID == expected?.requestID && got.priority == expected?.priority, "\(text)")
+            #expect(got.prefixHashes == expected?.prefixHashes, "\(text)")
+        }
+        #expect(fastReads > 100)
+    }
 }

@@ -54,23 +54,16 @@ public enum TraceConverter {
     public static func convert(from format: TraceFormat, input: String, output: String,
                                skipInvalid: Bool = false) throws -> ConversionReport {
         switch format {
-        case .azure:
-            var d = AzureDecoder()
-            return try run(&d, input: input, output: output, skipInvalid: skipInvalid)
-        case .mooncake:
-            var d = MooncakeDecoder()
-            return try run(&d, input: input, output: output, skipInvalid: skipInvalid)
-        case .burstgpt:
-            var d = BurstGPTDecoder()
-            return try run(&d, input: input, output: output, skipInvalid: skipInvalid)
-        case .vidur:
-            var d = VidurDecoder()
-            return try run(&d, input: input, output: output, skipInvalid: skipInvalid)
+        case .azure: return try run(AzureDecoder(), input: input, output: output, skipInvalid: skipInvalid)
+        case .mooncake: return try run(MooncakeDecoder(), input: input, output: output, skipInvalid: skipInvalid)
+        case .burstgpt: return try run(BurstGPTDecoder(), input: input, output: output, skipInvalid: skipInvalid)
+        case .vidur: return try run(VidurDecoder(), input: input, output: output, skipInvalid: skipInvalid)
         }
     }
 
-    private static func run<Decoder: SourceRowDecoder>(_ decoder: inout Decoder, input: String, output: String,
+    private static func run<Decoder: SourceRowDecoder>(_ decoder: Decoder, input: String, output: String,
                                                       skipInvalid: Bool) throws -> ConversionReport {
+        var decoder = decoder
         let reader = try InputReader(path: input)
         let writer = try TraceWriter(path: output)
         var report = ConversionReport()

@@ -12,6 +12,11 @@ extension ConfigSchema {
         linearKey("per_request_seconds", doc: "≥ 0; `linear`: time per scheduled request; the three must not all be 0",
                   get: { $0.compute.perRequestSeconds }, set: { $0.compute.perRequestSeconds = $1 }),
         .preset(doc: "start from a calibration profile"),
+    ] + calibrationFactorDeclarations, rules: { c, issues in c.computeRules(&issues) })
+
+    /// The calibrated model's factor keys: setting any of them by hand means the file
+    /// describes its own factors (no calibration profile is picked for it).
+    private static let calibrationFactorDeclarations: [ConfigKey] = [
         calibrationKey("compute_efficiency", 1, .fraction, "fraction",
                        doc: "(0, 1]; `calibrated`: share of peak FLOP/s the weight matmuls reach",
                        get: { $0.computeEfficiency }, set: { $0.computeEfficiency = $1 }),
@@ -36,7 +41,24 @@ extension ConfigSchema {
         calibrationKey("token_overhead_seconds", 0, .nonNegativeSeconds, "seconds",
                        doc: "≥ 0; `calibrated`: per token per layer, divided by the TP size",
                        get: { $0.tokenOverheadSeconds }, set: { $0.tokenOverheadSeconds = $1 }),
-    ], rules: { c, issues in c.computeRules(&issues) })
+    ]
+
+    /// The names of the calibration-factor keys of `[compute]`, in declaration order.
+    public static var calibrationFactorKeys: [String] { calibrationFactorDeclarations.map { $0.name } }
+
+    /// The `[compute]` preset-resolution hook: whether the calibration profile of the
+    /// `[hardware] preset` GPU stands in for what the file leaves out of `[compute]`. It does
+    /// when the file has no `[compute]` table (a GPU without a profile then keeps the default),
+    /// and when `[compute]` says `model = "calibrated"` with neither `preset` nor any factor key
+    /// (a GPU without a profile is then an error). `isGiven` says whether the file's `[compute]`
+    /// has a key; `model` is its `model` text, if any.
+    public static func computeUsesHardwareProfile(tablePresent: Bool, model: String?,
+                                                  isGiven: (String) -> Bool) -> Bool {
+        guard tablePresent else { return true }
+        if isGiven("preset") { return false }
+        guard let model, model.lowercased() == ComputeModelKind.calibrated.rawValue else { return false }
+        return !calibrationFactorKeys.contains(where: isGiven)
+    }
 
     /// A coefficient of the linear model: seconds, ≥ 0, checked only for `model = "linear"`.
     private static func linearKey(

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ArgumentParser
 import CommandLineSupport
 import InferenceLabAnalysis
@@ -23,6 +18,3 @@ struct LogOptions: ParsableArguments {
     @Flag(name: .customLong("allow-incomplete"), help: "Accept a log without an end record (a run that was killed).")
     var allowIncomplete = false
 }
-
-/// Ends the process with `status` (the C library's `exit`).
-func terminate(_ status: Int32) -> Never { exit(status) }

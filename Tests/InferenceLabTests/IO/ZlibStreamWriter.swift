@@ -1,14 +1,14 @@
 import CZlib
+@testable import InferenceLab
 
-/// Compresses bytes into a gzip stream (zlib `deflate`, gzip wrapper) on a file descriptor.
+/// Compresses bytes into one gzip stream (zlib `deflate`, gzip wrapper) on a file descriptor:
+/// for the tests, one member of any size (the tools write 1 MiB members with ``GzipMemberWriter``).
 ///
-/// Level 1 by default: deflate is the bottleneck of writing event logs, and level 1 is about
-/// 3× faster than level 6 for 20 % more bytes (docs/performance.md). Compressed output
-/// collects in a 1 MiB buffer before each `write(2)`. The `z_stream` lives behind a pointer
-/// because zlib keeps a pointer back to it, so it must never move.
-public final class GzipWriter: ByteWriter {
+/// Compressed output collects in a 1 MiB buffer before each `write(2)`. The `z_stream` lives
+/// behind a pointer because zlib keeps a pointer back to it, so it must never move.
+final class ZlibStreamWriter {
     /// The name used in error messages.
-    public let name: String
+    let name: String
     private let fd: Int32
     private let stream: UnsafeMutablePointer<z_stream>
     private let output: UnsafeMutablePointer<UInt8>
@@ -21,7 +21,7 @@ public final class GzipWriter: ByteWriter {
     ///   - name: the file's name for error messages.
     ///   - level: zlib compression level, 0–9 (default 1).
     ///   - outputBufferSize: compressed bytes collected before a `write(2)`.
-    public init(fd: Int32, name: String, level: Int32 = 1, outputBufferSize: Int = 1 << 20) throws(OutputError) {
+    init(fd: Int32, name: String, level: Int32 = 1, outputBufferSize: Int = 1 << 20) throws(OutputError) {
         self.fd = fd
         self.name = name
         outputSize = max(outputBufferSize, 64)
@@ -47,7 +47,7 @@ public final class GzipWriter: ByteWriter {
         output.deallocate()
     }
 
-    public func write(_ bytes: UnsafeRawBufferPointer) throws(OutputError) {
+    func write(_ bytes: UnsafeRawBufferPointer) throws(OutputError) {
         guard !closed else { throw OutputError(file: name, "write after close") }
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         var offset = 0
@@ -65,7 +65,7 @@ public final class GzipWriter: ByteWriter {
     }
 
     /// Finishes the gzip stream (trailer with CRC and length) and writes everything out.
-    public func close() throws(OutputError) {
+    func close() throws(OutputError) {
         guard !closed else { return }
         closed = true
         stream.pointee.next_in = nil

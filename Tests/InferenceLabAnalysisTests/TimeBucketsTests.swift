@@ -1,0 +1,21 @@
+import Testing
+@testable import InferenceLabAnalysis
+
+@Suite("time buckets")
+struct TimeBucketsTests {
+    @Test("time buckets double their width and merge pairwise, keeping totals")
+    func buckets() {
+        var b = TimeBuckets(series: 1, capacity: 4, initialWidth: 1)
+        for t in [0.0, 0.5, 1.5, 3.9] { b.add(series: 0, at: b.index(t), 1) }
+        #expect(b.width == 1 && b.used == 4)
+        let i = b.index(7.5)  // past 4 windows: width 2, index 3
+        #expect(b.width == 2 && i == 3)
+        b.add(series: 0, at: i, 5)
+        #expect(b.buckets[0].prefix(4).map(\.count) == [3, 1, 0, 1])
+        #expect(b.buckets[0].reduce(0) { $0 + $1.sum } == 9)
+        #expect(b.buckets[0][3].max == 5)
+        _ = b.index(100)
+        #expect(b.width == 32 && b.used == 4)
+        #expect(b.buckets[0][0].sum == 9)
+    }
+}
