@@ -88,6 +88,7 @@ extension Scheduler {
         return issues
     }
 
+    #if SCHEDULER_INVARIANTS
     /// Stops the program if an invariant is broken.
     ///
     /// A full check walks every request and every KV block, so it runs after every step while
@@ -106,4 +107,5 @@ extension Scheduler {
             preconditionFailure(message)
         }
     }
+    #endif
 }
