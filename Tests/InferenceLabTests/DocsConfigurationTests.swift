@@ -2,9 +2,10 @@ import Foundation
 import Testing
 @testable import InferenceLab
 
-/// docs/configuration.md must document every table and key the config loader accepts
-/// (``ConfigSchema``), each key in its own table's section, so that the reference cannot
-/// silently fall behind the schema.
+/// docs/configuration.md must document every table and key of ``ConfigSchema`` exactly as the
+/// schema declares it: each key's row in its table's section has the declared type, default,
+/// unit and range-and-meaning text (``ConfigKey/documentationRow``), and the section lists no
+/// key the schema does not have. A failure prints the row to paste.
 @Suite struct DocsConfigurationTests {
     /// The repository root, from this file's place in Tests/InferenceLabTests/.
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
@@ -23,6 +24,17 @@ import Testing
         return String(rest[..<end])
     }
 
+    /// The rows of the section's key table (`` | `key` | type | default | unit | … | ``),
+    /// by key.
+    static func keyRows(in section: String) -> [String: String] {
+        var rows: [String: String] = [:]
+        for line in section.split(separator: "\n") where line.hasPrefix("| `") && line.split(separator: "|").count == 5 {
+            let name = line.dropFirst(3).prefix { $0 != "`" }
+            rows[String(name)] = String(line)
+        }
+        return rows
+    }
+
     /// Keys of `keys` that `text` does not mention as `` `key` ``.
     static func missing(_ keys: [String], in text: String) -> [String] {
         keys.filter { !text.contains("`\($0)`") }
@@ -34,12 +46,17 @@ import Testing
         #expect(without.isEmpty, "docs/configuration.md has no ## `[table]` section for: \(without)")
     }
 
-    @Test(arguments: ConfigSchema.tables.map(\.name))
-    func everyKeyIsDocumentedInItsTable(_ table: String) throws {
+    @Test(arguments: ConfigSchema.tableNames)
+    func everyKeyIsDocumentedAsDeclared(_ table: String) throws {
         let section = try #require(Self.section(table, in: try Self.page()), "no section for [\(table)]")
-        let keys = try #require(ConfigSchema.keys(of: table))
-        let missing = Self.missing(keys, in: section)
-        #expect(missing.isEmpty, "docs/configuration.md, section [\(table)], does not mention: \(missing)")
+        let schema = try #require(ConfigSchema.table(table))
+        let rows = Self.keyRows(in: section)
+        for key in schema.keys {
+            #expect(rows[key.name] == key.documentationRow,
+                    "docs/configuration.md, [\(table)]: the row of \(key.name) should read\n\(key.documentationRow)")
+        }
+        let undeclared = rows.keys.filter { schema.key($0) == nil }.sorted()
+        #expect(undeclared.isEmpty, "docs/configuration.md, [\(table)], documents keys the schema lacks: \(undeclared)")
     }
 
     @Test func everyLengthDistributionTypeAndKeyIsDocumented() throws {
@@ -49,9 +66,14 @@ import Testing
         #expect(missing.isEmpty, "docs/configuration.md, section [workload], does not mention: \(missing)")
     }
 
-    @Test func theCheckFailsForAnUndocumentedKey() {
-        let section = "| `name` | string |\n| `compute_flops` | number |\n"
-        #expect(Self.missing(["name", "compute_flops", "made_up_key"], in: section) == ["made_up_key"])
+    @Test func theCheckFailsForAWrongOrUndocumentedKey() throws {
+        let section = "| key | type |\n|---|---|\n| `name` | string | *required* | — | label printed in reports |\n"
+            + "| `compute_flops` | number | 1 | FLOP/s | peak |\n"
+        let rows = Self.keyRows(in: section)
+        let hardware = try #require(ConfigSchema.table("hardware"))
+        #expect(rows["name"] == hardware.key("name")?.documentationRow)
+        #expect(rows["compute_flops"] != hardware.key("compute_flops")?.documentationRow)
+        #expect(rows["memory_bandwidth"] == nil)
         #expect(Self.section("hardware", in: "# T\n\n## `[model]`\n\n`name`\n") == nil)
     }
 }

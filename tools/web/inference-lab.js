@@ -145,7 +145,8 @@
     return out;
   }
 
-  // The [compute] factor keys: a file that sets any of them describes its own factors.
+  // The [compute] factor keys: a file that sets any of them describes its own factors (the
+  // core's ConfigSchema.calibrationFactorKeys; CalibrationFactorKeysTests holds them equal).
   const CALIBRATION_FACTOR_KEYS = ["compute_efficiency", "memory_efficiency", "attention_compute_efficiency",
     "attention_memory_efficiency", "interconnect_efficiency", "step_overhead_seconds",
     "layer_overhead_seconds", "token_overhead_seconds"];

@@ -4,7 +4,8 @@ import TOMLKit
 ///
 /// The schema is the original inference-lab's five tables (`[hardware]`, `[model]`,
 /// `[scheduler]`, `[workload]` with `[workload.input_len_dist]` / `[workload.output_len_dist]`,
-/// `[simulation]`) plus our additions and `[compute]`. Unlike the original, reading is strict:
+/// `[simulation]`) plus our additions and `[compute]`, as ``ConfigSchema`` declares them (every
+/// key's type, default, requirement and range). Unlike the original, reading is strict:
 /// an unknown table or key, a wrong type or an out-of-range value is an ``InputError`` naming
 /// the file, the 1-based line and the dotted key, with a "did you mean …?" for misspellings.
 ///

@@ -3,9 +3,8 @@
 /// Each read returns `nil` both when the key is absent and when its value is unusable; in
 /// the second case the problem is already recorded in the diagnostics.
 struct ConfigTableReader {
-    /// The largest integer any count or size may take. Keeping counts below 2³¹ means that
-    /// products of two of them cannot overflow, so no value in a file can trap.
-    static let maximumInteger = Int(Int32.max)
+    /// The largest integer any count or size may take (``ConfigValueKind/maximumCount``).
+    static let maximumInteger = ConfigValueKind.maximumCount
 
     /// Key path of this table, e.g. `["workload", "input_len_dist"]`.
     let path: [String]
@@ -79,38 +78,50 @@ struct ConfigTableReader {
         return i
     }
 
-    /// A string naming one of `E`'s cases, ignoring case.
+    /// A string naming one of `choices`, ignoring case; returns the canonical spelling.
     ///
     /// - Parameter what: the value's name in messages, e.g. "policy".
-    func choice<E: CaseIterable & RawRepresentable>(_ key: String, what: String, as type: E.Type = E.self,
-                                                    _ d: inout ConfigDiagnostics) -> E? where E.RawValue == String {
+    func choice(_ key: String, among choices: [String], what: String, _ d: inout ConfigDiagnostics) -> String? {
         guard let raw = string(key, &d) else { return nil }
-        if let value = E.allCases.first(where: { $0.rawValue == raw.lowercased() }) { return value }
-        let valid = E.allCases.map(\.rawValue)
+        if let value = choices.first(where: { $0 == raw.lowercased() }) { return value }
         var message = "unknown \(what) \"\(raw)\""
-        if let near = NameSuggestion.nearest(to: raw, among: valid) {
+        if let near = NameSuggestion.nearest(to: raw, among: choices) {
             message += "; did you mean \"\(near)\"? Valid values: "
         } else {
             message += "; valid values: "
         }
-        message += valid.joined(separator: ", ")
+        message += choices.joined(separator: ", ")
         d.report(.value, at: path + [key], message)
         return nil
     }
 
-    /// Records a missing key (at the table's header line) when `value` is `nil` because the
-    /// key is absent; a present but bad value has been reported already.
-    ///
-    /// - Parameter reason: why it is required, e.g. `for arrival_pattern = "poisson"`.
-    @discardableResult
-    func require<T>(_ value: T?, _ key: String, because reason: String? = nil, _ d: inout ConfigDiagnostics) -> T? {
-        if value == nil && !has(key) {
-            var message = "is required"
-            if let reason { message += " " + reason }
-            message += " but missing from [\(path.joined(separator: "."))]"
-            d.report(.missing, at: path + [key], message)
+    /// The value of `key` converted to the kind its declaration states (`nil` when absent or
+    /// unusable, the problem reported). Distributions are read by the document reader.
+    func value(of key: ConfigKey, _ d: inout ConfigDiagnostics) -> ConfigValue? {
+        switch key.kind {
+        case .integer(let range):
+            return integer(key.name, minimum: range.lowerBound, maximum: range.upperBound, &d).map { .integer($0) }
+        case .number: return double(key.name, &d).map { .number($0) }
+        case .boolean: return bool(key.name, &d).map { .boolean($0) }
+        case .text: return string(key.name, &d).map { .text($0) }
+        case .choice(let choices, let label): return choice(key.name, among: choices, what: label, &d).map { .text($0) }
+        case .distribution: return nil
         }
-        return value
+    }
+
+    /// Reports `missing` keys of this table: at the table's header line, as
+    /// `is required[ reason] but missing from [table]`.
+    func report(_ missing: [MissingConfigKey], _ d: inout ConfigDiagnostics) {
+        for m in missing {
+            if let detail = m.detail {
+                d.report(.missing, at: path + [m.name], "is required" + detail)
+            } else {
+                var message = "is required"
+                if let reason = m.reason { message += " " + reason }
+                message += " but missing from [\(path.joined(separator: "."))]"
+                d.report(.missing, at: path + [m.name], message)
+            }
+        }
     }
 
     /// Reports every key not in `allowed`, in file order, with a suggestion.

@@ -36,14 +36,8 @@ struct EventLogDecoder {
 
     init(file: String) { self.file = file }
 
-    /// The keys this schema knows, most frequent (those of `step` records) first; the
-    /// position is what ``decodeGeneral(_:)`` switches on, so no key becomes a `String`.
-    private static let keys: [StaticString] = [
-        "type", "step", "t", "dt", "batch", "no_token", "preempted", "finished",
-        "prefill_tokens", "decode_tokens", "running", "waiting", "kv_blocks_used", "kv_blocks_total",
-        "flops", "bytes", "id", "prompt_tokens", "output_tokens", "priority", "tokens", "reason",
-        "status", "resumed", "sim_time", "steps", "arrived", "rejected", "skipped_lines", "skipped_reasons", "client_t",
-    ]
+    /// The keys this schema knows (``EventLogKey``), by position.
+    private static let keys = EventLogKey.names
 
     private static func fieldName(_ index: Int) -> String? {
         index >= 0 && index < keys.count ? keys[index].description : nil
@@ -116,7 +110,7 @@ struct EventLogDecoder {
                 let row = (record.kind?.rawValue ?? RecordKind.untyped) &* (Self.keys.count + 1)
                 if first && scanner.takeLiteral(#""type":"#) {
                     first = false
-                    key = 0
+                    key = EventLogKey.type.rawValue
                 } else if !first, case let guess = Int(successor[row &+ previous]), guess >= 0,
                           Self.keyLiterals.matches(guess, &scanner) {
                     key = guess
@@ -127,48 +121,48 @@ struct EventLogDecoder {
                 }
                 previous = key >= 0 ? key : Self.keys.count
                 field = key
-                switch key {
-                case 0: record.kind = try readKind(&scanner)
-                case 1: record.step = try scanner.readInt()
-                case 2: record.t = try scanner.readDouble()
-                case 3: record.dt = try scanner.readDouble()
-                case 4 where isStepOrUntyped:
+                switch EventLogKey(rawValue: key) {
+                case .type?: record.kind = try readKind(&scanner)
+                case .step?: record.step = try scanner.readInt()
+                case .t?: record.t = try scanner.readDouble()
+                case .dt?: record.dt = try scanner.readDouble()
+                case .batch? where isStepOrUntyped:
                     record.hasBatch = true
                     try readBatch(&scanner)
-                case 5 where isStepOrUntyped:
+                case .noToken? where isStepOrUntyped:
                     try readIDs(&scanner, into: \.noToken, field: "no_token")
-                case 6 where isStepOrUntyped && scanner.peek() == UInt8(ascii: "["):
+                case .preempted? where isStepOrUntyped && scanner.peek() == UInt8(ascii: "["):
                     try readIDs(&scanner, into: \.preempted, field: "preempted")
-                case 7 where scanner.peek() == UInt8(ascii: "["):
+                case .finished? where scanner.peek() == UInt8(ascii: "["):
                     // An id list in `step`, a count in `end`.
                     if isStepOrUntyped { try readIDs(&scanner, into: \.finished, field: "finished") } else { try scanner.skipValue() }
-                case 7: record.finishedCount = try scanner.readInt()
-                case 8: record.prefillTokens = try scanner.readInt()
-                case 9: record.decodeTokens = try scanner.readInt()
-                case 10: record.running = try scanner.readInt()
-                case 11: record.waiting = try scanner.readInt()
-                case 12: record.kvBlocksUsed = try scanner.readInt()
-                case 13: record.kvBlocksTotal = try scanner.readInt()
-                case 14: record.flops = try scanner.readDouble()
-                case 15: record.bytes = try scanner.readDouble()
-                case 16: record.id = try scanner.readString()
-                case 17: record.promptTokens = try scanner.readInt()
-                case 18: record.outputTokens = try scanner.readInt()
-                case 19: record.priority = try scanner.readInt()
-                case 20: record.tokens = try scanner.readInt()
-                case 21: record.reason = try scanner.readString()
-                case 22: record.status = try scanner.readString()
-                case 23: record.resumed = try scanner.readBool()
-                case 24: record.simTime = try scanner.readDouble()
-                case 25: record.steps = try scanner.readInt()
-                case 26: record.arrived = try scanner.readInt()
-                case 27: record.rejected = try scanner.readInt()
-                case 28: record.skippedLines = try scanner.readInt()
-                case 29:
+                case .finished?: record.finishedCount = try scanner.readInt()
+                case .prefillTokens?: record.prefillTokens = try scanner.readInt()
+                case .decodeTokens?: record.decodeTokens = try scanner.readInt()
+                case .running?: record.running = try scanner.readInt()
+                case .waiting?: record.waiting = try scanner.readInt()
+                case .kvBlocksUsed?: record.kvBlocksUsed = try scanner.readInt()
+                case .kvBlocksTotal?: record.kvBlocksTotal = try scanner.readInt()
+                case .flops?: record.flops = try scanner.readDouble()
+                case .bytes?: record.bytes = try scanner.readDouble()
+                case .id?: record.id = try scanner.readString()
+                case .promptTokens?: record.promptTokens = try scanner.readInt()
+                case .outputTokens?: record.outputTokens = try scanner.readInt()
+                case .priority?: record.priority = try scanner.readInt()
+                case .tokens?: record.tokens = try scanner.readInt()
+                case .reason?: record.reason = try scanner.readString()
+                case .status?: record.status = try scanner.readString()
+                case .resumed?: record.resumed = try scanner.readBool()
+                case .simTime?: record.simTime = try scanner.readDouble()
+                case .steps?: record.steps = try scanner.readInt()
+                case .arrived?: record.arrived = try scanner.readInt()
+                case .rejected?: record.rejected = try scanner.readInt()
+                case .skippedLines?: record.skippedLines = try scanner.readInt()
+                case .skippedReasons?:
                     try scanner.beginArray()
                     var firstReason = true
                     while try scanner.nextElement(first: &firstReason) { record.skippedReasons.append(try scanner.readString()) }
-                case 30: record.clientT = try scanner.readDouble()
+                case .clientT?: record.clientT = try scanner.readDouble()
                 default:
                     try scanner.skipValue()
                 }
