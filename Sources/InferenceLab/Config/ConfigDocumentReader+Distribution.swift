@@ -17,14 +17,8 @@ extension ConfigDocumentReader {
         }
         let type = rawType.lowercased()
         guard let shape = LengthDistributionSchema.shape(type) else {
-            var message = "unknown distribution type \"\(rawType)\""
-            if let near = NameSuggestion.nearest(to: rawType, among: types) {
-                message += "; did you mean \"\(near)\"? Valid values: "
-            } else {
-                message += "; valid values: "
-            }
-            message += types.joined(separator: ", ")
-            diagnostics.report(.value, at: t.path + ["type"], message)
+            diagnostics.report(.value, at: t.path + ["type"],
+                               NameSuggestion.unknownValueMessage("distribution type", rawType, among: types))
             return nil
         }
         t.rejectUnknownKeys(allowed: shape.keys, context: "[\(t.path.joined(separator: "."))] with type = \"\(type)\"",

@@ -84,14 +84,7 @@ struct ConfigTableReader {
     func choice(_ key: String, among choices: [String], what: String, _ d: inout ConfigDiagnostics) -> String? {
         guard let raw = string(key, &d) else { return nil }
         if let value = choices.first(where: { $0 == raw.lowercased() }) { return value }
-        var message = "unknown \(what) \"\(raw)\""
-        if let near = NameSuggestion.nearest(to: raw, among: choices) {
-            message += "; did you mean \"\(near)\"? Valid values: "
-        } else {
-            message += "; valid values: "
-        }
-        message += choices.joined(separator: ", ")
-        d.report(.value, at: path + [key], message)
+        d.report(.value, at: path + [key], NameSuggestion.unknownValueMessage(what, raw, among: choices))
         return nil
     }
 

@@ -22,6 +22,18 @@ enum NameSuggestion {
 
     /// Optimal string alignment distance: insertions, deletions, substitutions and
     /// transpositions of adjacent characters each cost one.
+    /// `unknown WHAT "raw"; did you mean "near"? Valid values: a, b` (without a suggestion:
+    /// `; valid values: a, b`), the message for a value outside a fixed set.
+    static func unknownValueMessage(_ what: String, _ raw: String, among choices: [String]) -> String {
+        var message = "unknown \(what) \"\(raw)\""
+        if let near = nearest(to: raw, among: choices) {
+            message += "; did you mean \"\(near)\"? Valid values: "
+        } else {
+            message += "; valid values: "
+        }
+        return message + choices.joined(separator: ", ")
+    }
+
     static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
         if a.isEmpty { return b.count }
