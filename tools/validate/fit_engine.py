@@ -31,7 +31,10 @@ START = {
     "step_seconds": 0.002,
     "step_request_seconds": 1e-5,
     "step_token_seconds": 0.0,
+    "gpu_time_scale": 1.0,
 }
+# The smallest value each key may take (0 unless stated): a GPU time scale must stay positive.
+LOWER = {"gpu_time_scale": 0.5}
 FLOOR = {
     "api_request_seconds": 2e-4,
     "api_prompt_token_seconds": 5e-8,
@@ -39,6 +42,7 @@ FLOOR = {
     "step_seconds": 1e-4,
     "step_request_seconds": 1e-6,
     "step_token_seconds": 1e-8,
+    "gpu_time_scale": 0.01,
 }
 
 
@@ -55,7 +59,8 @@ def fit(objective, start: dict, keys: list, rounds: int, log=None) -> tuple[dict
             improved = True
             while improved:
                 improved = False
-                for cand in (values[k] + step, max(values[k] - step, 0.0), values[k] * 2, values[k] / 2):
+                low = LOWER.get(k, 0.0)
+                for cand in (values[k] + step, max(values[k] - step, low), values[k] * 2, max(values[k] / 2, low)):
                     if cand == values[k]:
                         continue
                     trial = dict(values, **{k: cand})
@@ -170,7 +175,7 @@ def main() -> int:
         print(f"#   {m}: {e * 100:.1f} %")
     print("[engine]")
     for k in START:
-        print(f"{k} = {values.get(k, 0.0):.4g}")
+        print(f"{k} = {values.get(k, START[k] if k == 'gpu_time_scale' else 0.0):.4g}")
     return 0
 
 

@@ -23,6 +23,10 @@ extension ConfigSchema {
                 get: { $0.stepRequestSeconds }, set: { $0.stepRequestSeconds = $1 }),
         costKey("step_token_seconds", doc: "≥ 0, finite; engine-core CPU time per scheduled token",
                 get: { $0.stepTokenSeconds }, set: { $0.stepTokenSeconds = $1 }),
+        ConfigKey("gpu_time_scale", .number, default: .value(.number(1)), range: .positive, unit: "×",
+                  doc: "> 0, finite; multiplies every step's duration from the step-time model: the part of a served forward pass a kernel-level model does not see (norms, rotary embeddings, sampling, gaps between kernels)",
+                  get: { .number($0.engine.gpuTimeScale) },
+                  set: { c, v in if let x = v?.numberValue { c.engine.gpuTimeScale = x } }),
     ], inHeaderWhen: { $0.engine.isActive || $0.engine.vllmVersion != nil })
 
     /// A cost in seconds, ≥ 0, default 0.
