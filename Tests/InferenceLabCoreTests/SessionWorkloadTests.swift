@@ -95,6 +95,23 @@ import Testing
         #expect(capped.next().prefixHashes.count == 4)  // ⌈50/16⌉
     }
 
+    @Test func aConversationBeyond2To31TokensEnds() {
+        var w = Self.handWorked
+        w.inputLengths = .fixed(2_000_000_000)
+        w.outputLengths = .fixed(100_000_000)
+        w.turnInputLengths = .fixed(47_483_648)  // 2e9 + 1e8 + 47,483,648 = 2³¹: one token too many
+        var src = SyntheticSource(w, hashedTokenLimit: 64)
+        #expect(src.next().promptTokens == 2_000_000_000)
+        src.requestCompleted(sessionKey: 0, finished: true, at: 1.0)
+        #expect(abs(src.peekArrivalTime()! - Self.start1) < 1e-12)  // no turn 1: session 0 ended
+        w.turnInputLengths = .fixed(47_483_647)  // exactly 2³¹−1 still goes on
+        src = SyntheticSource(w, hashedTokenLimit: 64)
+        _ = src.next()
+        src.requestCompleted(sessionKey: 0, finished: true, at: 1.0)
+        let next = src.next()
+        #expect(next.turn == 1 && next.promptTokens == 2_147_483_647 && next.prefixHashes.count == 4)
+    }
+
     @Test func durationStopsTurnsAndSessions() {
         var w = Self.handWorked
         w.numRequests = nil

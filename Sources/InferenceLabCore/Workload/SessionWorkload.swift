@@ -28,8 +28,9 @@
 struct SessionWorkload {
     /// One conversation in progress.
     struct Conversation {
-        /// Tokens of the conversation so far: the last turn's prompt and output.
-        var tokens = 0
+        /// Tokens of the conversation so far: the last turn's prompt and output (64-bit: two
+        /// lengths of up to 2³¹−1 overflow a 32-bit `Int` on wasm32).
+        var tokens: Int64 = 0
         /// The prompt of the next turn to send.
         var nextPrompt = 0
         /// The output of the next turn to send.
@@ -107,7 +108,7 @@ struct SessionWorkload {
         conversations[i] = Conversation()  // keep `c.hashes` uniquely referenced
         let prompt = c.nextPrompt, output = c.nextOutput, turn = c.nextTurn
         extendHashes(&c.hashes, session: session, to: prompt)
-        c.tokens = prompt + output
+        c.tokens = Int64(prompt) + Int64(output)
         c.turnsLeft -= 1
         c.nextTurn += 1
         let spec = RequestSpec(id: id, arrivalTime: time, promptTokens: prompt, outputTokens: output,
@@ -142,10 +143,11 @@ struct SessionWorkload {
             let think = Double(workload.thinkTimeMs.sample(using: &rng)) / 1000
             let added = workload.turnInputLengths.sample(using: &rng)
             c.nextOutput = workload.outputLengths.sample(using: &rng)
-            c.nextPrompt = c.tokens + added
-            if c.nextPrompt > Int(Int32.max) {
+            let prompt = c.tokens + Int64(added)
+            if prompt > Int64(Int32.max) {
                 goesOn = false
             } else {
+                c.nextPrompt = Int(prompt)
                 let time = t + think
                 var k = due.count
                 while k > 0 && due[k - 1].time > time { k -= 1 }

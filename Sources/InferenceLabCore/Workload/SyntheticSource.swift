@@ -107,7 +107,7 @@ public struct SyntheticSource: RequestSource {
 
     public mutating func requestCompleted(sessionKey: UInt64?, finished: Bool, at t: Double) {
         if sessions != nil {
-            if let key = sessionKey, key < 1 << 62 { sessions!.completed(session: Int(key), finished: finished, at: t, rng: &rng) }
+            if let key = sessionKey, key <= UInt64(Int.max) { sessions!.completed(session: Int(key), finished: finished, at: t, rng: &rng) }
             return
         }
         guard workload.arrivalPattern == .closedLoop else { return }
