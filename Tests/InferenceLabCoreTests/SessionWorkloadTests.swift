@@ -118,9 +118,16 @@ import Testing
         w.durationSecs = 1.1
         var src = SyntheticSource(w)
         _ = src.next()
+        #expect(src.peekArrivalTime() == nil)  // session 1 would start at 2.01 > 1.1
+        #expect(!src.isExhausted)              // but turn 0's finish may still bring turn 1
         src.requestCompleted(sessionKey: 0, finished: true, at: 1.0)  // turn 1 at 1.2 > 1.1
         #expect(src.peekArrivalTime() == nil)
-        #expect(!src.isExhausted)  // a due turn is not sent, but it is still pending
+        #expect(src.isExhausted)
+        w.durationSecs = 1.3
+        src = SyntheticSource(w)
+        _ = src.next()
+        src.requestCompleted(sessionKey: 0, finished: true, at: 1.0)
+        #expect(!src.isExhausted && src.next().arrivalTime == 1.0 + 0.2)
     }
 
     // MARK: Through the simulator

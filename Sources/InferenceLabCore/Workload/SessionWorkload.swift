@@ -82,9 +82,6 @@ struct SessionWorkload {
         return nextSessionStart
     }
 
-    /// Whether no turn is due and none can become due (no session is waiting for a finish).
-    var hasNoPendingTurns: Bool { due.isEmpty && awaiting == 0 }
-
     /// Sends the next turn (at ``nextTime``), with request id `id`.
     mutating func next(id: String, rng: inout Xoshiro256) -> RequestSpec {
         let session: Int

@@ -121,8 +121,9 @@ public struct SyntheticSource: RequestSource {
     public var isExhausted: Bool {
         if limitReached { return true }
         if let sessions {
-            // Turns still to come need a finish first; new sessions need time left.
-            return sessions.hasNoPendingTurns && !withinDuration(sessions.nextSessionStart)
+            // A turn in the system may still bring its session's next turn; otherwise the
+            // earliest due turn or session start must be within the duration.
+            return sessions.awaiting == 0 && !withinDuration(sessions.nextTime)
         }
         if workload.arrivalPattern == .closedLoop {
             if let d = workload.durationSecs, let t = pendingUsers.first, t > d { return true }
