@@ -120,7 +120,7 @@ struct SimulateCommand: ParsableCommand {
                 return source.error
             }
         } else {
-            try run.execute(SyntheticSource(w)) { _ in nil }
+            try run.execute(SyntheticSource(simConfig)) { _ in nil }
         }
     }
 
@@ -162,6 +162,7 @@ struct SimulateCommand: ParsableCommand {
         switch w.arrivalPattern {
         case .closedLoop: s += "  Arrival:    closed loop (\(w.numConcurrentUsers ?? 0) users)"
         case .batched: s += "  Arrival:    batched (all requests at t=0)"
+        case .sessions: s += "  Arrival:    sessions (\(w.arrivalRate) sessions/s)"
         case .trace:
             s += "  Arrival:    trace \(w.tracePath ?? "")"
             if w.timeScale != 1 { s += " (time scale \(w.timeScale))" }

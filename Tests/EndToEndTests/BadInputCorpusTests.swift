@@ -58,6 +58,11 @@ struct BadInputCorpusTests {
         .trace("trace-not-gzip.jsonl.gz", ":1: expected a JSON object ('{'), found"),
         .trace("trace-hex-integer.jsonl", ":2: prompt_tokens: expected an integer, got '0x10' (not a valid JSON number)"),
         .trace("trace-invalid-utf8-id.jsonl", ":2: request_id: is not valid UTF-8 text"),
+        .trace("trace-negative-session-id.jsonl", ":2: session_id: must be ≥ 0 (or a string), got -4"),
+        .trace("trace-turn-without-session.jsonl", ":2: turn: needs a session_id on the same line"),
+        .trace("trace-turn-float.jsonl", ":2: turn: expected an integer, got 1.5"),
+        BadInput(tool: "inference-lab", arguments: ["check-trace", "@/trace-negative-session-id.jsonl"],
+                 expected: ["error: @/trace-negative-session-id.jsonl:2: session_id: must be ≥ 0 (or a string), got -4"]),
         // Configs.
         .config("config-syntax-error.toml", ":3:12: TOML syntax error: Error while parsing key-value pair: expected '='"),
         .config("config-toml-parser-abort.toml", ":1:2: TOML syntax error: a table name must start with a letter, digit, '_', '-' or a quote"),
@@ -80,6 +85,8 @@ struct BadInputCorpusTests {
         .config("config-gamma-cv-overflow.toml", ":3: workload.cv: must be in [1e-150, 1e+150], got 1.5e+155"),
         .config("config-gamma-cv-underflow.toml", ":3: workload.cv: must be in [1e-150, 1e+150], got 1e-156"),
         .config("config-arrival-rate-subnormal.toml", ":3: workload.arrival_rate: must be at least 1e-300 requests/s, got 5e-324"),
+        .config("config-sessions-missing-think-time.toml", ":1: workload.think_time_ms_dist: is required for arrival_pattern = \"sessions\" but missing from [workload]"),
+        .config("config-sessions-bad-turns.toml", ":7: workload.turns_per_session_dist.max: (2) must be ≥ min (4)"),
         .config("config-length-normal-overflow.toml", ":6: workload.input_len_dist.std_dev: (1e+307) with mean 1e+308: mean ± 12.01·std_dev"),
         // Runs that would produce a time that is not finite: refused at that point, naming the key.
         .config("config-memory-bandwidth-tiny.toml", ":4: hardware.memory_bandwidth: step 1 (1 requests, 100 tokens) would take inf s"),
@@ -122,6 +129,8 @@ struct BadInputCorpusTests {
                  expected: ["%/no/such/dir/r.csv: cannot create output file: directory '%/no/such/dir' does not exist"]),
         BadInput(tool: "inference-lab", arguments: ["generate", "--config", "@/config-zero.toml", "%/frozen.jsonl.gz"],
                  expected: ["error: @/config-zero.toml:6: scheduler.block_size: must be a positive integer, got 0"]),
+        BadInput(tool: "inference-lab", arguments: ["generate", "--config", "@/config-sessions-bad-turns.toml", "%/frozen.jsonl.gz"],
+                 expected: ["error: @/config-sessions-bad-turns.toml:7: workload.turns_per_session_dist.max: (2) must be ≥ min (4)"]),
         BadInput(tool: "inference-lab", arguments: ["generate", "--config", "@/config-gamma-cv-overflow.toml", "%/frozen.jsonl.gz"],
                  expected: ["error: @/config-gamma-cv-overflow.toml:3: workload.cv: must be in [1e-150, 1e+150], got 1.5e+155"]),
         // Two outputs on one file.
@@ -141,7 +150,7 @@ struct BadInputCorpusTests {
             s.replacingOccurrences(of: "@", with: Self.corpus).replacingOccurrences(of: "%", with: dir.path)
         }
         var args = c.arguments.map(expand)
-        if c.tool == "inference-lab" && args.first != "generate" {
+        if c.tool == "inference-lab" && args.first != "generate" && args.first != "check-trace" {
             // Ask for both outputs, so that the test sees any file a failed run leaves.
             args = ["-q"] + args
             if !args.contains("--events") { args += ["--events", dir.file("run.jsonl.gz")] }

@@ -274,7 +274,7 @@ public struct Simulator<Source: RequestSource> {
         if let reason = _scheduler.rejection(promptTokens: spec.promptTokens, outputTokens: spec.outputTokens) {
             _rejectedCount += 1
             sink.consume(.rejected(time: time, slot: -1, id: spec.id, reason: reason))
-            _source.requestCompleted(at: time)
+            _source.requestCompleted(sessionKey: spec.sessionKey, finished: false, at: time)
             return
         }
         let slot = _scheduler.add(spec)
@@ -320,7 +320,7 @@ public struct Simulator<Source: RequestSource> {
             sink.consume(.finished(time: end, step: entry.step, slot: slot, outputTokens: outputs))
             _finishedCount += 1
             if depth > 1 { deferredRelease.append(slot) } else { _scheduler.release(slot) }
-            _source.requestCompleted(at: seen)
+            _source.requestCompleted(sessionKey: _scheduler.sessionKey(of: slot), finished: true, at: seen)
         }
         for slot in releaseNow { _scheduler.release(slot) }
         releaseNow.removeAll(keepingCapacity: true)
@@ -348,6 +348,6 @@ public struct Simulator<Source: RequestSource> {
 extension Simulator where Source == SyntheticSource {
     /// A simulator over the config's synthetic workload.
     public init(config: SimulatorConfig) throws(ConfigIssue) {
-        try self.init(config: config, source: SyntheticSource(config.workload))
+        try self.init(config: config, source: SyntheticSource(config))
     }
 }
