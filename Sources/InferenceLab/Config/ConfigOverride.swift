@@ -138,3 +138,10 @@ extension Substring {
         String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
     }
 }
+
+extension ConfigOverride {
+    /// An override setting `key` to a number (a float in TOML), written at `file:line`.
+    public static func number(key: String, value: Double, file: String, line: Int?) -> ConfigOverride {
+        ConfigOverride(key: key, value: .float(value), file: file, line: line)
+    }
+}
