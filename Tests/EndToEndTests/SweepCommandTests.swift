@@ -171,3 +171,42 @@ import Testing
         #expect(try Tool.simulate(["-c", s.file("base.toml"), "--set", "novalue"]).status == 2)
     }
 }
+
+/// `inference-lab-analyze sweep` and `report` of a sweep table.
+@Suite struct SweepAnalysisTests {
+    /// Three priced rows: A (p99 TTFT 100, 5M tokens/$), B (200, 4M: dominated by A),
+    /// C (300, 9M); and an error row. Front: A, C.
+    static let table = """
+        hardware.preset,error,p99_ttft_ms,p99_tpot_ms,tokens_per_dollar,output_throughput_per_gpu,cost_per_hour,gpus,slo_met
+        A,,100,10,5000000,500,3,1,1
+        B,,200,20,4000000,400,2,1,1
+        C,,300,30,9000000,900,1.5,1,0
+        D,"does not fit, at all",,,,,,,
+
+        """
+
+    @Test func sortsByCostAndFindsTheFronts() throws {
+        let s = try Scratch(); defer { s.remove() }
+        let full = try s.write(Self.table, "full.csv")
+        let r = try Tool.analyze(["sweep", full])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        // Cheapest first: C (1.5), B (2), A (3), then the error row.
+        let order = lines.dropFirst(2).prefix(4).map { $0.split(separator: " ").first.map(String.init) ?? "" }
+        #expect(order == ["C", "B", "A", "D"], "\(r.stdout)")
+        let parts = r.stdout.components(separatedBy: "PARETO FRONT: Tokens per dollar")
+        #expect(parts.count == 2)
+        if parts.count == 2 {
+            let ttftFront = parts[1].components(separatedBy: "PARETO FRONT")[0]
+            #expect(ttftFront.contains("hardware.preset=A") && ttftFront.contains("hardware.preset=C"))
+            #expect(!ttftFront.contains("hardware.preset=B"))
+        }
+        let html = try Tool.analyze(["report", full, "-o", s.file("r.html")])
+        #expect(html.status == 0, "\(html.stderr)")
+        let page = try String(contentsOfFile: s.file("r.html"), encoding: .utf8)
+        #expect(page.components(separatedBy: "<svg").count == 3)
+        let notSweep = try Tool.analyze(["sweep", try s.write("a,b\n1,2\n", "x.csv")])
+        #expect(notSweep.status == 2)
+        #expect(notSweep.stderr.contains("x.csv:1: not a sweep table"))
+    }
+}
