@@ -210,3 +210,32 @@ import Testing
         #expect(notSweep.stderr.contains("x.csv:1: not a sweep table"))
     }
 }
+
+/// `tools/ray/sweep.py` on a local Ray with 2 worker CPUs gives the local run's table, byte for
+/// byte. Needs the Ray venv (`.ci/run` creates it at ~/.cache/inference-lab-ray-venv, or set
+/// RAY_VENV); skipped without it, except under CI=true, where that is a failure.
+@Suite struct RaySweepTests {
+    @Test func rayTableEqualsTheLocalTable() throws {
+        let env = ProcessInfo.processInfo.environment
+        let venv = env["RAY_VENV"] ?? (NSHomeDirectory() + "/.cache/inference-lab-ray-venv")
+        let python = venv + "/bin/python"
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            if env["CI"] == "true" { Issue.record("no Ray venv at \(venv) under CI=true (.ci/run creates it)") }
+            else { print("RaySweepTests skipped: no Ray venv at \(venv) (see .ci/run)") }
+            return
+        }
+        let s = try Scratch(); defer { s.remove() }
+        _ = try s.write(SweepCommandTests.base, "base.toml")
+        _ = try s.write(SweepCommandTests.spec, "spec.toml")
+        let local = try Tool.simulate(["sweep", s.file("spec.toml"), "-o", s.file("local.csv")])
+        #expect(local.status == 0, "\(local.stderr)")
+        let binary = Tool.binDirectory.appendingPathComponent("inference-lab").path
+        let ray = try Tool.runProgram(URL(fileURLWithPath: python), [
+            Tool.packageRoot.appendingPathComponent("tools/ray/sweep.py").path, s.file("spec.toml"),
+            "-o", s.file("ray.csv"), "--bin", binary, "--num-cpus", "2",
+        ])
+        #expect(ray.status == 0, "\(ray.stderr)")
+        #expect(ray.stderr.contains("8 rows written"), "\(ray.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: s.file("ray.csv"))) == Data(contentsOf: URL(fileURLWithPath: s.file("local.csv"))))
+    }
+}
