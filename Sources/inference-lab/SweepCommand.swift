@@ -171,7 +171,7 @@ struct SweepCommand: ParsableCommand {
         DispatchQueue.concurrentPerform(iterations: min(workers, max(count, 1))) { _ in
             while true {
                 let next: Int? = state.withLock { s in
-                    guard s.failure == nil, s.next < count, limit.map({ s.computed < $0 }) ?? true else { return nil }
+                    guard s.failure == nil, s.next < count, limit.map({ s.reserved < $0 }) ?? true else { return nil }
                     s.next += 1
                     return s.next - 1
                 }
@@ -180,7 +180,14 @@ struct SweepCommand: ParsableCommand {
                 var cells = runner.stored(prepared.key)
                 var computed = false
                 var failure: String?
-                if cells == nil && !collectOnly {
+                // A new computation counts against --max-points when it starts, so that the
+                // workers together never compute more than the limit.
+                let allowed = cells == nil && !collectOnly && state.withLock { s -> Bool in
+                    if let limit, s.reserved >= limit { return false }
+                    s.reserved += 1
+                    return true
+                }
+                if allowed {
                     let c = runner.run(prepared)
                     do throws(InputError) { try runner.store(c, key: prepared.key) } catch { failure = error.description }
                     cells = c
@@ -238,7 +245,8 @@ struct SweepCommand: ParsableCommand {
                             return cells
                         }
                         let allowed = state.withLock { s -> Bool in
-                            if collectOnly || (limit.map { s.computed >= $0 } ?? false) { s.stopped = true; return false }
+                            if collectOnly || (limit.map { s.reserved >= $0 } ?? false) { s.stopped = true; return false }
+                            s.reserved += 1
                             s.computed += 1
                             return true
                         }
@@ -306,6 +314,8 @@ struct SearchRow { var value: Double?; var probes: Int; var cells: [String: Swee
 /// What the workers share.
 struct WorkState {
     var next = 0, computed = 0, reused = 0
+    /// New computations started (counted against --max-points).
+    var reserved = 0
     var stopped = false
     var failure: String?
     var cells: [[String: SweepCell]?]

@@ -71,7 +71,7 @@ import Testing
         #expect(full.stderr.contains("8 points computed, 0 taken"))
 
         let stopped = try Tool.simulate(["sweep", s.file("spec.toml"), "-o", s.file("resumed.csv"), "--results-dir", s.file("b"),
-                                         "--max-points", "3", "--jobs", "1"])
+                                         "--max-points", "3", "--jobs", "2"])
         #expect(stopped.status == 0, "\(stopped.stderr)")
         #expect(stopped.stderr.contains("stopped after computing 3 points (--max-points); 5 remain"))
         #expect(!FileManager.default.fileExists(atPath: s.file("resumed.csv")))
