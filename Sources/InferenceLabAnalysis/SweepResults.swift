@@ -184,7 +184,7 @@ public struct SweepResults: Sendable {
         return """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><title>inference-lab sweep</title>
-            <style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;font-size:12px}</style>
+            <style>\(HTMLReport.css)</style>
             </head><body>
             \(body)</body></html>
 
