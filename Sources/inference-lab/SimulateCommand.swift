@@ -45,6 +45,11 @@ struct SimulateCommand: ParsableCommand {
         "Replay (or generate) at most N requests; overrides [workload] num_requests.", valueName: "n"))
     var maxRequests: Int?
 
+    @Option(name: .customLong("set"), parsing: .unconditionalSingleValue, help: ArgumentHelp(
+        "Set a config key as if the file had it, before presets resolve (repeatable): --set hardware.preset=h200-sxm --set scheduler.max_num_batched_tokens=4096.",
+        valueName: "key=value"))
+    var set: [String] = []
+
     @Flag(name: .customLong("skip-invalid"), help: "Skip invalid trace lines (counted and reported on stderr) instead of stopping with exit status 2.")
     var skipInvalid = false
 
@@ -70,8 +75,12 @@ struct SimulateCommand: ParsableCommand {
         }
         let (simConfig, configName) = try reportingErrors { () throws -> (SimulatorConfig, String) in
             var loaded: LoadedConfig
+            var overrides: [ConfigOverride] = []
+            for text in set { overrides.append(try ConfigOverride(parsing: text)) }
             if let path = config {
-                loaded = try ConfigLoader.load(path: path)
+                loaded = try ConfigLoader.load(path: path, overrides: overrides)
+            } else if !overrides.isEmpty {
+                throw InputError(file: "--set", "needs a config file (--config FILE): keys are set in a file's document")
             } else {
                 loaded = ConfigLoader.builtInDefault()
             }

@@ -18,6 +18,9 @@ memory_capacity = 42_949_672_960
 bytes_per_param = 2
 interconnect_bandwidth = 300e9
 interconnect_latency = 5e-6
+# price_per_hour: USD per GPU-hour on demand, estimate: the 80 GB price less the usual 40 GB discount; no tier in the source below (Mercatus, "Cloud GPU pricing",
+# May 2026, https://www.mercatus-ai.com/blog/cloud-gpu-pricing). Override it with yours.
+price_per_hour = 1.10
 """#),
         ("hardware", "a100-sxm-80gb", #"""
 # NVIDIA A100 SXM4 80 GB, per GPU.
@@ -35,6 +38,9 @@ memory_capacity = 85_899_345_920
 bytes_per_param = 2
 interconnect_bandwidth = 300e9
 interconnect_latency = 5e-6
+# price_per_hour: USD per GPU-hour on demand, midpoint of the specialty-cloud on-demand range $1.10–1.50 (Mercatus, "Cloud GPU pricing",
+# May 2026, https://www.mercatus-ai.com/blog/cloud-gpu-pricing). Override it with yours.
+price_per_hour = 1.30
 """#),
         ("hardware", "b200", #"""
 # NVIDIA B200 (HGX B200 / DGX B200 baseboard), per GPU.
@@ -53,6 +59,9 @@ memory_capacity = 193_273_528_320
 bytes_per_param = 2
 interconnect_bandwidth = 900e9
 interconnect_latency = 5e-6
+# price_per_hour: USD per GPU-hour on demand, estimate: no tier in the source below; above the H200 as Blackwell rents in 2026 (Mercatus, "Cloud GPU pricing",
+# May 2026, https://www.mercatus-ai.com/blog/cloud-gpu-pricing). Override it with yours.
+price_per_hour = 5.50
 """#),
         ("hardware", "h100-sxm", #"""
 # NVIDIA H100 SXM5 80 GB, per GPU.
@@ -72,6 +81,9 @@ memory_capacity = 85_899_345_920
 bytes_per_param = 2
 interconnect_bandwidth = 450e9
 interconnect_latency = 5e-6
+# price_per_hour: USD per GPU-hour on demand, midpoint of the specialty-cloud on-demand range $2.50–3.50 (Mercatus, "Cloud GPU pricing",
+# May 2026, https://www.mercatus-ai.com/blog/cloud-gpu-pricing). Override it with yours.
+price_per_hour = 3.00
 """#),
         ("hardware", "h200-sxm", #"""
 # NVIDIA H200 SXM 141 GB, per GPU.
@@ -89,6 +101,9 @@ memory_capacity = 151_397_597_184
 bytes_per_param = 2
 interconnect_bandwidth = 450e9
 interconnect_latency = 5e-6
+# price_per_hour: USD per GPU-hour on demand, midpoint of the specialty-cloud on-demand range $3.50–4.50 (Mercatus, "Cloud GPU pricing",
+# May 2026, https://www.mercatus-ai.com/blog/cloud-gpu-pricing). Override it with yours.
+price_per_hour = 4.00
 """#),
         ("hardware", "l40s", #"""
 # NVIDIA L40S 48 GB (PCIe card), per GPU.
@@ -106,6 +121,9 @@ memory_capacity = 51_539_607_552
 bytes_per_param = 2
 interconnect_bandwidth = 32e9
 interconnect_latency = 10e-6
+# price_per_hour: USD per GPU-hour on demand, estimate: no tier in the source below; PCIe inference card below the A100 (Mercatus, "Cloud GPU pricing",
+# May 2026, https://www.mercatus-ai.com/blog/cloud-gpu-pricing). Override it with yours.
+price_per_hour = 0.90
 """#),
         ("model", "deepseek-v3", #"""
 # deepseek-ai/DeepSeek-V3 (and R1, same architecture), from its config.json and the
