@@ -45,6 +45,11 @@ struct SimulateCommand: ParsableCommand {
         "Replay (or generate) at most N requests; overrides [workload] num_requests.", valueName: "n"))
     var maxRequests: Int?
 
+    @Option(name: .customLong("warmup-trace"), help: ArgumentHelp(
+        "Replay this trace first, excluded from the metrics, to warm the server's state (prefix cache); the measured requests start once it has drained. Overrides [workload] warmup_trace.",
+        valueName: "file"))
+    var warmupTrace: String?
+
     @Flag(name: .customLong("skip-invalid"), help: "Skip invalid trace lines (counted and reported on stderr) instead of stopping with exit status 2.")
     var skipInvalid = false
 
@@ -85,6 +90,7 @@ struct SimulateCommand: ParsableCommand {
                 loaded.config.workload.durationSecs = nil
             }
             if let maxRequests { loaded.config.workload.numRequests = maxRequests }
+            if let warmupTrace { loaded.config.workload.warmupTracePath = warmupTrace }
             if let timeScale { loaded.config.workload.timeScale = timeScale }
             if let error = loaded.config.validate().first(where: { $0.severity == .error }) { throw error }
             return (loaded.config, config ?? "<built-in default>")
@@ -94,9 +100,21 @@ struct SimulateCommand: ParsableCommand {
             printError("error: --time-scale and --skip-invalid apply to trace replay (--trace, or arrival_pattern = \"trace\")")
             throw ExitStatus.badInput
         }
+        if w.warmupTracePath == "-" && w.arrivalPattern == .trace && (w.tracePath ?? "-") == "-" {
+            printError("error: the warmup trace and the trace cannot both be read from standard input")
+            throw ExitStatus.badInput
+        }
         var run = SimulationRun(config: simConfig, configName: configName, events: events, json: json,
                                 output: output, quiet: quiet, started: started)
         run.configPath = config
+        if let path = w.warmupTracePath {
+            do throws(InputError) {
+                run.warmup = try WarmupTrace.load(path: path)
+            } catch {
+                printError("error: warmup trace: \(error)")
+                throw ExitStatus.badInput
+            }
+        }
         // From here a stop signal ends the run at a step boundary, or a wait for trace input,
         // with its outputs closed.
         SignalHandling.stopGracefully()

@@ -53,6 +53,12 @@ public struct WorkloadConfig: Sendable, Equatable {
     /// 0.5 = twice the rate). `num_requests` and `duration_secs` cap a replay as they cap a
     /// generator (`duration_secs` in scaled seconds).
     public var timeScale: Double
+    /// Client timeout in seconds: a request not finished this long after it was sent is
+    /// aborted (vLLM's `abort_requests`) and counted as timed out; nil: no timeout.
+    public var requestTimeout: Double?
+    /// Trace replayed before the measured requests to warm the server's state (prefix cache);
+    /// read by the I/O layer (``WarmupRequestSource``); nil: no warmup.
+    public var warmupTracePath: String?
 
     public init(
         arrivalPattern: ArrivalPattern = .poisson,
@@ -66,7 +72,9 @@ public struct WorkloadConfig: Sendable, Equatable {
         outputLengths: LengthDistribution = .lognormal(mean: 5.3, stdDev: 0.8),
         seed: UInt64 = 42,
         tracePath: String? = nil,
-        timeScale: Double = 1
+        timeScale: Double = 1,
+        requestTimeout: Double? = nil,
+        warmupTracePath: String? = nil
     ) {
         self.arrivalPattern = arrivalPattern
         self.arrivalRate = arrivalRate
@@ -80,5 +88,7 @@ public struct WorkloadConfig: Sendable, Equatable {
         self.seed = seed
         self.tracePath = tracePath
         self.timeScale = timeScale
+        self.requestTimeout = requestTimeout
+        self.warmupTracePath = warmupTracePath
     }
 }

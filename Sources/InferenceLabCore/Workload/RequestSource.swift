@@ -11,15 +11,19 @@ public struct RequestSpec: Sendable, Equatable {
     public var priority: Int
     /// Optional prefix identity: one hash per `prefixHashBlockSize` prompt tokens.
     public var prefixHashes: [UInt64]
+    /// Part of a warmup replayed before the measured window (``WarmupRequestSource``): it
+    /// runs like any request but is excluded from the metrics.
+    public var warmup: Bool
 
     public init(id: String, arrivalTime: Double, promptTokens: Int, outputTokens: Int,
-                priority: Int = 0, prefixHashes: [UInt64] = []) {
+                priority: Int = 0, prefixHashes: [UInt64] = [], warmup: Bool = false) {
         self.id = id
         self.arrivalTime = arrivalTime
         self.promptTokens = promptTokens
         self.outputTokens = outputTokens
         self.priority = priority
         self.prefixHashes = prefixHashes
+        self.warmup = warmup
     }
 }
 
