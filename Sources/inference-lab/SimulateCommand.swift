@@ -187,6 +187,9 @@ struct SimulateCommand: ParsableCommand {
         }
         let limit = w.arrivalPattern == .trace ? ", at most " : ", "
         s += w.numRequests.map { "\(limit)\($0) requests\n" } ?? "\n"
+        // Only for runs that have them, so that other runs print what they always did.
+        if let path = w.warmupTracePath { s += "  Warmup:     trace \(path) (not measured)\n" }
+        if let timeout = w.requestTimeout { s += "  Timeout:    \(timeout) s per request\n" }
         s += "  Step time:  \(c.compute.model.rawValue)\n\n"
         return s
     }
