@@ -66,6 +66,12 @@ public struct WorkloadConfig: Sendable, Equatable {
     /// 0.5 = twice the rate). `num_requests` and `duration_secs` cap a replay as they cap a
     /// generator (`duration_secs` in scaled seconds).
     public var timeScale: Double
+    /// Client timeout in seconds: a request not finished this long after it was sent is
+    /// aborted (vLLM's `abort_requests`) and counted as timed out; nil: no timeout.
+    public var requestTimeout: Double?
+    /// Trace replayed before the measured requests to warm the server's state (prefix cache);
+    /// read by the I/O layer (``WarmupRequestSource``); nil: no warmup.
+    public var warmupTracePath: String?
 
     public init(
         arrivalPattern: ArrivalPattern = .poisson,
@@ -82,7 +88,9 @@ public struct WorkloadConfig: Sendable, Equatable {
         timeScale: Double = 1,
         turnsPerSession: LengthDistribution = .uniform(min: 2, max: 6),
         turnInputLengths: LengthDistribution = .lognormal(mean: 4.6, stdDev: 0.8),
-        thinkTimeMs: LengthDistribution = .lognormal(mean: 8.5, stdDev: 0.8)
+        thinkTimeMs: LengthDistribution = .lognormal(mean: 8.5, stdDev: 0.8),
+        requestTimeout: Double? = nil,
+        warmupTracePath: String? = nil
     ) {
         self.arrivalPattern = arrivalPattern
         self.arrivalRate = arrivalRate
@@ -99,5 +107,7 @@ public struct WorkloadConfig: Sendable, Equatable {
         self.turnsPerSession = turnsPerSession
         self.turnInputLengths = turnInputLengths
         self.thinkTimeMs = thinkTimeMs
+        self.requestTimeout = requestTimeout
+        self.warmupTracePath = warmupTracePath
     }
 }

@@ -19,8 +19,13 @@ public struct RequestSpec: Sendable, Equatable {
     /// The turn's index in its session (0 = first), when known.
     public var turn: Int?
 
+    /// Part of a warmup replayed before the measured window (``WarmupRequestSource``): it
+    /// runs like any request but is excluded from the metrics.
+    public var warmup: Bool
+
     public init(id: String, arrivalTime: Double, promptTokens: Int, outputTokens: Int,
-                priority: Int = 0, prefixHashes: [UInt64] = [], sessionKey: UInt64? = nil, turn: Int? = nil) {
+                priority: Int = 0, prefixHashes: [UInt64] = [], sessionKey: UInt64? = nil, turn: Int? = nil,
+                warmup: Bool = false) {
         self.id = id
         self.arrivalTime = arrivalTime
         self.promptTokens = promptTokens
@@ -29,6 +34,7 @@ public struct RequestSpec: Sendable, Equatable {
         self.prefixHashes = prefixHashes
         self.sessionKey = sessionKey
         self.turn = turn
+        self.warmup = warmup
     }
 }
 
