@@ -156,7 +156,7 @@ import Testing
                 ["mean", "median", "min", "max", "p50", "p90", "p95", "p99"].map { "\($0)_\(m)_ms" }.joined(separator: ",")
             }.joined(separator: ",")
             + ",mean_compute_util,mean_bandwidth_util,mean_kv_cache_util,peak_kv_cache_util,preemptions,steps,"
-            + "prefix_cache_hit_rate,prefix_cache_hit_tokens,resume_hit_tokens,"
+            + "prefix_cache_hit_rate,prefix_cache_hit_tokens,resume_hit_tokens,timed_out,"
             + "gpus,price_per_hour,cost_per_hour,tokens_per_dollar,output_tokens_per_dollar,output_throughput_per_gpu,"
             + "goodput,slo_attainment,slo_met"
         let csv = table.render(.csv).split(separator: "\n").map(String.init)
