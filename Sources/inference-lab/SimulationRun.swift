@@ -27,6 +27,7 @@ struct SimulationRun {
     /// source skipped as invalid, for the event log's `end` record and the JSON summary.
     func execute<Source: RequestSource>(_ source: Source, skipped: (Source) -> SkippedLines = { _ in SkippedLines() },
                                         sourceError: (Source) -> InputError?) throws {
+        if config.cluster.isEnabled { return try executeFleet(source, skipped: skipped, sourceError: sourceError) }
         let eventsToStdout = events == "-"
         let textOut: Int32 = eventsToStdout || json ? 2 : 1
         /// The header and the table: checked on stdout, where they are the output.
