@@ -28,6 +28,10 @@ public struct FleetMetrics: ClusterEventSink {
         routed[record.replica] += 1
     }
 
+    /// Makes sure replicas 0 … n − 1 exist (a replica that never got a request has none of
+    /// its own events).
+    public mutating func ensureReplicas(_ n: Int) { if n > 0 { grow(to: n - 1) } }
+
     private mutating func grow(to replica: Int) {
         while replicas.count <= replica {
             replicas.append(MetricsReducer(computeFlops: replicas[0].computeFlops, memoryBandwidth: replicas[0].memoryBandwidth))
