@@ -17,11 +17,12 @@ TRACE="${1:-$TRACES/native/azure2023_conv.native.jsonl.gz}"
 BIN="${BIN:-.build/release}"
 [ -f "$TRACE" ] || { echo "error: $TRACE: no such trace (pass its path)" >&2; exit 2; }
 [ -x "$BIN/inference-lab" ] && [ -x "$BIN/inference-lab-analyze" ] || swift build -c release >/dev/null
-TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
+# KEEP=DIR keeps the logs and summaries there.
+if [ -n "${KEEP:-}" ]; then TMP="$KEEP"; mkdir -p "$TMP"; else TMP="$(mktemp -d)"; trap 'rm -rf "$TMP"' EXIT; fi
 
 for config in configs/fleet/*.toml; do
     name="$(basename "$config" .toml)"
+    [ -n "${KEEP:-}" ] && [ -s "$TMP/$name.replicas.json" ] && continue
     "$BIN/inference-lab" -c "$config" --trace "$TRACE" -q --events "$TMP/$name.jsonl.gz" > /dev/null
     "$BIN/inference-lab-analyze" summary "$TMP/$name.jsonl.gz" --json --slo-ttft 1000 --slo-tpot 100 > "$TMP/$name.summary.json"
     "$BIN/inference-lab-analyze" summary "$TMP/$name.jsonl.gz" --by-replica --json > "$TMP/$name.replicas.json"
@@ -36,6 +37,6 @@ for s in sorted(tmp.glob("*.summary.json")):
     a = json.loads(s.read_text())
     b = json.loads((tmp / f"{name}.replicas.json").read_text())["imbalance"]
     print(f"| `{name}` | {a['p50_ttft_ms']:.0f} / {a['p99_ttft_ms']:.0f} | {a['p50_tpot_ms']:.1f} / {a['p99_tpot_ms']:.1f} "
-          f"| {a['p50_e2e_ms']/1000:.2f} / {a['p99_e2e_ms']/1000:.2f} | {a['goodput']:.3f} ({a['slo_attainment']*100:.1f} %) "
+          f"| {a['p50_e2el_ms']/1000:.2f} / {a['p99_e2el_ms']/1000:.2f} | {a['goodput']:.3f} ({a['slo_attainment']*100:.1f} %) "
           f"| {b['requests_cv']:.3f} / {b['tokens_cv']:.3f} / {b['busy_cv']:.3f} |")
 PY

@@ -20,34 +20,42 @@ import HeapModule
 /// ```
 public struct ClusterSimulator<Source: RequestSource> {
     public let config: SimulatorConfig
-    /// The replicas, by index.
-    public private(set) var replicas: [Simulator<ReplicaQueue>]
-    public private(set) var router: Router
-    var source: Source
+    @usableFromInline var _replicas: [Simulator<ReplicaQueue>]
+    @usableFromInline var router: Router
+    @usableFromInline var source: Source
     /// Per replica: its last scheduling attempt found nothing to run.
-    var blocked: [Bool]
-    var trackers: [ReplicaLoadTracker]
+    @usableFromInline var blocked: [Bool]
+    @usableFromInline var trackers: [ReplicaLoadTracker]
     /// Replica actions by time; an entry is current when its version is the replica's.
-    var actions = Heap<Action>()
-    var versions: [Int]
-    var scheduledTime: [Double?]
+    @usableFromInline var actions = Heap<Action>()
+    @usableFromInline var versions: [Int]
+    @usableFromInline var scheduledTime: [Double?]
     /// The loads the router sees (refreshed every `router_refresh_interval`).
-    var visible: [ReplicaLoad]
-    var nextRefresh = -Double.infinity
-    var route = RouteRecord()
-    var prefixBlocks: [Int]
+    @usableFromInline var visible: [ReplicaLoad]
+    @usableFromInline var nextRefresh = -Double.infinity
+    @usableFromInline var route = RouteRecord()
+    @usableFromInline var prefixBlocks: [Int]
     var chain: [UInt64] = []
     let hasher: BlockHasher
-    var _status: RunStatus? = nil
-    var _now = 0.0
+    @usableFromInline var _status: RunStatus? = nil
+    @usableFromInline var _now = 0.0
+    @usableFromInline var _routedCount = 0
     /// Requests routed so far.
-    public private(set) var routedCount = 0
+    public var routedCount: Int { _routedCount }
+    /// The replicas, by index.
+    public var replicas: [Simulator<ReplicaQueue>] { _replicas }
+    /// The router.
+    public var currentRouter: Router { router }
 
+    @usableFromInline
     struct Action: Comparable {
-        var time: Double
-        var replica: Int
-        var version: Int
-        static func < (a: Action, b: Action) -> Bool {
+        @usableFromInline var time: Double
+        @usableFromInline var replica: Int
+        @usableFromInline var version: Int
+        @inlinable init(time: Double, replica: Int, version: Int) {
+            self.time = time; self.replica = replica; self.version = version
+        }
+        @inlinable static func < (a: Action, b: Action) -> Bool {
             a.time < b.time || (a.time == b.time && a.replica < b.replica)
         }
     }
@@ -81,7 +89,7 @@ public struct ClusterSimulator<Source: RequestSource> {
         var replicas: [Simulator<ReplicaQueue>] = []
         replicas.reserveCapacity(n)
         for _ in 0..<n { replicas.append(try Simulator(config: config, source: ReplicaQueue())) }
-        self.replicas = replicas
+        _replicas = replicas
         router = Router(config.cluster)
         blocked = Array(repeating: false, count: n)
         trackers = Array(repeating: ReplicaLoadTracker(), count: n)
@@ -99,28 +107,31 @@ public struct ClusterSimulator<Source: RequestSource> {
     public var isFinished: Bool { _status != nil }
 
     /// Runs to the end.
-    @discardableResult
+    @inlinable @discardableResult
     public mutating func run<Sink: ClusterEventSink>(into sink: inout Sink) -> RunStatus {
         while advance(into: &sink) {}
         return _status ?? .complete
     }
 
     /// Stops the run: every replica drains its in-flight steps.
+    @inlinable
     public mutating func interrupt<Sink: ClusterEventSink>(into sink: inout Sink) {
         guard _status == nil else { return }
-        for k in 0..<replicas.count { withReplicaSink(k, &sink) { sim, s in sim.interrupt(into: &s) } }
+        for k in 0..<_replicas.count { withReplicaSink(k, &sink) { sim, s in sim.interrupt(into: &s) } }
         _status = .interrupted
     }
 
     /// Marks the run failed (the request source hit bad input).
+    @inlinable
     public mutating func fail<Sink: ClusterEventSink>(into sink: inout Sink) {
         guard _status == nil else { return }
-        for k in 0..<replicas.count { withReplicaSink(k, &sink) { sim, s in sim.fail(into: &s) } }
+        for k in 0..<_replicas.count { withReplicaSink(k, &sink) { sim, s in sim.fail(into: &s) } }
         _status = .failed
     }
 
     /// Routes the next arrival or runs the earliest replica action.
     /// - Returns: false once the run has ended.
+    @inlinable
     public mutating func advance<Sink: ClusterEventSink>(into sink: inout Sink) -> Bool {
         guard _status == nil else { return false }
         while let top = actions.min, top.version != versions[top.replica] { _ = actions.removeMin() }
@@ -129,7 +140,7 @@ public struct ClusterSimulator<Source: RequestSource> {
         if let a = arrival, action == nil || a <= action!.time {
             guard a.isFinite else {
                 // Replica 0 reports it, as a one-node run does.
-                replicas[0].failNonFiniteArrival(a)
+                _replicas[0].failNonFiniteArrival(a)
                 fail(into: &sink)
                 return false
             }
@@ -148,7 +159,7 @@ public struct ClusterSimulator<Source: RequestSource> {
             withReplicaSink(k, &sink) { sim, s in sim.replicaAdvance(blocked: &b, into: &s) }
             blocked[k] = b
             passOnCompletions(k)
-            if replicas[k].status == .failed {
+            if _replicas[k].status == .failed {
                 fail(into: &sink)
                 return false
             }
@@ -157,16 +168,17 @@ public struct ClusterSimulator<Source: RequestSource> {
         }
         // Nothing more can happen.
         var failed = false
-        for k in 0..<replicas.count {
-            replicas[k]._source.close()
-            replicas[k].replicaEnd()
-            if replicas[k].status == .failed { failed = true }
+        for k in 0..<_replicas.count {
+            _replicas[k]._source.close()
+            _replicas[k].replicaEnd()
+            if _replicas[k].status == .failed { failed = true }
         }
         _status = failed ? .failed : .complete
         return false
     }
 
     /// Routes the source's next request and queues it on the chosen replica.
+    @inlinable
     mutating func routeNext<Sink: ClusterEventSink>(_ sink: inout Sink) {
         let spec = source.next()
         let promptBlocks = spec.promptTokens / config.scheduler.blockSize
@@ -179,36 +191,39 @@ public struct ClusterSimulator<Source: RequestSource> {
         route.replica = k
         route.phase = .mixed
         sink.route(route)
-        routedCount += 1
-        if replicas[k]._scheduler.rejection(promptTokens: spec.promptTokens, outputTokens: spec.outputTokens) == nil {
+        _routedCount += 1
+        if _replicas[k]._scheduler.rejection(promptTokens: spec.promptTokens, outputTokens: spec.outputTokens) == nil {
             trackers[k].outstanding += 1
             trackers[k].tokens += spec.promptTokens + spec.outputTokens
         }
-        replicas[k]._source.push(spec)
+        _replicas[k]._source.push(spec)
         reschedule(k)
     }
 
     /// Every replica's load now.
+    @inlinable
     func liveLoads() -> [ReplicaLoad] {
         var loads: [ReplicaLoad] = []
-        loads.reserveCapacity(replicas.count)
-        for k in 0..<replicas.count { loads.append(load(k)) }
+        loads.reserveCapacity(_replicas.count)
+        for k in 0..<_replicas.count { loads.append(load(k)) }
         return loads
     }
 
+    @inlinable
     func load(_ k: Int) -> ReplicaLoad {
         ReplicaLoad(outstanding: trackers[k].outstanding, outstandingTokens: trackers[k].tokens,
-                    kvBlocksUsed: replicas[k]._scheduler.kvBlocksUsed,
-                    kvBlocksTotal: replicas[k]._scheduler.kvCacheManager.blockPool.count)
+                    kvBlocksUsed: _replicas[k]._scheduler.kvBlocksUsed,
+                    kvBlocksTotal: _replicas[k]._scheduler.kvCacheManager.blockPool.count)
     }
 
     /// With a refresh interval: before anything at time `t`, the loads as of the last refresh
     /// point at or before `t` (nothing changes between the previous event and `t`).
+    @inlinable
     mutating func refresh(upTo t: Double) {
         let interval = config.cluster.routerRefreshInterval
         guard interval > 0, t >= nextRefresh else { return }
         // The state now is the state at every refresh point since the last event.
-        for k in 0..<replicas.count { visible[k] = load(k) }
+        for k in 0..<_replicas.count { visible[k] = load(k) }
         let point = (t / interval).rounded(.down) * interval
         nextRefresh = max(nextRefresh + interval, point + interval)
         if nextRefresh <= t { nextRefresh = t + interval }
@@ -216,6 +231,7 @@ public struct ClusterSimulator<Source: RequestSource> {
 
     /// The request's leading full blocks cached on each replica (vLLM's `get_computed_blocks`
     /// lookup, without touching the pool).
+    @usableFromInline
     mutating func countCachedPrefix(_ spec: RequestSpec) {
         for k in 0..<prefixBlocks.count { prefixBlocks[k] = 0 }
         guard config.scheduler.enablePrefixCaching, spec.promptTokens > 0 else { return }
@@ -224,16 +240,17 @@ public struct ClusterSimulator<Source: RequestSource> {
         guard shared > 0 else { return }
         chain.removeAll(keepingCapacity: true)
         hasher.extend(&chain, to: shared, prefixHashes: spec.prefixHashes)
-        for k in 0..<replicas.count {
+        for k in 0..<_replicas.count {
             var i = 0
-            while i < chain.count, replicas[k]._scheduler.kvCacheManager.blockPool.lookup(chain[i]) != nil { i += 1 }
+            while i < chain.count, _replicas[k]._scheduler.kvCacheManager.blockPool.lookup(chain[i]) != nil { i += 1 }
             prefixBlocks[k] = i
         }
     }
 
     /// Puts replica `k`'s next action in the heap when its time changed.
+    @inlinable
     mutating func reschedule(_ k: Int) {
-        let t = replicas[k].replicaNextActionTime(blocked: blocked[k])
+        let t = _replicas[k].replicaNextActionTime(blocked: blocked[k])
         if t == scheduledTime[k] { return }
         versions[k] += 1
         scheduledTime[k] = t
@@ -241,13 +258,15 @@ public struct ClusterSimulator<Source: RequestSource> {
     }
 
     /// Hands replica `k`'s completions to the fleet's source (closed-loop workloads).
+    @inlinable
     mutating func passOnCompletions(_ k: Int) {
-        guard !replicas[k]._source.completions.isEmpty else { return }
-        for t in replicas[k]._source.completions { source.requestCompleted(at: t) }
-        replicas[k]._source.clearCompletions()
+        guard !_replicas[k]._source.completions.isEmpty else { return }
+        for t in _replicas[k]._source.completions { source.requestCompleted(at: t) }
+        _replicas[k]._source.clearCompletions()
     }
 
     /// Runs `body` on replica `k` with a sink that tags its events and keeps its load.
+    @inlinable
     mutating func withReplicaSink<Sink: ClusterEventSink>(
         _ k: Int, _ sink: inout Sink, _ body: (inout Simulator<ReplicaQueue>, inout ReplicaSink<Sink>) -> Void
     ) {
@@ -255,7 +274,7 @@ public struct ClusterSimulator<Source: RequestSource> {
         swap(&tracker, &trackers[k])
         withUnsafeMutablePointer(to: &sink) { p in
             var adapter = ReplicaSink(base: p, replica: k, tracker: tracker)
-            body(&replicas[k], &adapter)
+            body(&_replicas[k], &adapter)
             tracker = adapter.tracker
         }
         swap(&tracker, &trackers[k])
@@ -263,19 +282,28 @@ public struct ClusterSimulator<Source: RequestSource> {
 }
 
 /// One replica's outstanding requests and tokens, kept from its events.
+@usableFromInline
 struct ReplicaLoadTracker {
-    var outstanding = 0
-    var tokens = 0
+    @usableFromInline var outstanding = 0
+    @usableFromInline var tokens = 0
     /// Prompt plus output tokens of the request in each slot.
-    var slotTokens: [Int] = []
+    @usableFromInline var slotTokens: [Int] = []
+    @inlinable init() {}
 }
 
 /// Replica `replica`'s events on their way to the fleet's sink, keeping its load.
+@usableFromInline
 struct ReplicaSink<Base: ClusterEventSink>: EventSink {
-    let base: UnsafeMutablePointer<Base>
-    let replica: Int
-    var tracker: ReplicaLoadTracker
+    @usableFromInline let base: UnsafeMutablePointer<Base>
+    @usableFromInline let replica: Int
+    @usableFromInline var tracker: ReplicaLoadTracker
 
+    @inlinable
+    init(base: UnsafeMutablePointer<Base>, replica: Int, tracker: ReplicaLoadTracker) {
+        self.base = base; self.replica = replica; self.tracker = tracker
+    }
+
+    @inlinable
     mutating func consume(_ event: SimulationEvent) {
         switch event {
         case .arrival(let a):

@@ -1,52 +1,57 @@
 /// Folds a fleet's events into one ``MetricsReducer`` per replica: the fleet's ``Summary``
 /// (same keys as a one-node run), each replica's, and the load imbalance across them.
 public struct FleetMetrics: ClusterEventSink {
-    public private(set) var replicas: [MetricsReducer]
+    @usableFromInline var _replicas: [MetricsReducer]
+    @usableFromInline var _routed: [Int]
+    /// Each replica's reducer.
+    public var replicas: [MetricsReducer] { _replicas }
     /// Requests routed to each replica.
-    public private(set) var routed: [Int]
+    public var routed: [Int] { _routed }
 
     public init(config: SimulatorConfig) {
         let n = max(config.cluster.replicas, 1)
-        replicas = Array(repeating: MetricsReducer(config: config), count: n)
-        routed = Array(repeating: 0, count: n)
+        _replicas = Array(repeating: MetricsReducer(config: config), count: n)
+        _routed = Array(repeating: 0, count: n)
     }
 
     /// A fleet of `replicas` nodes with these hardware peaks (the analyzer).
     public init(replicas n: Int, computeFlops: Double, memoryBandwidth: Double) {
-        replicas = Array(repeating: MetricsReducer(computeFlops: computeFlops, memoryBandwidth: memoryBandwidth),
-                         count: max(n, 1))
-        routed = Array(repeating: 0, count: max(n, 1))
+        _replicas = Array(repeating: MetricsReducer(computeFlops: computeFlops, memoryBandwidth: memoryBandwidth),
+                          count: max(n, 1))
+        _routed = Array(repeating: 0, count: max(n, 1))
     }
 
+    @inlinable
     public mutating func consume(_ event: SimulationEvent, replica: Int) {
-        grow(to: replica)
-        replicas[replica].consume(event)
+        if replica >= _replicas.count { grow(to: replica) }
+        _replicas[replica].consume(event)
     }
 
     public mutating func route(_ record: RouteRecord) {
         grow(to: record.replica)
-        routed[record.replica] += 1
+        _routed[record.replica] += 1
     }
 
     /// Makes sure replicas 0 … n − 1 exist (a replica that never got a request has none of
     /// its own events).
     public mutating func ensureReplicas(_ n: Int) { if n > 0 { grow(to: n - 1) } }
 
-    private mutating func grow(to replica: Int) {
-        while replicas.count <= replica {
-            replicas.append(MetricsReducer(computeFlops: replicas[0].computeFlops, memoryBandwidth: replicas[0].memoryBandwidth))
-            routed.append(0)
+    @usableFromInline
+    mutating func grow(to replica: Int) {
+        while _replicas.count <= replica {
+            _replicas.append(MetricsReducer(computeFlops: _replicas[0].computeFlops, memoryBandwidth: _replicas[0].memoryBandwidth))
+            _routed.append(0)
         }
     }
 
     /// The whole fleet's summary.
-    public func summary() -> Summary { MetricsReducer.fleetSummary(replicas) }
+    public func summary() -> Summary { MetricsReducer.fleetSummary(_replicas) }
 
     /// Replica `k`'s summary alone.
-    public func replicaSummary(_ k: Int) -> Summary { replicas[k].summary() }
+    public func replicaSummary(_ k: Int) -> Summary { _replicas[k].summary() }
 
     /// The per-replica rows and the imbalance.
-    public func balance() -> FleetBalance { FleetBalance(replicas.map { $0.summary() }, busy: replicas.map { $0.busySeconds }) }
+    public func balance() -> FleetBalance { FleetBalance(_replicas.map { $0.summary() }, busy: _replicas.map { $0.busySeconds }) }
 }
 
 /// How evenly a fleet's work was spread: per replica its requests, tokens and busy time, and

@@ -39,10 +39,12 @@ public struct TeeClusterSink<A: ClusterEventSink, B: ClusterEventSink>: ClusterE
     public var a: A
     public var b: B
     public init(_ a: A, _ b: B) { self.a = a; self.b = b }
+    @inlinable
     public mutating func consume(_ event: SimulationEvent, replica: Int) {
         a.consume(event, replica: replica)
         b.consume(event, replica: replica)
     }
+    @inlinable
     public mutating func route(_ record: RouteRecord) {
         a.route(record)
         b.route(record)
