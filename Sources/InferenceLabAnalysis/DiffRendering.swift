@@ -77,6 +77,16 @@ public enum DiffRendering {
         } else {
             out += "  Identical: \(d.stepsCompared) step records compared, no divergence\n"
         }
+        if d.isFleet {
+            out += "\nROUTING\n"
+            if let r = d.routeDivergence {
+                out += "  First request routed differently: decision #\(r.index)\n"
+                out += "  A: \(RouteDivergence.text(r.aID, r.aReplica))\n"
+                out += "  B: \(RouteDivergence.text(r.bID, r.bReplica))\n"
+            } else {
+                out += "  Identical: \(d.routesCompared) routing decisions compared\n"
+            }
+        }
         if !verdicts.isEmpty {
             out += "\nFAIL-IF\n"
             for v in verdicts { out += "  " + verdictLine(v) + "\n" }
@@ -126,6 +136,18 @@ public enum DiffRendering {
             out += "{\"index\": \(v.index), \"what\": \(s(v.what)), \"a\": \(stepJSON(v.a)), \"b\": \(stepJSON(v.b))}"
         } else {
             out += "null"
+        }
+        if d.isFleet {
+            out += ",\n  \"routes_compared\": \(d.routesCompared),\n  \"route_divergence\": "
+            if let r = d.routeDivergence {
+                func side(_ id: String?, _ k: Int?) -> String {
+                    guard let id, let k else { return "null" }
+                    return "{\"id\": \(s(id)), \"replica\": \(k)}"
+                }
+                out += "{\"index\": \(r.index), \"a\": \(side(r.aID, r.aReplica)), \"b\": \(side(r.bID, r.bReplica))}"
+            } else {
+                out += "null"
+            }
         }
         out += ",\n  \"fail_if\": ["
         out += verdicts.map {

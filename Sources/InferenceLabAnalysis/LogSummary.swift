@@ -36,6 +36,8 @@ public struct LogSummary: Sendable {
 
     /// Reads the rest of an opened log.
     public static func read(_ reader: EventLogReader, objective: ServiceLevelObjective? = nil) throws(InputError) -> LogSummary {
+        // A fleet's log: the whole fleet's summary, as the simulator printed it.
+        if reader.isFleet { return try FleetLogSummary.read(reader, objective: objective).fleet }
         var metrics = try reader.makeMetricsReducer()
         var slo: SLOResult?
         if let objective {

@@ -20,12 +20,14 @@ public struct ReportData: Sendable {
     /// Reads the log at `path` (`-`: standard input).
     public static func read(path: String, allowIncomplete: Bool = false, buckets capacity: Int = 400) throws(InputError) -> ReportData {
         let reader = try EventLogReader(path: path, allowIncomplete: allowIncomplete)
-        var metrics = try reader.makeMetricsReducer()
+        let one = try reader.makeMetricsReducer()
+        // One reducer per replica (a one-node log has one), so a fleet's summary is right.
+        var metrics = FleetMetrics(replicas: 1, computeFlops: one.computeFlops, memoryBandwidth: one.memoryBandwidth)
         var tracker = RequestTracker()
         var buckets = TimeBuckets(series: Series.allCases.count, capacity: capacity)
         var ttft: [Double] = [], e2e: [Double] = []
         while let event = try reader.next() {
-            metrics.consume(event)
+            metrics.consume(event, replica: reader.replica)
             if let o = tracker.consume(event), o.status == .finished {
                 ttft.append(o.ttft * 1000)
                 e2e.append(o.e2e * 1000)

@@ -30,10 +30,18 @@ struct SummaryCommand: ParsableCommand {
     @Option(name: .customLong("slo-tpot"), parsing: .unconditional, help: ArgumentHelp("TPOT target for goodput, in ms.", valueName: "ms"))
     var sloTPOT: Double?
 
+    @Flag(name: .customLong("by-replica"), help: "Fleet logs: one row per replica, then the load imbalance (coefficients of variation of requests, tokens and busy time).")
+    var byReplica = false
+
+    @Option(name: .customLong("replica"), help: ArgumentHelp("Fleet logs: the summary of replica K alone (same keys).", valueName: "K"))
+    var replica: Int?
+
     @OptionGroup var log: LogOptions
 
     func validate() throws {
         if json && csv { throw ValidationError("--json and --csv cannot be combined") }
+        if byReplica && replica != nil { throw ValidationError("--by-replica and --replica cannot be combined") }
+        if let replica, replica < 0 { throw ValidationError("--replica must be a replica index ≥ 0") }
         for (name, v) in [("--slo-ttft", sloTTFT), ("--slo-tpot", sloTPOT)] {
             if let v, !(v >= 0 && v.isFinite) { throw ValidationError("\(name) must be a non-negative number of milliseconds") }
         }
@@ -41,6 +49,7 @@ struct SummaryCommand: ParsableCommand {
 
     func run() throws {
         let objective = sloTTFT == nil && sloTPOT == nil ? nil : ServiceLevelObjective(ttftMs: sloTTFT, tpotMs: sloTPOT)
+        if byReplica || replica != nil { return try runFleet(objective) }
         let result = try reportingErrors {
             try LogSummary.read(path: events, allowIncomplete: log.allowIncomplete, objective: objective)
         }
@@ -51,6 +60,36 @@ struct SummaryCommand: ParsableCommand {
             try writeOutput(result.renderCSV())
         } else {
             try writeOutput(result.renderText())
+        }
+    }
+
+    /// `--by-replica` and `--replica K`.
+    private func runFleet(_ objective: ServiceLevelObjective?) throws {
+        let fleet = try reportingErrors {
+            try FleetLogSummary.read(path: events, allowIncomplete: log.allowIncomplete, objective: objective)
+        }
+        warnIfUnfinished(name: events == "-" ? "<stdin>" : events, end: fleet.end)
+        if let replica {
+            guard replica < fleet.replicaCount else {
+                printError("error: \(events == "-" ? "<stdin>" : events): --replica \(replica): the log has \(fleet.replicaCount) replica\(fleet.replicaCount == 1 ? "" : "s") (0…\(fleet.replicaCount - 1))")
+                throw ExitStatus.badInput
+            }
+            let result = fleet.replica(replica)
+            if json {
+                try writeOutput(result.renderJSON() + "\n")
+            } else if csv {
+                try writeOutput(result.renderCSV())
+            } else {
+                try writeOutput(result.renderText())
+            }
+            return
+        }
+        if json {
+            try writeOutput(fleet.renderByReplicaJSON() + "\n")
+        } else if csv {
+            try writeOutput(fleet.renderByReplicaCSV())
+        } else {
+            try writeOutput(fleet.renderByReplicaText())
         }
     }
 }

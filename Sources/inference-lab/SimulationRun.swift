@@ -38,6 +38,7 @@ struct SimulationRun {
     /// ``execute(_:skipped:sourceError:)`` once the source is complete.
     private func measure<Source: RequestSource>(_ source: Source, skipped: (Source) -> SkippedLines,
                                                 sourceError: (Source) -> InputError?) throws {
+        if config.cluster.isEnabled { return try executeFleet(source, skipped: skipped, sourceError: sourceError) }
         let eventsToStdout = events == "-"
         let textOut: Int32 = eventsToStdout || json ? 2 : 1
         /// The header and the table: checked on stdout, where they are the output.

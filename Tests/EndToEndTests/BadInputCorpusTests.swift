@@ -109,7 +109,7 @@ struct BadInputCorpusTests {
         .log("log-not-a-log.jsonl", ":1: not an inference-lab event log (the first record is not a header)"),
         .log("log-header-only.jsonl", ": incomplete event log: no end record after line 1"),
         .log("log-no-end.jsonl", ": incomplete event log: no end record after line 15"),
-        .log("log-other-schema.jsonl", ":1: schema: unsupported schema 'inference-lab.events/2' (this build reads inference-lab.events/1)"),
+        .log("log-other-schema.jsonl", ":1: schema: unsupported schema 'inference-lab.events/3' (this build reads inference-lab.events/1 and inference-lab.events/2)"),
         .log("log-malformed-json.jsonl", ":3: id: unterminated string"),
         .log("log-missing-field.jsonl", ":2: output_tokens: missing"),
         .log("log-wrong-type.jsonl", ":2: prompt_tokens: expected a number, found '\"'"),

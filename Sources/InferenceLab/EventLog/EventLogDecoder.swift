@@ -20,7 +20,7 @@ struct EventLogDecoder {
     var freeSlots: [RequestSlot] = []
     var slotCount = 0
     /// Requests finished recently: an asynchronously scheduled step may still list them.
-    var retiring: [(slot: RequestSlot, steps: Int)] = []
+    var retiring: [(slot: RequestSlot, steps: Int, replica: Int)] = []
 
     /// The batch being read and the previous one.
     let batch = BatchCache()
@@ -33,6 +33,12 @@ struct EventLogDecoder {
     var stepRecord = StepRecord()
     /// The previous `step` record's time: steps never go back in time.
     var lastStepTime = 0.0
+    /// Schema 2: each replica's previous step time (``lastStepTime`` is replica 0's).
+    var replicaStepTimes: [Double] = []
+    /// The replica of the record just decoded (schema 2's `replica`; 0 when it has none).
+    private(set) var replica = 0
+    /// The `route` record just decoded, if the last record was one.
+    private(set) var route: (time: Double, id: String, replica: Int, phase: String)? = nil
 
     init(file: String) { self.file = file }
 
@@ -52,7 +58,8 @@ struct EventLogDecoder {
         var kvBlocksUsed: Int?, kvBlocksTotal: Int?
         var steps: Int?, arrived: Int?, finishedCount: Int?, rejected: Int?, skippedLines: Int?
         var skippedReasons: [String] = []
-        var id: String?, reason: String?, status: String?
+        var id: String?, reason: String?, status: String?, phase: String?
+        var replica: Int?
         var resumed: Bool?
         var hasBatch = false
         var noToken: [RequestSlot] = [], preempted: [RequestSlot] = [], finished: [RequestSlot] = []
@@ -65,7 +72,8 @@ struct EventLogDecoder {
             kvBlocksUsed = nil; kvBlocksTotal = nil
             steps = nil; arrived = nil; finishedCount = nil; rejected = nil; skippedLines = nil
             skippedReasons.removeAll()
-            id = nil; reason = nil; status = nil
+            id = nil; reason = nil; status = nil; phase = nil
+            replica = nil
             resumed = nil
             hasBatch = false
             noToken.removeAll(keepingCapacity: true)
@@ -83,7 +91,10 @@ struct EventLogDecoder {
     /// know (skipped, so later writers may add some).
     mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, end ended: inout EventLogEnd?) throws(InputError) -> SimulationEvent? {
         self.line = line
-        if let event = decodeWriterLayout(bytes) { return event }
+        if let event = decodeWriterLayout(bytes) {
+            route = nil
+            return event
+        }
         return try decodeGeneral(bytes, end: &ended)
     }
 
@@ -163,6 +174,8 @@ struct EventLogDecoder {
                     var firstReason = true
                     while try scanner.nextElement(first: &firstReason) { record.skippedReasons.append(try scanner.readString()) }
                 case .clientT?: record.clientT = try scanner.readDouble()
+                case .replica?: record.replica = try scanner.readInt()
+                case .phase?: record.phase = try scanner.readString()
                 default:
                     try scanner.skipValue()
                 }
@@ -178,7 +191,14 @@ struct EventLogDecoder {
         }
         guard let kind = record.kind else { throw fail("type", "missing") }
         try checkRanges()
+        try count(record.replica, "replica")
+        setReplica(record.replica ?? 0)
+        route = nil
         switch kind {
+        case .route:
+            route = (try need(record.t, "t"), try need(record.id, "id"), try need(record.replica, "replica"),
+                     record.phase ?? "mixed")
+            return nil
         case .arrival: return try arrival()
         case .step: return try step()
         case .cacheHit:
@@ -200,7 +220,7 @@ struct EventLogDecoder {
                 throw fail("id", "request '\(id)' times out without an arrival (or after it left)")
             }
             // An asynchronously scheduled step may still list it, as after a finish.
-            retiring.append((slot, 0))
+            retiring.append((slot, 0, replica))
             return .timedOut(time: t, slot: slot)
         case .warmupEnd:
             return .warmupEnded(time: try need(record.t, "t"))
@@ -261,13 +281,13 @@ struct EventLogDecoder {
 
     /// Record types, by their `type` value.
     enum RecordKind: Int {
-        case step, arrival, firstToken, finished, preempted, cacheHit, rejected, end, header, timedOut, warmupEnd, other
+        case step, arrival, firstToken, finished, preempted, cacheHit, rejected, end, header, timedOut, warmupEnd, route, other
         /// The row of ``successor`` before the type is known.
-        static let untyped = 12
+        static let untyped = 13
         static let names: [(String, RecordKind)] = [
             ("step", .step), ("arrival", .arrival), ("first_token", .firstToken), ("finished", .finished),
             ("preempted", .preempted), ("cache_hit", .cacheHit), ("rejected", .rejected), ("end", .end),
-            ("header", .header), ("timed_out", .timedOut), ("warmup_end", .warmupEnd),
+            ("header", .header), ("timed_out", .timedOut), ("warmup_end", .warmupEnd), ("route", .route),
         ]
     }
 
@@ -418,8 +438,17 @@ struct EventLogDecoder {
 
     /// A request finished (already removed from ``live``).
     mutating func retire(_ slot: RequestSlot) {
-        retiring.append((slot, 0))
+        retiring.append((slot, 0, replica))
         seen.finished += 1
+    }
+
+    /// Makes `r` the current replica: its previous step time becomes ``lastStepTime``.
+    mutating func setReplica(_ r: Int) {
+        guard r != replica else { return }
+        while replicaStepTimes.count <= max(r, replica) { replicaStepTimes.append(0) }
+        replicaStepTimes[replica] = lastStepTime
+        lastStepTime = replicaStepTimes[r]
+        replica = r
     }
 
     private mutating func step() throws(InputError) -> SimulationEvent {
@@ -457,6 +486,7 @@ struct EventLogDecoder {
         // by no later one after the next: recycle their slots after two steps.
         var k = 0
         while k < retiring.count {
+            if retiring[k].replica != replica { k += 1; continue }
             retiring[k].steps += 1
             if retiring[k].steps >= 2 {
                 let slot = retiring[k].slot

@@ -8,6 +8,7 @@ enum EventLogKey: Int, CaseIterable {
     case prefillTokens, decodeTokens, running, waiting, kvBlocksUsed, kvBlocksTotal
     case flops, bytes, id, promptTokens, outputTokens, priority, tokens, reason
     case status, resumed, simTime, steps, arrived, rejected, skippedLines, skippedReasons, clientT
+    case replica, phase, scores
 
     /// The key as the log writes it.
     var name: StaticString {
@@ -43,6 +44,9 @@ enum EventLogKey: Int, CaseIterable {
         case .skippedLines: return "skipped_lines"
         case .skippedReasons: return "skipped_reasons"
         case .clientT: return "client_t"
+        case .replica: return "replica"
+        case .phase: return "phase"
+        case .scores: return "scores"
         }
     }
 

@@ -25,6 +25,14 @@ public final class EventLogReader {
     /// The header's line number (1 unless blank lines precede it).
     private let headerLine: Int
 
+    /// Whether the log is a fleet's (schema 2).
+    public var isFleet: Bool { header.schema == EventLogSchema.fleet }
+    /// Schema 2: the replica of the event ``next()`` returned last (0 for schema 1).
+    @exclusivity(unchecked) public private(set) var replica = 0
+    /// Schema 2: called with each `route` record (time, request id, replica, phase) as it is
+    /// read.
+    public var onRoute: ((Double, String, Int, String) -> Void)? = nil
+
     private let input: InputReader
     @exclusivity(unchecked) private var finishedReading = false
     @exclusivity(unchecked) private var sawEnd = false
@@ -110,6 +118,10 @@ public final class EventLogReader {
                 end = ended
                 sawEnd = true
             }
+            if isFleet {
+                replica = decoder.replica
+                if event == nil, let route = decoder.route { onRoute?(route.time, route.id, route.replica, route.phase) }
+            }
             if let event { return event }
         }
         return nil
@@ -154,9 +166,9 @@ public final class EventLogReader {
             throw InputError(file: file, line: number, "not an inference-lab event log (the first record is not a header)")
         }
         guard let schema else { throw InputError(file: file, line: number, field: "schema", "missing") }
-        guard schema == EventLogSchema.current else {
+        guard EventLogSchema.readable.contains(schema) else {
             throw InputError(file: file, line: number, field: "schema",
-                             "unsupported schema '\(schema)' (this build reads \(EventLogSchema.current))")
+                             "unsupported schema '\(schema)' (this build reads \(EventLogSchema.readable.joined(separator: " and ")))")
         }
         guard let version else { throw InputError(file: file, line: number, field: "version", "missing") }
         guard let config else { throw InputError(file: file, line: number, field: "config", "missing") }

@@ -1,7 +1,12 @@
 /// Names shared by ``EventLogWriter`` and ``EventLogReader``.
 public enum EventLogSchema {
-    /// The schema this build writes and reads (docs/event-log.md).
+    /// The schema of one-node runs, which this build writes and reads (docs/event-log.md).
     public static let current = "inference-lab.events/1"
+    /// The schema of fleet runs (`[cluster]`): schema 1 plus `replica` on every record of a
+    /// replica and `route` records.
+    public static let fleet = "inference-lab.events/2"
+    /// The schemas this build reads.
+    public static let readable = [current, fleet]
 }
 
 /// The totals an event log's `end` record carries.

@@ -38,6 +38,10 @@ public struct EventLogWriter: EventSink {
     /// client sees its tokens (written on its `first_token` and `finished` records).
     private var lastStep = 0
     private var lastStepClientTime: Double? = nil
+    /// Schema 2: the replica whose records are being written (-1: schema 1, no `replica`
+    /// field), and the other replicas' id tables.
+    private var replica = -1
+    private var replicaIDs: [IDTable] = []
 
     /// Opens `path` (`-` for standard output) and writes the header record.
     /// - Parameters:
@@ -49,17 +53,20 @@ public struct EventLogWriter: EventSink {
     ///   - compression: gzip by name (`.gz`) by default.
     ///   - gzipLevel: zlib level for gzip output (default 1: deflate dominates the cost).
     /// - Throws: ``InputError`` when the file cannot be created (e.g. a missing directory).
+    ///   - fleet: a fleet's log (schema 2, ``EventLogSchema/fleet``): records carry their
+    ///     replica (``consume(_:replica:)``) and routing decisions are written.
     public init(path: String, version: String, seed: UInt64, configJSON: String,
-                compression: OutputCompression = .automatic, gzipLevel: Int32 = 1) throws(InputError) {
+                compression: OutputCompression = .automatic, gzipLevel: Int32 = 1, fleet: Bool = false) throws(InputError) {
         let output = try OutputFile(path: path, compression: compression, gzipLevel: gzipLevel)
-        self.init(output: output, version: version, seed: seed, configJSON: configJSON)
+        self.init(output: output, version: version, seed: seed, configJSON: configJSON, fleet: fleet)
     }
 
     /// Writes to an already opened output, which the writer commits or aborts.
-    public init(output: OutputFile, version: String, seed: UInt64, configJSON: String) {
+    public init(output: OutputFile, version: String, seed: UInt64, configJSON: String, fleet: Bool = false) {
         self.output = output
+        if fleet { replica = 0 }
         buffer.append(ascii: #"{"type":"header","schema":""#)
-        buffer.append(ascii: "inference-lab.events/1")
+        buffer.append(ascii: fleet ? "inference-lab.events/2" : "inference-lab.events/1")
         buffer.append(ascii: #"","version":"#)
         buffer.appendJSONString(version)
         buffer.append(ascii: #","seed":"#)
@@ -77,7 +84,7 @@ public struct EventLogWriter: EventSink {
         case .arrival(let a):
             counts.arrived += 1
             note(a.time)
-            buffer.append(ascii: #"{"type":"arrival","t":"#)
+            begin(#"{"type":"arrival""#)
             buffer.append(a.time)
             buffer.append(ascii: #","id":"#)
             let idStart = buffer.count
@@ -98,7 +105,7 @@ public struct EventLogWriter: EventSink {
             counts.arrived += 1
             counts.rejected += 1
             note(t)
-            buffer.append(ascii: #"{"type":"rejected","t":"#)
+            begin(#"{"type":"rejected""#)
             buffer.append(t)
             buffer.append(ascii: #","id":"#)
             buffer.appendJSONString(id)
@@ -107,7 +114,7 @@ public struct EventLogWriter: EventSink {
             buffer.append(ascii: "}\n")
         case .cacheHit(let t, let step, let slot, let tokens, let resumed):
             note(t)
-            buffer.append(ascii: #"{"type":"cache_hit","t":"#)
+            begin(#"{"type":"cache_hit""#)
             buffer.append(t)
             buffer.append(ascii: #","step":"#)
             buffer.append(step)
@@ -121,7 +128,7 @@ public struct EventLogWriter: EventSink {
             writeStep(r)
         case .firstToken(let t, let step, let slot):
             note(t)
-            buffer.append(ascii: #"{"type":"first_token","t":"#)
+            begin(#"{"type":"first_token""#)
             buffer.append(t)
             buffer.append(ascii: #","step":"#)
             buffer.append(step)
@@ -131,7 +138,7 @@ public struct EventLogWriter: EventSink {
             buffer.append(ascii: "}\n")
         case .preempted(let t, let step, let slot):
             note(t)
-            buffer.append(ascii: #"{"type":"preempted","t":"#)
+            begin(#"{"type":"preempted""#)
             buffer.append(t)
             buffer.append(ascii: #","step":"#)
             buffer.append(step)
@@ -141,7 +148,7 @@ public struct EventLogWriter: EventSink {
         case .finished(let t, let step, let slot, let outputTokens):
             counts.finished += 1
             note(t)
-            buffer.append(ascii: #"{"type":"finished","t":"#)
+            begin(#"{"type":"finished""#)
             buffer.append(t)
             buffer.append(ascii: #","step":"#)
             buffer.append(step)
@@ -167,6 +174,17 @@ public struct EventLogWriter: EventSink {
         if buffer.count >= Self.flushThreshold { flush() }
     }
 
+    /// `{"type":"…"`, then in a fleet's log `,"replica":k`, then `,"t":` (or `then`).
+    @inline(__always)
+    private mutating func begin(_ type: StaticString, then next: StaticString = #","t":"#) {
+        buffer.append(ascii: type)
+        if replica >= 0 {
+            buffer.append(ascii: #","replica":"#)
+            buffer.append(replica)
+        }
+        buffer.append(ascii: next)
+    }
+
     /// `,"client_t":…` for a `first_token` or `finished` record of the step just written, when
     /// the client sees that step's tokens later than its end.
     private mutating func appendClientTime(step: Int) {
@@ -180,7 +198,7 @@ public struct EventLogWriter: EventSink {
         lastStep = r.step
         lastStepClientTime = r.clientTime != r.endTime ? r.clientTime : nil
         note(r.time + r.duration)
-        buffer.append(ascii: #"{"type":"step","step":"#)
+        begin(#"{"type":"step""#, then: #","step":"#)
         buffer.append(r.step)
         buffer.append(ascii: #","t":"#)
         buffer.append(r.time)
@@ -322,5 +340,40 @@ public struct EventLogWriter: EventSink {
         closed = true
         buffer.removeAll()
         output.abort()
+    }
+}
+
+extension EventLogWriter: ClusterEventSink {
+    /// Writes a replica's event with its `replica` field (a fleet's log). Each replica has its
+    /// own slots, so each has its own id table.
+    public mutating func consume(_ event: SimulationEvent, replica k: Int) {
+        if k != replica && replica >= 0 {
+            while replicaIDs.count <= max(k, replica) { replicaIDs.append(IDTable()) }
+            swap(&ids, &replicaIDs[replica])
+            swap(&ids, &replicaIDs[k])
+            replica = k
+        }
+        consume(event)
+    }
+
+    /// Writes a `route` record: `{"type":"route","replica":k,"t":…,"id":…,"phase":…,"scores":[…]}`.
+    public mutating func route(_ r: RouteRecord) {
+        guard !closed && failure == nil else { return }
+        note(r.time)
+        buffer.append(ascii: #"{"type":"route","replica":"#)
+        buffer.append(r.replica)
+        buffer.append(ascii: #","t":"#)
+        buffer.append(r.time)
+        buffer.append(ascii: #","id":"#)
+        buffer.appendJSONString(r.id)
+        buffer.append(ascii: #","phase":"#)
+        buffer.appendJSONString(r.phase.rawValue)
+        buffer.append(ascii: #","scores":["#)
+        for i in 0..<r.scores.count {
+            if i > 0 { buffer.append(UInt8(ascii: ",")) }
+            buffer.append(r.scores[i])
+        }
+        buffer.append(ascii: "]}\n")
+        if buffer.count >= Self.flushThreshold { flush() }
     }
 }

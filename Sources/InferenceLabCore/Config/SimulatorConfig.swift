@@ -13,6 +13,8 @@ public struct SimulatorConfig: Sendable, Equatable {
     public var engine: EngineConfig
     /// Steps between debug progress lines (the original's `[simulation] log_interval`).
     public var logInterval: Int
+    /// A fleet of replicas of this node behind a router (`[cluster]`; off by default).
+    public var cluster: ClusterConfig
 
     public init(
         hardware: HardwareConfig = HardwareConfig(kvCacheCapacity: 68_719_476_736),
@@ -21,7 +23,8 @@ public struct SimulatorConfig: Sendable, Equatable {
         workload: WorkloadConfig = WorkloadConfig(),
         compute: ComputeConfig = ComputeConfig(),
         engine: EngineConfig = EngineConfig(),
-        logInterval: Int = 100
+        logInterval: Int = 100,
+        cluster: ClusterConfig = ClusterConfig()
     ) {
         self.hardware = hardware
         self.model = model
@@ -30,6 +33,7 @@ public struct SimulatorConfig: Sendable, Equatable {
         self.compute = compute
         self.engine = engine
         self.logInterval = logInterval
+        self.cluster = cluster
     }
 
     /// The built-in default: the same values as `configs/config.toml`

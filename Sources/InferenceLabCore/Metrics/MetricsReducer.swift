@@ -44,6 +44,8 @@ public struct MetricsReducer: EventSink {
     private var lastFinish = -Double.infinity
     private var lastStepEnd = -Double.infinity
     private var computeBusy = 0.0
+    /// Sum of step durations.
+    private var busy = 0.0
     private var bandwidthBusy = 0.0
     private var kvArea = 0.0
     private var kvFraction = 0.0
@@ -123,6 +125,7 @@ public struct MetricsReducer: EventSink {
     private mutating func step(_ r: StepRecord) {
         let end = r.time + r.duration
         totals.steps += 1
+        busy += r.duration
         // Idle gap since the previous step: no compute, KV at its last occupancy.
         if lastStepEnd.isFinite && r.time > lastStepEnd { kvArea += kvFraction * (r.time - lastStepEnd) }
         if r.duration > 0 {
@@ -213,4 +216,63 @@ public struct MetricsReducer: EventSink {
         s.prefixCacheHitRate = hitPromptTokens > 0 ? Double(s.prefixCacheHitTokens) / Double(hitPromptTokens) : 0
         return s
     }
+}
+
+extension MetricsReducer {
+    /// The summary of a fleet whose replicas' events were reduced by `parts` (one reducer per
+    /// replica, same hardware): counts and tokens add up; latency percentiles are over every
+    /// replica's samples; throughputs and utilisations span the fleet's first arrival to its
+    /// last finish (last step end), utilisations averaged over the replicas; the peak KV use
+    /// is the highest replica's. One part gives exactly its own summary.
+    public static func fleetSummary(_ parts: [MetricsReducer]) -> Summary {
+        if parts.count == 1 { return parts[0].summary() }
+        var s = Summary()
+        guard !parts.isEmpty else { return s }
+        var ttft: [Double] = [], tpot: [Double] = [], e2e: [Double] = [], queue: [Double] = []
+        var itl = WeightedSamples()
+        var firstArrival = Double.infinity, lastFinish = -Double.infinity, lastStepEnd = -Double.infinity
+        var computeBusy = 0.0, bandwidthBusy = 0.0, kvArea = 0.0, kvPeak = 0.0, hitPromptTokens = 0
+        for p in parts {
+            ttft += p.ttft; tpot += p.tpot; e2e += p.e2e; queue += p.queue
+            for i in 0..<p.itl.values.count { itl.append(p.itl.values[i], weight: p.itl.weights[i]) }
+            firstArrival = min(firstArrival, p.firstArrival)
+            lastFinish = max(lastFinish, p.lastFinish)
+            lastStepEnd = max(lastStepEnd, p.lastStepEnd)
+            computeBusy += p.computeBusy
+            bandwidthBusy += p.bandwidthBusy
+            kvArea += p.kvArea
+            kvPeak = max(kvPeak, p.kvPeak)
+            hitPromptTokens += p.hitPromptTokens
+            let t = p.totals
+            s.arrived += t.arrived; s.completed += t.completed; s.rejected += t.rejected
+            s.totalInputTokens += t.totalInputTokens; s.totalOutputTokens += t.totalOutputTokens
+            s.steps += t.steps; s.preemptions += t.preemptions
+            s.prefixCacheHitTokens += t.prefixCacheHitTokens; s.resumeHitTokens += t.resumeHitTokens
+        }
+        s.ttft = Percentile.stats(ttft).scaled(by: 1000)
+        s.tpot = Percentile.stats(tpot).scaled(by: 1000)
+        s.e2e = Percentile.stats(e2e).scaled(by: 1000)
+        s.queue = Percentile.stats(queue).scaled(by: 1000)
+        s.itl = itl.stats().scaled(by: 1000)
+        if firstArrival.isFinite && lastFinish.isFinite && lastFinish > firstArrival {
+            let d = lastFinish - firstArrival
+            s.duration = d
+            s.requestThroughput = Double(s.completed) / d
+            s.inputThroughput = Double(s.totalInputTokens) / d
+            s.outputThroughput = Double(s.totalOutputTokens) / d
+            s.totalTokenThroughput = Double(s.totalInputTokens + s.totalOutputTokens) / d
+        }
+        if firstArrival.isFinite && lastStepEnd.isFinite && lastStepEnd > firstArrival {
+            let span = (lastStepEnd - firstArrival) * Double(parts.count)
+            s.computeUtilization = computeBusy / span
+            s.bandwidthUtilization = bandwidthBusy / span
+            s.kvCacheUtilization = kvArea / span
+        }
+        s.peakKVCacheUtilization = kvPeak
+        s.prefixCacheHitRate = hitPromptTokens > 0 ? Double(s.prefixCacheHitTokens) / Double(hitPromptTokens) : 0
+        return s
+    }
+
+    /// Seconds some step of this node was running (steps of one node never overlap).
+    public var busySeconds: Double { busy }
 }

@@ -15,7 +15,7 @@
 /// document it (the test prints the row to paste); see docs/configuration.md, "Adding a key".
 public enum ConfigSchema {
     /// The tables in file order.
-    public static let tables: [ConfigTableSchema] = [hardware, model, scheduler, workload, compute, engine, simulation]
+    public static let tables: [ConfigTableSchema] = [hardware, model, scheduler, workload, compute, engine, simulation, cluster]
 
     /// The table names, in order.
     public static var tableNames: [String] { tables.map { $0.name } }

@@ -1,0 +1,101 @@
+/// Folds a fleet's events into one ``MetricsReducer`` per replica: the fleet's ``Summary``
+/// (same keys as a one-node run), each replica's, and the load imbalance across them.
+public struct FleetMetrics: ClusterEventSink {
+    @usableFromInline var _replicas: [MetricsReducer]
+    @usableFromInline var _routed: [Int]
+    /// Each replica's reducer.
+    public var replicas: [MetricsReducer] { _replicas }
+    /// Requests routed to each replica.
+    public var routed: [Int] { _routed }
+
+    public init(config: SimulatorConfig) {
+        let n = max(config.cluster.replicas, 1)
+        _replicas = Array(repeating: MetricsReducer(config: config), count: n)
+        _routed = Array(repeating: 0, count: n)
+    }
+
+    /// A fleet of `replicas` nodes with these hardware peaks (the analyzer).
+    public init(replicas n: Int, computeFlops: Double, memoryBandwidth: Double) {
+        _replicas = Array(repeating: MetricsReducer(computeFlops: computeFlops, memoryBandwidth: memoryBandwidth),
+                          count: max(n, 1))
+        _routed = Array(repeating: 0, count: max(n, 1))
+    }
+
+    @inlinable
+    public mutating func consume(_ event: SimulationEvent, replica: Int) {
+        if replica >= _replicas.count { grow(to: replica) }
+        _replicas[replica].consume(event)
+    }
+
+    public mutating func route(_ record: RouteRecord) {
+        grow(to: record.replica)
+        _routed[record.replica] += 1
+    }
+
+    /// Makes sure replicas 0 … n − 1 exist (a replica that never got a request has none of
+    /// its own events).
+    public mutating func ensureReplicas(_ n: Int) { if n > 0 { grow(to: n - 1) } }
+
+    @usableFromInline
+    mutating func grow(to replica: Int) {
+        while _replicas.count <= replica {
+            _replicas.append(MetricsReducer(computeFlops: _replicas[0].computeFlops, memoryBandwidth: _replicas[0].memoryBandwidth))
+            _routed.append(0)
+        }
+    }
+
+    /// The whole fleet's summary.
+    public func summary() -> Summary { MetricsReducer.fleetSummary(_replicas) }
+
+    /// Replica `k`'s summary alone.
+    public func replicaSummary(_ k: Int) -> Summary { _replicas[k].summary() }
+
+    /// The per-replica rows and the imbalance.
+    public func balance() -> FleetBalance { FleetBalance(_replicas.map { $0.summary() }, busy: _replicas.map { $0.busySeconds }) }
+}
+
+/// How evenly a fleet's work was spread: per replica its requests, tokens and busy time, and
+/// for each the coefficient of variation (population standard deviation over the mean; 0 for
+/// equal loads or a zero mean).
+public struct FleetBalance: Sendable, Equatable {
+    public struct Row: Sendable, Equatable {
+        public var replica: Int
+        /// Requests that arrived at the replica (accepted or rejected).
+        public var requests: Int
+        public var completed: Int
+        /// Prompt plus output tokens of its completed requests.
+        public var tokens: Int
+        /// Seconds its steps ran.
+        public var busySeconds: Double
+        public var ttftP50: Double, ttftP99: Double, e2eP50: Double, e2eP99: Double
+    }
+    public var rows: [Row]
+    public var requestsCV: Double
+    public var tokensCV: Double
+    public var busyCV: Double
+
+    public init(_ summaries: [Summary], busy: [Double]) {
+        var rows: [Row] = []
+        for (k, s) in summaries.enumerated() {
+            rows.append(Row(replica: k, requests: s.arrived, completed: s.completed,
+                            tokens: s.totalInputTokens + s.totalOutputTokens, busySeconds: busy[k],
+                            ttftP50: s.ttft.p50, ttftP99: s.ttft.p99, e2eP50: s.e2e.p50, e2eP99: s.e2e.p99))
+        }
+        self.rows = rows
+        requestsCV = Self.cv(rows.map { Double($0.requests) })
+        tokensCV = Self.cv(rows.map { Double($0.tokens) })
+        busyCV = Self.cv(rows.map { $0.busySeconds })
+    }
+
+    /// Coefficient of variation: σ / μ (population σ); 0 when μ is 0.
+    public static func cv(_ xs: [Double]) -> Double {
+        guard !xs.isEmpty else { return 0 }
+        var sum = 0.0
+        for x in xs { sum += x }
+        let mean = sum / Double(xs.count)
+        guard mean > 0 else { return 0 }
+        var sq = 0.0
+        for x in xs { sq += (x - mean) * (x - mean) }
+        return squareRoot(sq / Double(xs.count)) / mean
+    }
+}

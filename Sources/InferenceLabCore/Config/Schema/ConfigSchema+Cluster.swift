@@ -1,0 +1,53 @@
+extension ConfigSchema {
+    /// `[cluster]`: a fleet of replicas of the node the other tables describe, behind a router
+    /// (docs/fleet.md). Present, it makes the run a fleet (schema `inference-lab.events/2`);
+    /// left out, the run is one node and nothing about it changes. Written into the event-log
+    /// header only for a fleet.
+    public static let cluster = ConfigTableSchema("cluster", keys: [
+        ConfigKey("replicas", .count, default: .value(.integer(1)), range: .positive, unit: "replicas",
+                  doc: "≥ 1; identical copies of the node the other tables describe",
+                  get: { .integer($0.cluster.replicas) },
+                  set: { c, v in if let i = v?.integerValue { c.cluster.replicas = i } }),
+        ConfigKey("router", .choice(choices(RouterPolicy.self), label: "router"), default: .value(.text("round_robin")),
+                  doc: "`round_robin`, `random`, `least_outstanding`, `least_tokens`, `least_kv`, `prefix_affinity`, `session_affinity`, `weighted` ([fleet.md](fleet.md#routers))",
+                  get: { .text($0.cluster.router.rawValue) },
+                  set: { c, v in if let p = choice(v, as: RouterPolicy.self) { c.cluster.router = p } }),
+        ConfigKey("router_refresh_interval", .number, default: .value(.number(0)), range: .nonNegativeSeconds, unit: "s",
+                  doc: "≥ 0, finite; the router sees each replica's load as of its last refresh, every this many seconds (0: the exact current load)",
+                  get: { .number($0.cluster.routerRefreshInterval) },
+                  set: { c, v in if let x = v?.numberValue { c.cluster.routerRefreshInterval = x } }),
+        // Read as a signed integer: a negative seed is an error, never a trap.
+        ConfigKey("router_seed", .integer(0...Int.max), default: .value(.unsigned(0)),
+                  doc: "0 … 2⁶³−1; seed of the `random` router",
+                  get: { .unsigned($0.cluster.routerSeed) },
+                  set: { c, v in
+                      switch v {
+                      case .unsigned(let u)?: c.cluster.routerSeed = u
+                      case .integer(let i)? where i >= 0: c.cluster.routerSeed = UInt64(i)
+                      default: break
+                      }
+                  }),
+        weightKey("weight_outstanding", default: 1, doc: "≥ 0, finite; `weighted` router: weight of the queue scorer (fewest unfinished requests)",
+                  get: { $0.weightOutstanding }, set: { $0.weightOutstanding = $1 }),
+        weightKey("weight_tokens", default: 0, doc: "≥ 0, finite; `weighted` router: weight of the outstanding-tokens scorer",
+                  get: { $0.weightTokens }, set: { $0.weightTokens = $1 }),
+        weightKey("weight_kv", default: 1, doc: "≥ 0, finite; `weighted` router: weight of the KV-use scorer (1 − blocks used / usable)",
+                  get: { $0.weightKV }, set: { $0.weightKV = $1 }),
+        weightKey("weight_prefix", default: 1, doc: "≥ 0, finite; `weighted` router: weight of the prefix scorer (cached leading blocks / the prompt's blocks)",
+                  get: { $0.weightPrefix }, set: { $0.weightPrefix = $1 }),
+    ], resolve: { _, c in
+        c.cluster.isEnabled = true
+        return []
+    }, inHeaderWhen: { $0.cluster.isEnabled })
+
+    /// A scorer weight of the `weighted` router.
+    private static func weightKey(
+        _ name: String, default value: Double, doc: String,
+        get: @escaping @Sendable (ClusterConfig) -> Double,
+        set: @escaping @Sendable (inout ClusterConfig, Double) -> Void
+    ) -> ConfigKey {
+        ConfigKey(name, .number, default: .value(.number(value)), range: .nonNegative, doc: doc,
+                  get: { .number(get($0.cluster)) },
+                  set: { c, v in if let x = v?.numberValue { set(&c.cluster, x) } })
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+
+/// A fleet through both tools: the simulator with `[cluster]`, its schema-2 log read back by
+/// the analyzer, the per-replica summaries, diff's routing comparison and the error paths.
+@Suite("fleet replay (schema 2)")
+struct FleetEndToEndTests {
+    /// The default config with 60 requests at 30 req/s on `replicas` replicas.
+    private func fleetConfig(_ dir: Scratch, _ name: String, replicas: Int, router: String,
+                             requests: Int = 60, rate: Double = 30) throws -> String {
+        let base = try dir.config(name + ".base.toml", requests: requests, rate: rate)
+        let text = try String(contentsOfFile: base, encoding: .utf8)
+            + "\n[cluster]\nreplicas = \(replicas)\nrouter = \"\(router)\"\n"
+        return try dir.write(text, name)
+    }
+
+    @Test("summary of a fleet log equals the simulator's --json; --replica K and --by-replica")
+    func summaryPerReplica() throws {
+        let dir = try Scratch()
+        defer { dir.remove() }
+        let config = try fleetConfig(dir, "f.toml", replicas: 3, router: "least_outstanding")
+        let (log, simJSON) = try dir.simulate(config, "run.jsonl.gz")
+        let r = try Tool.analyze(["summary", log, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == simJSON)
+
+        // The replicas' requests add up to the fleet's; each replica's summary has every key.
+        let fleet = try jsonObject(simJSON)
+        var completed = 0
+        for k in 0..<3 {
+            let one = try Tool.analyze(["summary", log, "--replica", "\(k)", "--json"])
+            #expect(one.status == 0, "\(one.stderr)")
+            let o = try jsonObject(one.stdout)
+            #expect(o.count == fleet.count)
+            completed += (o["completed"] as? NSNumber)?.intValue ?? -1
+        }
+        #expect(completed == (fleet["completed"] as? NSNumber)?.intValue)
+
+        let by = try Tool.analyze(["summary", log, "--by-replica", "--json"])
+        #expect(by.status == 0, "\(by.stderr)")
+        let b = try jsonObject(by.stdout)
+        #expect((b["replicas"] as? [Any])?.count == 3)
+        let imbalance = try #require(b["imbalance"] as? [String: Any])
+        #expect(imbalance["requests_cv"] != nil && imbalance["tokens_cv"] != nil && imbalance["busy_cv"] != nil)
+        let text = try Tool.analyze(["summary", log, "--by-replica"])
+        #expect(text.stdout.contains("REPLICAS (3)") && text.stdout.contains("IMBALANCE"))
+        let csv = try Tool.analyze(["summary", log, "--by-replica", "--csv"])
+        #expect(csv.stdout.split(separator: "\n").count == 4)
+
+        // The log: schema 2, a replica on every replica record, one route per request.
+        let plain = try Tool.simulate(["-c", config, "-q", "--events", "-"])
+        let lines = plain.stdout.split(separator: "\n")
+        #expect(lines[0].contains("\"schema\":\"inference-lab.events/2\""))
+        #expect(lines[0].contains("\"cluster\":{\"replicas\":3"))
+        #expect(lines.filter { $0.hasPrefix("{\"type\":\"route\"") }.count == 60)
+        #expect(lines.dropFirst().dropLast().allSatisfy { $0.contains("\"replica\":") })
+    }
+
+    @Test("round robin: summary --replica K equals a one-node run of the trace lines K mod N")
+    func roundRobinEqualsOneNodeSubsets() throws {
+        let dir = try Scratch()
+        defer { dir.remove() }
+        let trace = Tool.packageRoot.appendingPathComponent("traces/azure_conv.sample.jsonl.gz").path
+        let lines = try gunzipLines(trace).prefix(120)
+        let all = try dir.write(lines.joined(separator: "\n") + "\n", "all.jsonl")
+        let config = try dir.write("[cluster]\nreplicas = 3\nrouter = \"round_robin\"\n", "rr.toml")
+        let log = dir.file("rr.jsonl.gz")
+        let r = try Tool.simulate(["-c", config, "--trace", all, "-q", "--json", "--events", log])
+        #expect(r.status == 0, "\(r.stderr)")
+        for k in 0..<3 {
+            let part = lines.enumerated().filter { $0.offset % 3 == k }.map { $0.element }
+            let path = try dir.write(part.joined(separator: "\n") + "\n", "part\(k).jsonl")
+            let one = try Tool.simulate(["--trace", path, "-q", "--json"])
+            let replica = try Tool.analyze(["summary", log, "--replica", "\(k)", "--json"])
+            #expect(one.status == 0 && replica.status == 0)
+            #expect(replica.stdout == one.stdout, "replica \(k)")
+        }
+    }
+
+    @Test("replicas = 1 gives the one-node summary; a one-node log reads as one replica")
+    func oneReplica() throws {
+        let dir = try Scratch()
+        defer { dir.remove() }
+        let base = try dir.config("one.toml", requests: 40, rate: 20)
+        let fleet = try fleetConfig(dir, "f1.toml", replicas: 1, router: "weighted", requests: 40, rate: 20)
+        let (log, oneJSON) = try dir.simulate(base, "one.jsonl")
+        let f = try Tool.simulate(["-c", fleet, "-q", "--json"])
+        #expect(f.stdout == oneJSON)
+        let by = try Tool.analyze(["summary", log, "--by-replica", "--json"])
+        #expect(by.status == 0)
+        #expect((try jsonObject(by.stdout)["replicas"] as? [Any])?.count == 1)
+        let r0 = try Tool.analyze(["summary", log, "--replica", "0", "--json"])
+        #expect(r0.stdout == oneJSON)
+    }
+
+    @Test("diff reports the first request routed differently")
+    func diffRouting() throws {
+        let dir = try Scratch()
+        defer { dir.remove() }
+        let a = try fleetConfig(dir, "a.toml", replicas: 2, router: "round_robin")
+        let b = try fleetConfig(dir, "b.toml", replicas: 2, router: "least_tokens")
+        let (logA, _) = try dir.simulate(a, "a.jsonl")
+        let (logB, _) = try dir.simulate(b, "b.jsonl")
+        let same = try Tool.analyze(["diff", logA, logA, "--json"])
+        let s = try jsonObject(same.stdout)
+        #expect(s["route_divergence"] is NSNull)
+        #expect((s["routes_compared"] as? NSNumber)?.intValue == 60)
+        let d = try Tool.analyze(["diff", logA, logB])
+        #expect(d.stdout.contains("ROUTING") && d.stdout.contains("First request routed differently"))
+        let dj = try jsonObject(try Tool.analyze(["diff", logA, logB, "--json"]).stdout)
+        let div = try #require(dj["route_divergence"] as? [String: Any])
+        #expect((div["index"] as? NSNumber)?.intValue ?? 0 >= 1)
+    }
+
+    @Test("errors: bad [cluster] keys, --replica out of range, conflicting options")
+    func errors() throws {
+        let dir = try Scratch()
+        defer { dir.remove() }
+        let bad = try dir.write("[cluster]\nreplicas = 2\nrouter = \"least_load\"\n", "bad.toml")
+        let r = try Tool.simulate(["-c", bad, "-q"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("bad.toml:3") && r.stderr.contains("cluster.router"), "\(r.stderr)")
+        let zero = try dir.write("[cluster]\nreplicas = 0\n", "zero.toml")
+        let z = try Tool.simulate(["-c", zero, "-q"])
+        #expect(z.status == 2)
+        #expect(z.stderr.contains("cluster.replicas"), "\(z.stderr)")
+        let unknown = try dir.write("[cluster]\nreplica = 2\n", "unknown.toml")
+        let u = try Tool.simulate(["-c", unknown, "-q"])
+        #expect(u.status == 2 && u.stderr.contains("did you mean"), "\(u.stderr)")
+        let weight = try dir.write("[cluster]\nrouter = \"weighted\"\nweight_kv = -1\n", "weight.toml")
+        let w = try Tool.simulate(["-c", weight, "-q"])
+        #expect(w.status == 2 && w.stderr.contains("cluster.weight_kv"), "\(w.stderr)")
+
+        let config = try fleetConfig(dir, "f.toml", replicas: 2, router: "round_robin")
+        let (log, _) = try dir.simulate(config, "run.jsonl")
+        let out = try Tool.analyze(["summary", log, "--replica", "5"])
+        #expect(out.status == 2 && out.stderr.contains("--replica 5") && out.stderr.contains("2 replicas"), "\(out.stderr)")
+        let both = try Tool.analyze(["summary", log, "--replica", "0", "--by-replica"])
+        #expect(both.status == 2)
+        let negative = try Tool.analyze(["summary", log, "--replica=-1"])
+        #expect(negative.status == 2)
+    }
+}
+
+/// The lines of a gzip file.
+private func gunzipLines(_ path: String) throws -> [String] {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+    p.arguments = ["-c", "gzip -dc '\(path)'"]
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    try p.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+}
