@@ -109,6 +109,11 @@ struct SimulateCommand: ParsableCommand {
             printError("error: --time-scale and --skip-invalid apply to trace replay (--trace, or arrival_pattern = \"trace\")")
             throw ExitStatus.badInput
         }
+        if w.warmupTracePath != nil && simConfig.cluster.isEnabled {
+            // The fleet's metrics do not restart at the end of a warmup yet.
+            printError("error: workload.warmup_trace: not supported with [cluster] (a fleet) yet; replay the warmup on a single node or leave it out")
+            throw ExitStatus.badInput
+        }
         if w.warmupTracePath == "-" && w.arrivalPattern == .trace && (w.tracePath ?? "-") == "-" {
             printError("error: the warmup trace and the trace cannot both be read from standard input")
             throw ExitStatus.badInput

@@ -127,6 +127,11 @@ struct FleetEndToEndTests {
         let unknown = try dir.write("[cluster]\nreplica = 2\n", "unknown.toml")
         let u = try Tool.simulate(["-c", unknown, "-q"])
         #expect(u.status == 2 && u.stderr.contains("did you mean"), "\(u.stderr)")
+        // A warmup is refused on a fleet (its metrics would not restart after it).
+        let warm = try dir.write("{\"arrival_time\":0,\"prompt_tokens\":16,\"output_tokens\":2}\n", "warm.jsonl")
+        let fleetWarm = try Tool.simulate(["-c", try dir.write("[cluster]\nreplicas = 2\n", "two.toml"), "-q", "--warmup-trace", warm])
+        #expect(fleetWarm.status == 2 && fleetWarm.stderr.contains("workload.warmup_trace: not supported with [cluster]"),
+                "\(fleetWarm.stderr)")
         let weight = try dir.write("[cluster]\nrouter = \"weighted\"\nweight_kv = -1\n", "weight.toml")
         let w = try Tool.simulate(["-c", weight, "-q"])
         #expect(w.status == 2 && w.stderr.contains("cluster.weight_kv"), "\(w.stderr)")

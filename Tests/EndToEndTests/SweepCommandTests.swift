@@ -136,12 +136,32 @@ import Testing
         #expect(try lines(s.file("m.csv")).count == 1)  // the header: nothing sustains 100k req/s
     }
 
+    @Test func replicasAxisRunsAFleetAndCountsItsGPUs() throws {
+        // The same 40 requests on 1 and 2 replicas at TP 2: every request completes either way,
+        // the fleet uses 2 × 2 GPUs, and its row equals `simulate --json` of that fleet.
+        let s = try scratch(); defer { s.remove() }
+        _ = try s.write("base = \"base.toml\"\n[axes]\n\"cluster.replicas\" = [1, 2]\n\"hardware.tensor_parallel_size\" = [2]\n", "fleet.toml")
+        let r = try Tool.simulate(["sweep", s.file("fleet.toml"), "-o", s.file("f.csv")])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try lines(s.file("f.csv")).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = rows[0]
+        func cell(_ row: Int, _ key: String) -> String { rows[row][header.firstIndex(of: key)!] }
+        #expect(rows.count == 3)
+        #expect(cell(1, "gpus") == "2" && cell(2, "gpus") == "4")
+        #expect(cell(1, "completed") == "40" && cell(2, "completed") == "40")
+        let fleetConfig = try s.write(Self.base + "\n[cluster]\nreplicas = 2\n", "fleet-base.toml")
+        let direct = try Tool.simulate(["-c", fleetConfig, "--set", "hardware.tensor_parallel_size=2", "--json", "-q"])
+        #expect(direct.status == 0, "\(direct.stderr)")
+        let ttft = try #require((try JSONSerialization.jsonObject(with: Data(direct.stdout.utf8)) as? [String: Any])?["mean_ttft_ms"] as? Double)
+        #expect(abs(Double(cell(2, "mean_ttft_ms"))! - ttft) < 1e-9 * max(1, ttft))
+    }
+
     @Test func badSpecsAndOptionsExitWithStatus2() throws {
         let s = try scratch(); defer { s.remove() }
-        _ = try s.write("base = \"base.toml\"\n[axes]\n\"cluster.replicas\" = [1, 2]\n", "bad.toml")
+        _ = try s.write("base = \"base.toml\"\n[axes]\n\"cluster.replicaz\" = [1, 2]\n", "bad.toml")
         let bad = try Tool.simulate(["sweep", s.file("bad.toml"), "-o", s.file("o.csv")])
         #expect(bad.status == 2)
-        #expect(bad.stderr.contains("bad.toml:3: cluster.replicas: [cluster] is not a config table"))
+        #expect(bad.stderr.contains("bad.toml:3: cluster.replicaz"), "\(bad.stderr)")
         #expect(try Tool.simulate(["sweep", s.file("spec.toml"), "-o", s.file("o.csv"), "--format", "xml"]).status == 2)
         #expect(try Tool.simulate(["sweep", s.file("spec.toml"), "-o", s.file("o.csv"), "--search", "max-rate"]).status == 2)
         #expect(try Tool.simulate(["sweep", s.file("spec.toml"), "-o", s.file("o.csv"), "--search", "min-cost"]).status == 2)

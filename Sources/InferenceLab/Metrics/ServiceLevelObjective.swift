@@ -57,4 +57,10 @@ public struct GoodputCounter: Sendable {
 
     /// The fraction of completed requests meeting the objective (0 when none completed).
     public var attainment: Double { completed > 0 ? Double(met) / Double(completed) : 0 }
+
+    /// Adds another counter's requests (the replicas of a fleet; same objective).
+    public mutating func merge(_ other: GoodputCounter) {
+        completed += other.completed
+        met += other.met
+    }
 }

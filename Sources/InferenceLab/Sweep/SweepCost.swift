@@ -4,6 +4,6 @@ public enum SweepCost {
     /// no replica count). The one place that counts them, so a fleet of replicas changes only
     /// this.
     public static func gpus(_ config: SimulatorConfig) -> Int {
-        config.hardware.tensorParallelSize
+        config.hardware.tensorParallelSize * (config.cluster.isEnabled ? config.cluster.replicas : 1)
     }
 }

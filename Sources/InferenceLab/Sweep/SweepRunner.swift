@@ -138,6 +138,7 @@ public struct SweepRunner: Sendable {
 
     private func simulate<Source: RequestSource>(_ config: SimulatorConfig, _ source: Source,
                                                  sourceError: (Source) -> String?) -> [String: SweepCell] {
+        if config.cluster.isEnabled { return simulateFleet(config, source, sourceError: sourceError) }
         var sim: Simulator<Source>
         do throws(ConfigIssue) {
             sim = try Simulator(config: config, source: source)
@@ -152,7 +153,31 @@ public struct SweepRunner: Sendable {
             let stuck = sim.scheduler.waitingCount + sim.scheduler.runningCount
             return ["error": .text("the run could not finish: \(stuck) requests can never be scheduled")]
         }
-        let summary = sink.a.summary()
+        return cells(config, summary: sink.a.summary(), counter: sink.b.counter)
+    }
+
+    /// A fleet point (`[cluster]`): the fleet's summary, goodput counted per replica (request
+    /// slots are per replica) and summed.
+    private func simulateFleet<Source: RequestSource>(_ config: SimulatorConfig, _ source: Source,
+                                                      sourceError: (Source) -> String?) -> [String: SweepCell] {
+        var fleet: ClusterSimulator<Source>
+        do throws(ConfigIssue) {
+            fleet = try ClusterSimulator(config: config, source: source)
+        } catch {
+            return ["error": .text("\(spec.base): \(error.key): \(error.message)")]
+        }
+        var sink = TeeClusterSink(FleetMetrics(config: config), ReplicaGoodput(objective: spec.slo ?? ServiceLevelObjective()))
+        while fleet.advance(into: &sink) {}
+        if let e = sourceError(fleet.requestSource) { return ["error": .text(e)] }
+        if let issue = fleet.error { return ["error": .text("\(spec.base): \(issue.key): \(issue.message)")] }
+        if fleet.status == .failed {
+            return ["error": .text("the run could not finish: \(fleet.unfinishedCount) requests can never be scheduled")]
+        }
+        return cells(config, summary: sink.a.summary(), counter: sink.b.total)
+    }
+
+    /// The row's cells from a run's summary and goodput counter.
+    private func cells(_ config: SimulatorConfig, summary: Summary, counter: GoodputCounter) -> [String: SweepCell] {
         var cells: [String: SweepCell] = [:]
         for (key, value) in SummaryJSON.fields(summary) { cells[key] = .number(value) }
         let gpus = SweepCost.gpus(config)
@@ -166,12 +191,33 @@ public struct SweepRunner: Sendable {
         }
         cells["output_throughput_per_gpu"] = .number(summary.outputThroughput / Double(gpus))
         if spec.slo != nil {
-            let counter = sink.b.counter
             let attainment = summary.arrived > 0 ? Double(counter.met) / Double(summary.arrived) : 0
             cells["goodput"] = .number(counter.goodput(duration: summary.duration))
             cells["slo_attainment"] = .number(attainment)
             cells["slo_met"] = .number(attainment >= spec.attainment ? 1 : 0)
         }
         return cells
+    }
+}
+
+/// Goodput of a fleet: one ``GoodputSink`` per replica (each follows its replica's slots).
+struct ReplicaGoodput: ClusterEventSink {
+    let objective: ServiceLevelObjective
+    var sinks: [GoodputSink] = []
+
+    init(objective: ServiceLevelObjective) { self.objective = objective }
+
+    mutating func consume(_ event: SimulationEvent, replica: Int) {
+        while sinks.count <= replica { sinks.append(GoodputSink(objective: objective)) }
+        sinks[replica].consume(event)
+    }
+
+    mutating func route(_ record: RouteRecord) {}
+
+    /// The replicas' counts together.
+    var total: GoodputCounter {
+        var sum = GoodputCounter(objective: objective)
+        for s in sinks { sum.merge(s.counter) }
+        return sum
     }
 }
