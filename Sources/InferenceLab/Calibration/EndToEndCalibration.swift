@@ -1,0 +1,171 @@
+/// Fits the `[engine]` overheads (and optionally the calibrated compute factors) to measured
+/// serving runs with the simulator in the loop: `inference-lab calibrate --end-to-end`.
+///
+/// The objective is `tools/validate/fit_engine.py`'s: for each metric of
+/// ``OutcomeMetric/objective`` the median over runs of |predicted / measured − 1|, averaged
+/// over the metrics (a metric no run has is left out). The search is the same coordinate
+/// descent: for each parameter in turn, from a step of max(value, floor), try value + step,
+/// value − step (not below 0), value × 2 and value / 2, keep the first that lowers the
+/// objective by more than 1e-5 and try again; when none does, halve the step until it falls
+/// below the floor. Rounds repeat over all parameters. Everything is deterministic.
+public enum EndToEndCalibration {
+    /// One measured run to fit: the requests to replay and what was measured.
+    public struct Run: Sendable {
+        public var name: String
+        public var requests: [RequestSpec]
+        public var measured: Outcomes
+        public init(name: String, requests: [RequestSpec], measured: Outcomes) {
+            self.name = name
+            self.requests = requests
+            self.measured = measured
+        }
+    }
+
+    /// A fitted value: its TOML key, where it lives in the config, its smallest search step
+    /// and its upper bound.
+    public struct Parameter: Sendable {
+        public var key: String
+        public var floor: Double
+        public var upperBound: Double
+        /// Used when every fitted parameter is 0 in the base config (`fit_engine.py`'s START).
+        public var start: Double
+        public var get: @Sendable (SimulatorConfig) -> Double
+        public var set: @Sendable (inout SimulatorConfig, Double) -> Void
+    }
+
+    /// The `[engine]` cost keys, with `fit_engine.py`'s starting points and floors.
+    public static let engineParameters: [Parameter] = [
+        Parameter(key: "api_request_seconds", floor: 2e-4, upperBound: 10, start: 0.005,
+                  get: { $0.engine.apiRequestSeconds }, set: { $0.engine.apiRequestSeconds = $1 }),
+        Parameter(key: "api_prompt_token_seconds", floor: 5e-8, upperBound: 1, start: 1e-6,
+                  get: { $0.engine.apiPromptTokenSeconds }, set: { $0.engine.apiPromptTokenSeconds = $1 }),
+        Parameter(key: "api_output_token_seconds", floor: 1e-6, upperBound: 1, start: 1e-5,
+                  get: { $0.engine.apiOutputTokenSeconds }, set: { $0.engine.apiOutputTokenSeconds = $1 }),
+        Parameter(key: "step_seconds", floor: 1e-4, upperBound: 10, start: 0.002,
+                  get: { $0.engine.stepSeconds }, set: { $0.engine.stepSeconds = $1 }),
+        Parameter(key: "step_request_seconds", floor: 1e-6, upperBound: 1, start: 1e-5,
+                  get: { $0.engine.stepRequestSeconds }, set: { $0.engine.stepRequestSeconds = $1 }),
+        Parameter(key: "step_token_seconds", floor: 1e-8, upperBound: 1, start: 0,
+                  get: { $0.engine.stepTokenSeconds }, set: { $0.engine.stepTokenSeconds = $1 }),
+    ]
+
+    /// The keys fitted by default: all but `step_token_seconds` (as `fit_engine.py`).
+    public static let defaultEngineKeys = ["api_request_seconds", "api_prompt_token_seconds", "api_output_token_seconds",
+                                           "step_seconds", "step_request_seconds"]
+
+    /// The calibrated model's weight-matmul efficiencies (`--compute`), in (0, 1].
+    public static let computeParameters: [Parameter] = [
+        Parameter(key: "compute_efficiency", floor: 0.01, upperBound: 1, start: 1,
+                  get: { $0.compute.calibration.computeEfficiency }, set: { $0.compute.calibration.computeEfficiency = $1 }),
+        Parameter(key: "memory_efficiency", floor: 0.01, upperBound: 1, start: 1,
+                  get: { $0.compute.calibration.memoryEfficiency }, set: { $0.compute.calibration.memoryEfficiency = $1 }),
+    ]
+
+    /// The client-observed outcomes of replaying `requests` under `config`; nil when the run
+    /// fails (a request that can never be scheduled, or a config error).
+    public static func simulate(_ config: SimulatorConfig, _ requests: [RequestSpec]) -> Outcomes? {
+        guard var sim = try? Simulator(config: config, source: ArrayRequestSource(requests)) else { return nil }
+        var metrics = MetricsReducer(config: config)
+        guard sim.run(into: &metrics) == .complete, sim.error == nil else { return nil }
+        return Outcomes(summary: metrics.summary())
+    }
+
+    /// The objective and its parts: per metric, the median |error| over the runs that have it.
+    public static func objective(predicted: [Outcomes?], measured: [Outcomes]) -> (score: Double, perMetric: [OutcomeMetric: Double]) {
+        if predicted.contains(where: { $0 == nil }) { return (.infinity, [:]) }
+        var perMetric: [OutcomeMetric: Double] = [:]
+        for m in OutcomeMetric.objective {
+            let errors = zip(predicted, measured).compactMap { p, meas in Outcomes.error(m, predicted: p!, measured: meas).map(abs) }
+            if !errors.isEmpty { perMetric[m] = median(errors) }
+        }
+        guard !perMetric.isEmpty else { return (.infinity, [:]) }
+        let score = OutcomeMetric.objective.compactMap { perMetric[$0] }.reduce(0, +) / Double(perMetric.count)
+        return (score, perMetric)
+    }
+
+    /// Median of a non-empty list (the mean of the two middle values for an even count).
+    public static func median(_ xs: [Double]) -> Double {
+        let s = xs.sorted()
+        let n = s.count
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2
+    }
+
+    /// The result of a fit.
+    public struct Fit: Sendable {
+        /// The base config with the fitted values.
+        public var config: SimulatorConfig
+        public var before: [Outcomes?]
+        public var after: [Outcomes?]
+        public var scoreBefore: Double
+        public var scoreAfter: Double
+        /// Simulation rounds (one per objective evaluation, each over every run).
+        public var evaluations: Int
+        /// Whether the search stopped because it reached its evaluation limit.
+        public var stoppedAtLimit = false
+
+        public init(config: SimulatorConfig, before: [Outcomes?], after: [Outcomes?], scoreBefore: Double,
+                    scoreAfter: Double, evaluations: Int) {
+            self.config = config
+            self.before = before
+            self.after = after
+            self.scoreBefore = scoreBefore
+            self.scoreAfter = scoreAfter
+            self.evaluations = evaluations
+        }
+    }
+
+    /// Fits `parameters` of `base` to `runs`, with at most `rounds` rounds and
+    /// `maxEvaluations` objective evaluations. `progress` receives a line per improvement.
+    public static func fit(base: SimulatorConfig, runs: [Run], parameters: [Parameter], rounds: Int = 2,
+                           maxEvaluations: Int = 300, progress: (String) -> Void = { _ in }) -> Fit {
+        let measured = runs.map(\.measured)
+        var evaluations = 0
+        func evaluate(_ config: SimulatorConfig) -> (Double, [Outcomes?]) {
+            evaluations += 1
+            let predicted = runs.map { simulate(config, $0.requests) }
+            return (objective(predicted: predicted, measured: measured).score, predicted)
+        }
+        let (scoreBefore, before) = evaluate(base)
+        var config = base
+        if parameters.allSatisfy({ $0.get(base) == 0 }) {
+            for p in parameters { p.set(&config, p.start) }
+        }
+        var (best, bestPredicted) = config.engine == base.engine && config.compute == base.compute
+            ? (scoreBefore, before) : evaluate(config)
+        var stopped = false
+        search: for round in 0..<max(rounds, 0) {
+            for p in parameters {
+                var step = max(p.get(config), p.floor)
+                var improved = true
+                while improved {
+                    improved = false
+                    let value = p.get(config)
+                    for candidate in [value + step, max(value - step, 0), value * 2, value / 2] {
+                        let c = min(candidate, p.upperBound)
+                        guard c != value, c >= 0, p.key.hasSuffix("efficiency") ? c > 0 : true else { continue }
+                        guard evaluations < maxEvaluations else { stopped = true; break search }
+                        var trial = config
+                        p.set(&trial, c)
+                        let (score, predicted) = evaluate(trial)
+                        if score < best - 1e-5 {
+                            best = score
+                            bestPredicted = predicted
+                            config = trial
+                            improved = true
+                            progress("round \(round + 1): \(p.key) = \(c) -> objective \(score)")
+                            break
+                        }
+                    }
+                    if !improved && step > p.floor {
+                        step /= 2
+                        improved = step >= p.floor
+                    }
+                }
+            }
+        }
+        if best > scoreBefore { return Fit(config: base, before: before, after: before, scoreBefore: scoreBefore, scoreAfter: scoreBefore, evaluations: evaluations) }
+        var result = Fit(config: config, before: before, after: bestPredicted, scoreBefore: scoreBefore, scoreAfter: best, evaluations: evaluations)
+        result.stoppedAtLimit = stopped
+        return result
+    }
+}
