@@ -54,10 +54,6 @@ extension CalibrateCommand {
             printError("error: --end-to-end takes the node from --config; --hardware and --model do not apply")
             throw ExitStatus.badInput
         }
-        guard !measurements.isEmpty else {
-            printError("error: --end-to-end needs at least one measured run")
-            throw ExitStatus.badInput
-        }
         if o.rounds < 0 || o.maxEvaluations < 1 {
             printError("error: --rounds must be ≥ 0 and --max-evaluations ≥ 1")
             throw ExitStatus.badInput
@@ -97,6 +93,9 @@ extension CalibrateCommand {
             }
             runs.append(run)
         }
+        // Opened before the fit, so that a bad path stops the command before any work; removed
+        // unwritten on any error.
+        let outputFile = try o.output.map { path in try reportingErrors { try OutputFile(path: path, compression: .none) } }
         let fit: EndToEndCalibration.Fit
         if evaluate {
             let predicted = runs.map { EndToEndCalibration.simulate(base, $0.requests) }
@@ -108,6 +107,7 @@ extension CalibrateCommand {
                                           maxEvaluations: o.maxEvaluations) { printError("calibrate: \($0)") }
         }
         for (i, p) in fit.before.enumerated() where p == nil {
+            outputFile?.abort()
             printError("error: \(runs[i].name): the simulation under \(configPath) could not finish (a request that can never be scheduled?)")
             throw ExitStatus.badInput
         }
@@ -115,10 +115,8 @@ extension CalibrateCommand {
         out += Self.report(runs: runs, fit: fit, evaluated: evaluate)
         let toml = Self.engineTOML(fit.config, base: base, compute: o.compute)
         out += toml
-        try writeOutput(out)
-        if let path = o.output {
+        if let file = outputFile {
             try reportingErrors {
-                let file = try OutputFile(path: path, compression: .none)
                 do {
                     var buffer = ByteBuffer(capacity: 4096)
                     for b in toml.utf8 { buffer.append(b) }
@@ -130,6 +128,7 @@ extension CalibrateCommand {
                 }
             }
         }
+        try writeOutput(out)
     }
 
     /// The per-run and median errors before and after.
