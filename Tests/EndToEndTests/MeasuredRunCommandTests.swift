@@ -148,6 +148,19 @@ struct MeasuredRunCommandTests {
         let e = try Tool.simulate(["calibrate", "--end-to-end", "--evaluate", "--config", config, measured])
         #expect(e.status == 0 && e.stdout.contains("# base: objective") && !e.stdout.contains("# after"), "\(e.stdout)")
         #expect(e.stdout.contains("api_request_seconds = 0.0\n"), "the base config has no [engine]")
+
+        let calibrated = try dir.write("""
+            [hardware]
+            preset = "h100-sxm"
+            [model]
+            preset = "llama-3.1-8b"
+            [compute]
+            preset = "h100-sxm"
+            """, "calibrated.toml")
+        let c = try Tool.simulate(["calibrate", "--end-to-end", "--compute", "--keys", "step_seconds", "--config", calibrated,
+                                   measured, "--max-evaluations", "4"])
+        #expect(c.status == 0, "\(c.stderr)")
+        #expect(c.stdout.contains("\n[compute]\nmodel = \"calibrated\"\ncompute_efficiency = "), "\(c.stdout)")
     }
 
     @Test("calibrate --end-to-end: error paths exit 2")
