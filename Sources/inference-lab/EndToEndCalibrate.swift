@@ -108,7 +108,7 @@ extension CalibrateCommand {
         }
         for (i, p) in fit.before.enumerated() where p == nil {
             outputFile?.abort()
-            printError("error: \(runs[i].name): the simulation under \(configPath) could not finish (a request that can never be scheduled?)")
+            printError("error: \(runs[i].name): replaying it under \(configPath) failed: \(Self.failure(base, runs[i].requests, configPath: configPath))")
             throw ExitStatus.badInput
         }
         var out = notes.map { "# \($0)\n" }.joined()
@@ -129,6 +129,19 @@ extension CalibrateCommand {
             }
         }
         try writeOutput(out)
+    }
+
+    /// Why replaying `requests` under `config` does not complete (the run is repeated to tell).
+    static func failure(_ config: SimulatorConfig, _ requests: [RequestSpec], configPath: String) -> String {
+        do {
+            var sim = try Simulator(config: config, source: ArrayRequestSource(requests))
+            var sink = NullSink()
+            sim.run(into: &sink)
+            if let issue = sim.error { return ConfigLoader.locate(issue, path: configPath).description }
+            return "\(sim.scheduler.waitingCount + sim.scheduler.runningCount) requests can never be scheduled"
+        } catch {
+            return ConfigLoader.locate(error, path: configPath).description
+        }
     }
 
     /// The per-run and median errors before and after.

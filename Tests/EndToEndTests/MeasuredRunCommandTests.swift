@@ -181,6 +181,8 @@ struct MeasuredRunCommandTests {
             (["--keys", "step_seconds", measured], "--keys applies to --end-to-end"),
             (["--end-to-end", "--config", config, measured, "-o", dir.file("no/such/dir/engine.toml")], "no/such/dir/engine.toml"),
             (["--config", config, measured, measured], "one measurement file"),
+            (["--end-to-end", "--config", Tool.packageRoot.appendingPathComponent("Tests/EndToEndTests/Corpus/config-compute-flops-tiny.toml").path,
+              measured], ":3: hardware.compute_flops: step 1"),
         ]
         for (arguments, message) in cases {
             let r = try Tool.simulate(["calibrate"] + arguments)

@@ -116,6 +116,8 @@ public enum EndToEndCalibration {
 
     /// Fits `parameters` of `base` to `runs`, with at most `rounds` rounds and
     /// `maxEvaluations` objective evaluations. `progress` receives a line per improvement.
+    /// When `base` cannot replay a run (``simulate(_:_:)`` is nil) nothing is fitted: the
+    /// result is `base`, with that run's entry of ``Fit/before`` nil.
     public static func fit(base: SimulatorConfig, runs: [Run], parameters: [Parameter], rounds: Int = 2,
                            maxEvaluations: Int = 300, progress: (String) -> Void = { _ in }) -> Fit {
         let measured = runs.map(\.measured)
@@ -126,6 +128,10 @@ public enum EndToEndCalibration {
             return (objective(predicted: predicted, measured: measured).score, predicted)
         }
         let (scoreBefore, before) = evaluate(base)
+        // A run the base config cannot replay is an input error, not something to fit around.
+        if before.contains(where: { $0 == nil }) {
+            return Fit(config: base, before: before, after: before, scoreBefore: scoreBefore, scoreAfter: scoreBefore, evaluations: evaluations)
+        }
         var config = base
         if parameters.allSatisfy({ $0.get(base) == 0 }) {
             for p in parameters { p.set(&config, p.start) }
