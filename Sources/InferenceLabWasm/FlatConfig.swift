@@ -20,10 +20,9 @@ import InferenceLabCore
 ///
 /// Not supported here: `preset` (the page resolves presets from the catalog before setting
 /// keys, exactly as the loader merges them) and trace replay (there are no files).
-/// `engine.vllm_version` is only recorded: the page sets the engine profile's cost keys
-/// itself, as it does for presets.
-/// `engine.vllm_version` is only recorded: the page sets the engine profile's cost keys
-/// itself, as it does for presets.
+/// `engine.vllm_version` is recorded (it still picks vLLM's scheduler defaults here); the
+/// page merges the engine profile's cost keys itself (`resolvePresets` and
+/// `resolveEngineFlat` in tools/web/inference-lab.js), as it does for presets.
 public struct FlatConfig: Sendable {
     /// A key's value.
     public enum Value: Sendable, Equatable {

@@ -77,6 +77,28 @@ import Testing
         for (a, b) in zip(syncSteps, syncSteps.dropFirst()) { #expect(close(b.time, a.endTime + 0.004)) }
     }
 
+    @Test func gpuTimeScaleMultipliesEveryStepAndNothingElse() throws {
+        // scenarioConfig's linear model gives 10 ms steps here; × 1.25 → 12.5 ms. One request
+        // of 10 prompt tokens and 4 outputs: 4 steps back to back from t = 0, so the finish
+        // moves from 40 ms to 50 ms, and the same batches run in the same order.
+        func run(_ scale: Double) throws -> [StepRecord] {
+            var cfg = scenarioConfig()
+            cfg.engine = EngineConfig(gpuTimeScale: scale)
+            var sim = try Simulator(config: cfg, source: ArrayRequestSource([req("a", at: 0, prompt: 10, out: 4)]))
+            var sink = RecordingSink()
+            sim.run(into: &sink)
+            return sink.events.compactMap { if case .step(let r) = $0 { return r } else { return nil } }
+        }
+        let plain = try run(1), scaled = try run(1.25)
+        #expect(plain.count == 4 && scaled.count == 4)
+        for (a, b) in zip(plain, scaled) {
+            #expect(b.duration == a.duration * 1.25)
+            #expect(b.batchSlots == a.batchSlots && b.batchTokens == a.batchTokens)
+        }
+        #expect(close(plain.last!.endTime, 0.040) && close(scaled.last!.endTime, 0.050))
+        #expect(EngineConfig(gpuTimeScale: 1.25).isActive && !EngineConfig(gpuTimeScale: 1).isActive)
+    }
+
     @Test func apiIntakeIsSerialAndKeepsArrivalOrder() {
         var t = EngineTiming(EngineConfig(apiRequestSeconds: 0.01, apiPromptTokenSeconds: 0.001))
         // Two requests sent together: the second is tokenised after the first.

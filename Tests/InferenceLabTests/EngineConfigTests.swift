@@ -51,6 +51,25 @@ import Testing
         #expect(!plain.engine.isActive && plain.engine.vllmVersion == nil)
     }
 
+    @Test func versionBringsVLLMAsyncSchedulingDefault() throws {
+        // baseConfig leaves async_scheduling out: vLLM 0.15.1 schedules asynchronously by default.
+        let v15 = try ConfigLoader.parse(withEngine("[engine]\nvllm_version = \"0.15.1\""), file: "t.toml").config
+        #expect(v15.scheduler.asyncScheduling)
+        // Given in the file, the file wins.
+        let off = withEngine("[engine]\nvllm_version = \"0.15.1\"")
+            .replacingOccurrences(of: "[scheduler]\n", with: "[scheduler]\nasync_scheduling = false\n")
+        #expect(off.contains("async_scheduling = false"))
+        #expect(try !ConfigLoader.parse(off, file: "t.toml").config.scheduler.asyncScheduling)
+        // Without a version: the simulator's default, off.
+        #expect(try !ConfigLoader.parse(withEngine(""), file: "t.toml").config.scheduler.asyncScheduling)
+    }
+
+    @Test(arguments: [("0.15.1", true), ("0.12.0", true), ("0.12", true), ("1.0.0", true), ("0.11.0", false),
+                      ("0.11.2", false), ("0.9.2", false), ("0.8.3", false), ("nightly", true)])
+    func asyncSchedulingDefaultByVersion(version: String, expected: Bool) {
+        #expect(VLLMDefaults.asyncSchedulingByDefault(version: version) == expected)
+    }
+
     @Test func unknownVersionListsTheProfiles() throws {
         let error = try #require(configError(withEngine("[engine]\nvllm_version = \"9.9\"")))
         #expect(error.file == "t.toml")

@@ -31,7 +31,10 @@ START = {
     "step_seconds": 0.002,
     "step_request_seconds": 1e-5,
     "step_token_seconds": 0.0,
+    "gpu_time_scale": 1.0,
 }
+# The smallest value each key may take (0 unless stated): a GPU time scale must stay positive.
+LOWER = {"gpu_time_scale": 0.5}
 FLOOR = {
     "api_request_seconds": 2e-4,
     "api_prompt_token_seconds": 5e-8,
@@ -39,7 +42,41 @@ FLOOR = {
     "step_seconds": 1e-4,
     "step_request_seconds": 1e-6,
     "step_token_seconds": 1e-8,
+    "gpu_time_scale": 0.01,
 }
+
+
+def fit(objective, start: dict, keys: list, rounds: int, log=None) -> tuple[dict, float, dict]:
+    """Coordinate descent from `start` over `keys`: each key tries +step, -step, x2 and /2 and
+    keeps the first improvement; the step halves down to the key's floor."""
+    values = dict(start)
+    best, detail = objective(values)
+    if log:
+        log(f"start {best:.4f} {values}")
+    for rnd in range(rounds):
+        for k in keys:
+            step = max(values[k], FLOOR[k])
+            improved = True
+            while improved:
+                improved = False
+                low = LOWER.get(k, 0.0)
+                for cand in (values[k] + step, max(values[k] - step, low), values[k] * 2, max(values[k] / 2, low)):
+                    if cand == values[k]:
+                        continue
+                    trial = dict(values, **{k: cand})
+                    score, d = objective(trial)
+                    if score < best - 1e-5:
+                        best, detail, values = score, d, trial
+                        improved = True
+                        if log:
+                            log(f"  round {rnd} {k}={cand:.6g} -> {best:.4f}")
+                        break
+                if not improved and step > FLOOR[k]:
+                    step /= 2
+                    improved = True
+                    if step < FLOOR[k]:
+                        break
+    return values, best, detail
 
 
 def main() -> int:
@@ -52,20 +89,33 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=3, help="coordinate-descent rounds")
     ap.add_argument("--jobs", type=int, default=2, help="simulations in parallel")
     ap.add_argument("--exclude", default="", help="comma-separated run ids left out of the objective")
+    ap.add_argument("--all-runs", action="store_true",
+                    help="fit on every run, not only the FIT side of the --split rule")
+    ap.add_argument("--start", metavar="TOML",
+                    help="start from the [engine] values of this file (e.g. configs/engines/vllm-0.15.1.toml)")
+    ap.add_argument("--cross-validate", action="store_true",
+                    help="leave-one-model-out: for each model, fit on the runs of the other models "
+                         "(starting from --start, --rounds rounds) and predict its runs; prints the "
+                         "held-out errors per run and their medians (Markdown with --markdown)")
+    ap.add_argument("--markdown", action="store_true", help="with --cross-validate: print Markdown")
     args = ap.parse_args()
 
     if args.source == "vllm":
         runs, _ = v.load_runs()
-        metrics = [m[0] for m in v.SOURCES["vllm-0.15.1"]]
+        metrics = [m for m in v.SOURCES["vllm-0.15.1"]]
     else:
         runs, _ = v.gpustack_runs()
-        metrics = [m[0] for m in v.SOURCES["gpustack-vllm-0.11"]]
+        metrics = [m for m in v.SOURCES["gpustack-vllm-0.11"]]
     exclude = set(filter(None, args.exclude.split(",")))
-    runs = [r for r in runs if r["split"] == "fit" and r["id"] not in exclude]
+    runs = [r for r in runs if (args.all_runs or args.cross_validate or r["split"] == "fit")
+            and r["id"] not in exclude]
     if not runs:
         print("fit_engine.py: no fit runs", file=sys.stderr)
         return 2
     keys = [k for k in args.keys.split(",") if k]
+    start = {k: START[k] for k in keys}
+    if args.start:
+        start.update(read_engine_table(Path(args.start), keys))
     work = Path(tempfile.mkdtemp(prefix="inference-lab-fit-"))
     traces = {}
     for r in runs:
@@ -82,53 +132,90 @@ def main() -> int:
         finally:
             cfg.unlink()
 
-    def objective(values: dict) -> tuple[float, dict]:
+    def predict(subset: list, values: dict) -> list:
         counter[0] += 1
         tag = counter[0]
         with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-            preds = list(pool.map(lambda r: simulate(r, values, tag), runs))
-        per_metric = {}
-        for m in metrics:
-            errs = [abs(v.rel(p.get(m), r["measured"].get(m))) for p, r in zip(preds, runs)
-                    if v.rel(p.get(m), r["measured"].get(m)) is not None]
-            if errs:
-                per_metric[m] = statistics.median(errs)
-        return statistics.fmean(per_metric.values()), per_metric
+            return list(pool.map(lambda r: simulate(r, values, tag), subset))
 
-    values = {k: START[k] for k in keys}
-    best, detail = objective(values)
-    print(f"start {best:.4f} {values}", file=sys.stderr)
-    for rnd in range(args.rounds):
-        for k in keys:
-            step = max(values[k], FLOOR[k])
-            improved = True
-            while improved:
-                improved = False
-                for cand in (values[k] + step, max(values[k] - step, 0.0), values[k] * 2, values[k] / 2):
-                    if cand == values[k]:
-                        continue
-                    trial = dict(values, **{k: cand})
-                    score, d = objective(trial)
-                    if score < best - 1e-5:
-                        best, detail, values = score, d, trial
-                        improved = True
-                        print(f"  round {rnd} {k}={cand:.6g} -> {best:.4f}", file=sys.stderr)
-                        break
-                if not improved and step > FLOOR[k]:
-                    step /= 2
-                    improved = True
-                    if step < FLOOR[k]:
-                        break
-    for p in work.iterdir():
-        p.unlink()
-    work.rmdir()
-    print(f"# objective (mean over metrics of the median |error| on {len(runs)} fit runs): {best:.4f}")
+    def objective_on(subset: list):
+        def objective(values: dict) -> tuple[float, dict]:
+            preds = predict(subset, values)
+            per_metric = {}
+            for m, _, _ in metrics:
+                errs = [abs(v.rel(p.get(m), r["measured"].get(m))) for p, r in zip(preds, subset)
+                        if v.rel(p.get(m), r["measured"].get(m)) is not None]
+                if errs:
+                    per_metric[m] = statistics.median(errs)
+            return statistics.fmean(per_metric.values()), per_metric
+        return objective
+
+    def log(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    try:
+        if args.cross_validate:
+            held_out = []
+            for model in sorted({r["model"] for r in runs}):
+                train = [r for r in runs if r["model"] != model]
+                test = [r for r in runs if r["model"] == model]
+                log(f"fold {model}: fit on {len(train)} runs, predict {len(test)}")
+                values, _, _ = fit(objective_on(train), start, keys, args.rounds, log)
+                for r, p in zip(test, predict(test, values)):
+                    held_out.append((r, {m: v.rel(p.get(m), r["measured"].get(m)) for m, _, _ in metrics}, values))
+            print(cross_validation_report(held_out, metrics, keys, args.markdown))
+            return 0
+        values, best, detail = fit(objective_on(runs), start, keys, args.rounds, log)
+    finally:
+        for p in work.iterdir():
+            p.unlink()
+        work.rmdir()
+    print(f"# objective (mean over metrics of the median |error| on {len(runs)} runs): {best:.4f}")
     for m, e in detail.items():
         print(f"#   {m}: {e * 100:.1f} %")
     print("[engine]")
     for k in START:
-        print(f"{k} = {values.get(k, 0.0):.4g}")
+        print(f"{k} = {values.get(k, START[k] if k == 'gpu_time_scale' else 0.0):.4g}")
     return 0
+
+
+def read_engine_table(path: Path, keys: list) -> dict:
+    """The `key = number` lines of an [engine] table (the shipped profiles' simple layout)."""
+    out = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if "=" in line:
+            k, val = (x.strip() for x in line.split("=", 1))
+            if k in keys:
+                out[k] = float(val)
+    return out
+
+
+def cross_validation_report(held_out: list, metrics: list, keys: list, markdown: bool) -> str:
+    """Per-run held-out signed errors and the median |error| per metric."""
+    labels = [label for _, label, _ in metrics]
+    lines = []
+    if markdown:
+        lines.append("| run | model | workload | " + " | ".join(labels) + " |")
+        lines.append("|---|---|---|" + "---|" * len(labels))
+    else:
+        lines.append(f"{'run':<22} {'model':<28} {'workload':<15}" + "".join(f"{l:>12}" for l in labels))
+    for r, errs, _ in held_out:
+        cells = [v.fmt_err(errs[m]) for m, _, _ in metrics]
+        if markdown:
+            lines.append(f"| {r['id']} | {r['model'].split('/')[-1]} | {r['workload']} | " + " | ".join(cells) + " |")
+        else:
+            lines.append(f"{r['id']:<22} {r['model'].split('/')[-1]:<28} {r['workload']:<15}"
+                         + "".join(f"{c:>12}" for c in cells))
+    med = []
+    for m, _, _ in metrics:
+        errs = [abs(e[m]) for _, e, _ in held_out if e[m] is not None]
+        med.append(v.fmt_med(statistics.median(errs)) if errs else "—")
+    if markdown:
+        lines.append(f"| **median \\|error\\|, held out** | | | " + " | ".join(med) + " |")
+    else:
+        lines.append(f"{'median |err| held out':<67}" + "".join(f"{c:>12}" for c in med))
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

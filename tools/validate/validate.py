@@ -41,10 +41,14 @@ MAX_MODEL_LEN = 4096
 MAX_NUM_SEQS = 128
 BLOCK_SIZE = 16
 SEED = 42                      # the trace generator's seed (inference-perf runs used seed 42)
-# The calibration profile of `calibrated` runs (--profile). The default stays the profile the
-# engine profile (configs/engines/vllm-0.15.1.toml) was fitted with; `--profile h100-sxm` runs
-# the per-GPU H100 profile fitted on aiconfigurator's vLLM kernel data of several models.
-CALIBRATION_PRESET = "h100-sxm-llama-3.1-70b"
+# The calibration profile of `calibrated` runs (--profile). The default (None) is what a user
+# gets from `[compute] model = "calibrated"` with no preset: the per-GPU profile of the
+# hardware preset (configs/calibration/<gpu>.toml), the profile the engine profile
+# (configs/engines/vllm-0.15.1.toml) was fitted with. `--profile NAME` names another one.
+CALIBRATION_PRESET = None
+# The KV pool (--kv-blocks): "derived" from memory as vLLM does (what a user's config gives), or
+# "measured": `num_gpu_blocks_override` = the blocks vLLM logged, where the data has them.
+KV_BLOCKS = "derived"
 
 # Metrics compared for the vLLM 0.15.1 runs: (key, label, unit).
 METRICS = [
@@ -65,7 +69,10 @@ GS_METRICS = [
     ("itl_mean", "ITL mean", "ms"),
     ("req_tput", "Throughput", "req/s"),
 ]
-SOURCES = {"vllm-0.15.1": METRICS, "gpustack-vllm-0.11": GS_METRICS}
+SOURCES = {"vllm-0.15.1": METRICS, "gpustack-vllm-0.11": GS_METRICS, "gpustack-a100-vllm-0.11": GS_METRICS}
+# GPUStack data files: (file in data/, source name, catalog hardware preset).
+GS_FILES = [("gpustack-h100-vllm-0.11.json", "gpustack-vllm-0.11", "h100-sxm"),
+            ("gpustack-a100-vllm-0.11.json", "gpustack-a100-vllm-0.11", "a100-sxm-80gb")]
 
 SMOKE_RUNS = ["66", "64"]      # two small Qwen2.5-7B runs, truncated (see smoke_limit)
 SMOKE_SECONDS = 60.0           # --smoke replays only the first 60 s of arrivals
@@ -88,6 +95,7 @@ MODEL_DIRS = {
     "codellama/CodeLlama-34b-Instruct-hf": "CodeLlama-34b-Instruct-hf",
     "Qwen/Qwen3-14B": "qwen3-14b",
     "Qwen/Qwen3-8B": "qwen3-8b",
+    "Qwen/Qwen3-32B": "qwen3-32b",
 }
 
 
@@ -238,16 +246,30 @@ def load_runs() -> tuple[list[dict], list[dict]]:
 # = the model's max_position_embeddings; gpu_memory_utilization 0.9; block size 16.
 GS_MBT = 8192
 GS_MAX_NUM_SEQS = 1024
+# ... and on an A100 (the device-name check of the same function): 2048 and 256.
+GS_MBT_A100 = 2048
+GS_MAX_NUM_SEQS_A100 = 256
 
 # ShareGPT points: only totals / means are published, so each is rebuilt with fixed mean lengths.
 GS_SHAREGPT = {
     "qwen3-14b-sharegpt": {"prompt": 217, "out": 202, "concurrency": None},   # 217,393 / 201,648 tokens over 1000
     "qwen3-8b-sharegpt-c4": {"prompt": 241, "out": 221, "concurrency": 4},
+    "a100-qwen3-14b-sharegpt": {"prompt": 217, "out": 202, "concurrency": None},   # 217,393 / 201,605
+    "a100-qwen3-32b-sharegpt": {"prompt": 217, "out": 201, "concurrency": None,    # 217,393 / 201,396
+                                "max_len": 32768},                                  # --max-model-len 32768
 }
 
 
 def gpustack_runs() -> tuple[list[dict], list[dict]]:
-    src = DATA / "gpustack-h100-vllm-0.11.json"
+    runs, skipped = [], []
+    for name, source, preset in GS_FILES:
+        r, s = gpustack_file_runs(DATA / name, source, preset)
+        runs += r
+        skipped += s
+    return runs, skipped
+
+
+def gpustack_file_runs(src: Path, source: str, preset: str) -> tuple[list[dict], list[dict]]:
     runs, skipped = [], []
     for p in json.loads(src.read_text())["points"]:
         approx = []
@@ -263,10 +285,12 @@ def gpustack_runs() -> tuple[list[dict], list[dict]]:
             continue
         m = p["measured"]
         runs.append({
-            "id": p["id"], "source": "gpustack-vllm-0.11", "group": "gpustack", "model": p["model"],
-            "tp": p["tp"], "mbt": GS_MBT, "gpu_mem": 0.9, "max_num_seqs": GS_MAX_NUM_SEQS,
+            "id": p["id"], "source": source, "gpu_preset": preset, "group": "gpustack", "model": p["model"],
+            "tp": p["tp"], "mbt": GS_MBT_A100 if "a100" in preset else GS_MBT, "gpu_mem": 0.9,
+            "max_num_seqs": GS_MAX_NUM_SEQS_A100 if "a100" in preset else GS_MAX_NUM_SEQS,
             "total_kv_blocks": None,
-            "max_len": model_config(p["model"])["max_position_embeddings"],
+            "max_len": GS_SHAREGPT.get(p["id"], {}).get("max_len")
+                       or model_config(p["model"])["max_position_embeddings"],
             "workload": "sharegpt" if "sharegpt" in p["id"] else "random",
             "kind": "closed_loop" if conc else "burst", "concurrency": conc,
             "requests": p["requests"], "prompt": prompt, "out": out,
@@ -334,9 +358,20 @@ def write_trace(run: dict, path: Path, limit: float | None) -> int:
 
 
 # The shipped engine profile of each source's vLLM version (configs/engines/vllm-<version>.toml).
-ENGINE_VERSIONS = {"vllm-0.15.1": "0.15.1", "gpustack-vllm-0.11": "0.11.0"}
+ENGINE_VERSIONS = {"vllm-0.15.1": "0.15.1", "gpustack-vllm-0.11": "0.11.0", "gpustack-a100-vllm-0.11": "0.11.0"}
 ENGINE_KEYS = ("api_request_seconds", "api_prompt_token_seconds", "api_output_token_seconds",
-               "step_seconds", "step_request_seconds", "step_token_seconds")
+               "step_seconds", "step_request_seconds", "step_token_seconds", "gpu_time_scale")
+
+
+def version_async_default(version: str) -> bool:
+    """vLLM's async_scheduling default for `version` (the simulator's rule, VLLMDefaults):
+    on from 0.12.0, off before."""
+    parts = []
+    for piece in version.split("."):
+        if not piece.isdigit():
+            break
+        parts.append(int(piece))
+    return len(parts) < 2 or tuple(parts[:2]) >= (0, 12)
 
 
 def engine_version(run: dict, engine: str) -> str | None:
@@ -352,25 +387,29 @@ def engine_version(run: dict, engine: str) -> str | None:
 
 def config_toml(run: dict, trace: Path | None, compute: str, engine: str = "auto",
                 engine_values: dict | None = None) -> str:
+    """The run's config, written as a user would: the GPU preset, TP and memory utilisation, the
+    model's numbers, the scheduler values vLLM ran with, the trace, the step-time model and the
+    vLLM version, and nothing else about speed. vLLM's own defaults (block size 16, chunked
+    prefill and prefix caching on, FCFS, async scheduling by version) are the simulator's too,
+    so they are written only where they differ. The KV pool is derived from memory unless
+    --kv-blocks measured gives vLLM's logged block count."""
+    version = engine_version(run, engine)
     lines = [
         f"# generated by tools/validate/validate.py for run {run['id']} ({run['model']}, {run['workload']})",
         "[hardware]",
-        'preset = "h100-sxm"',
+        f'preset = "{run.get("gpu_preset", "h100-sxm")}"',
         f"tensor_parallel_size = {run['tp']}",
         f"gpu_memory_utilization = {run['gpu_mem']}",
-        "bytes_per_param = 2",
         "",
         model_table(run["model"], run["max_len"]),
         "[scheduler]",
         f"max_num_batched_tokens = {run['mbt']}",
         f"max_num_seqs = {run['max_num_seqs']}",
-        'policy = "fcfs"',
-        "enable_chunked_prefill = true",
-        f"block_size = {BLOCK_SIZE}",
-        "enable_prefix_caching = true",
-        f"async_scheduling = {'true' if run['async'] else 'false'}",
     ]
-    if run["total_kv_blocks"]:
+    default_async = version is not None and version_async_default(version)
+    if run["async"] != default_async:
+        lines.append(f"async_scheduling = {'true' if run['async'] else 'false'}")
+    if run["total_kv_blocks"] and KV_BLOCKS == "measured":
         lines.append(f"num_gpu_blocks_override = {run['total_kv_blocks']}")
     lines += ["", "[workload]"]
     if run["kind"] == "closed_loop":
@@ -399,8 +438,7 @@ def config_toml(run: dict, trace: Path | None, compute: str, engine: str = "auto
     if compute == "roofline":
         lines.append('model = "roofline"')
     else:
-        lines.append(f'preset = "{CALIBRATION_PRESET}"')
-    version = engine_version(run, engine)
+        lines.append('model = "calibrated"' if CALIBRATION_PRESET is None else f'preset = "{CALIBRATION_PRESET}"')
     if version is not None or engine_values:
         lines += ["", "[engine]"]
         if version is not None:
@@ -800,12 +838,16 @@ def main() -> int:
     ap.add_argument("--split", action="store_true", help="mark runs fit/validate and give medians per side")
     ap.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
     ap.add_argument("--json", metavar="OUT", help="write machine-readable results to OUT")
-    ap.add_argument("--profile", default=CALIBRATION_PRESET,
-                    help="calibration profile of the calibrated runs (default h100-sxm-llama-3.1-70b, which the "
-                         "engine profile was fitted with; h100-sxm: the per-GPU profile)")
+    ap.add_argument("--profile", default=None,
+                    help="calibration profile of the calibrated runs (default: none named, so `model = \"calibrated\"` "
+                         "picks the GPU's own profile, as a user's config does)")
+    ap.add_argument("--kv-blocks", choices=["derived", "measured"], default="derived",
+                    help="KV pool: derived from memory as vLLM does (default, what a user's config gives) or "
+                         "the block count vLLM logged (num_gpu_blocks_override), where known")
     ap.add_argument("--keep", metavar="DIR", help="keep traces and configs in DIR (default: a temp dir, removed)")
     args = ap.parse_args()
     globals()["CALIBRATION_PRESET"] = args.profile
+    globals()["KV_BLOCKS"] = args.kv_blocks
 
     binary = args.bin
     if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):

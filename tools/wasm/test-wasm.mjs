@@ -22,7 +22,7 @@ if (!wasmPath || !cli || configs.length === 0) {
 
 // The catalog, for configs that name presets (as the page embeds it).
 const catalog = {};
-for (const [kind, folder] of [["hardware", "hardware"], ["model", "models"], ["calibration", "calibration"]]) {
+for (const [kind, folder] of [["hardware", "hardware"], ["model", "models"], ["calibration", "calibration"], ["engine", "engines"]]) {
   catalog[kind] = {};
   const dir = path.join(root, "configs", folder);
   for (const f of readdirSync(dir).filter((f) => f.endsWith(".toml")).sort()) {

@@ -44,6 +44,11 @@
       ["scheduler.enable_chunked_prefill", "Chunked prefill", "select", [["", "(default: true)"], ["true", "true"], ["false", "false"]]],
       ["scheduler.enable_prefix_caching", "Prefix caching", "select", [["", "(default: true)"], ["true", "true"], ["false", "false"]]],
     ]],
+    ["Serving engine", [
+      ["engine.vllm_version", "vLLM version (engine overheads)", "select",
+        [["", "(none: step times only)"]].concat(Object.keys(CATALOG.engine || {}).sort()
+          .map((n) => [n.replace(/^vllm-/, ""), n.replace(/^vllm-/, "")]))],
+    ]],
     ["Workload", [
       ["workload.arrival_pattern", "Arrivals", "select", opts(["poisson", "gamma", "uniform", "fixed_rate", "burst", "batched", "closed_loop"])],
       ["workload.arrival_rate", "Arrival rate (req/s)", "number"],
@@ -249,7 +254,7 @@
     let warnings;
     const started = performance.now();
     try {
-      const flat = readForm();
+      const flat = W.resolveEngineFlat(readForm(), CATALOG);
       lab.setConfig(flat);
       warnings = lab.start();
     } catch (e) {

@@ -173,6 +173,18 @@
       }
       out.compute = Object.assign({ preset: gpu }, c);
     }
+    // [engine] vllm_version: the shipped profile's keys, overridden by the table's own (as the
+    // CLI loads configs/engines/vllm-<version>.toml); the version itself stays, since it also
+    // picks vLLM's scheduler defaults.
+    const e = doc.engine;
+    if (e && typeof e.vllm_version === "string") {
+      const text = (catalog.engine || {})["vllm-" + e.vllm_version];
+      if (text === undefined) {
+        const known = Object.keys(catalog.engine || {}).map((n) => n.replace(/^vllm-/, "")).sort();
+        throw new Error(`engine.vllm_version: no engine profile for vLLM "${e.vllm_version}"; shipped: ${known.join(", ")}`);
+      }
+      out.engine = Object.assign({}, parseTOML(text).engine || {}, e);
+    }
     for (const [table, kind] of Object.entries(kinds)) {
       const t = out[table];
       if (!t || t.preset === undefined) continue;
@@ -286,7 +298,21 @@
     }
   }
 
-  const api = { parseTOML, flatten, resolvePresets, InferenceLab };
+  /// Flat keys with `engine.vllm_version` set: adds the shipped profile's cost keys that the
+  /// keys do not set themselves (the form's counterpart of resolvePresets' [engine] step).
+  function resolveEngineFlat(flat, catalog) {
+    const version = flat["engine.vllm_version"];
+    if (typeof version !== "string" || version === "") return flat;
+    const text = (catalog.engine || {})["vllm-" + version];
+    if (text === undefined) throw new Error(`engine.vllm_version: no engine profile for vLLM "${version}"`);
+    const out = Object.assign({}, flat);
+    for (const [k, v] of Object.entries(flatten({ engine: parseTOML(text).engine || {} }))) {
+      if (out[k] === undefined) out[k] = v;
+    }
+    return out;
+  }
+
+  const api = { parseTOML, flatten, resolvePresets, resolveEngineFlat, InferenceLab };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else root.InferenceLabWeb = api;
 })(typeof self !== "undefined" ? self : this);

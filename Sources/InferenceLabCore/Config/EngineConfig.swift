@@ -1,8 +1,8 @@
 /// The `[engine]` table: the serving overheads around the forward pass that the step-time
 /// model does not price (vLLM's API server and engine-core CPU work).
 ///
-/// All costs are in seconds and default to 0; with every cost 0 the simulation is exactly the
-/// one without an engine model. `vllm_version` names a shipped profile
+/// All costs are in seconds and default to 0, and the GPU time scale defaults to 1; with
+/// those defaults the simulation is exactly the one without an engine model. `vllm_version` names a shipped profile
 /// (`configs/engines/vllm-<version>.toml`) whose values the loader fills in; keys given in the
 /// config override the profile. How the costs enter the timeline is described in
 /// ``EngineTiming`` and docs/step-time.md.
@@ -23,6 +23,10 @@ public struct EngineConfig: Sendable, Equatable {
     public var stepRequestSeconds: Double
     /// Engine core, per scheduled token: input preparation proportional to the batch's tokens.
     public var stepTokenSeconds: Double
+    /// GPU, per step: the step-time model's duration is multiplied by this. It stands for the
+    /// part of a served forward pass that a kernel-level model does not see (norms, rotary
+    /// embeddings, activation and sampling kernels, gaps between kernels); 1 = none.
+    public var gpuTimeScale: Double
 
     public init(
         vllmVersion: String? = nil,
@@ -31,7 +35,8 @@ public struct EngineConfig: Sendable, Equatable {
         apiOutputTokenSeconds: Double = 0,
         stepSeconds: Double = 0,
         stepRequestSeconds: Double = 0,
-        stepTokenSeconds: Double = 0
+        stepTokenSeconds: Double = 0,
+        gpuTimeScale: Double = 1
     ) {
         self.vllmVersion = vllmVersion
         self.apiRequestSeconds = apiRequestSeconds
@@ -40,6 +45,7 @@ public struct EngineConfig: Sendable, Equatable {
         self.stepSeconds = stepSeconds
         self.stepRequestSeconds = stepRequestSeconds
         self.stepTokenSeconds = stepTokenSeconds
+        self.gpuTimeScale = gpuTimeScale
     }
 
     /// Whether requests reach the engine later than the client sent them.
@@ -48,8 +54,9 @@ public struct EngineConfig: Sendable, Equatable {
     /// Whether steps carry engine-core CPU time.
     public var hasStepCost: Bool { stepSeconds != 0 || stepRequestSeconds != 0 || stepTokenSeconds != 0 }
 
-    /// Whether any cost is non-zero (the simulation differs from the one without `[engine]`).
-    public var isActive: Bool { delaysAdmission || hasStepCost || apiOutputTokenSeconds != 0 }
+    /// Whether any cost is non-zero or the GPU time is scaled (the simulation differs from the
+    /// one without `[engine]`).
+    public var isActive: Bool { delaysAdmission || hasStepCost || apiOutputTokenSeconds != 0 || gpuTimeScale != 1 }
 
     /// The cost keys with their values, in table order (validation and the config header).
     public var costs: [(key: String, value: Double)] {

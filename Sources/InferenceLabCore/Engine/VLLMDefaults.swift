@@ -25,6 +25,34 @@ public enum VLLMDefaults {
         Double(config.scheduler.maxNumBatchedTokens) * Double(config.model.hiddenDim) * 14 / config.tensorParallelDegree
     }
 
+    /// Whether `vllm serve` of `version` ("0.15.1") schedules asynchronously when
+    /// `--async-scheduling` is not given. vLLM 0.12.0 made it the default
+    /// (vllm-project/vllm#27614): `SchedulerConfig.async_scheduling` is `None` unless set, and
+    /// `VllmConfig.__post_init__` (vllm/config/vllm.py) resolves `None` to `True` when nothing
+    /// rules it out (speculative decoding other than EAGLE/MTP, pipeline parallelism, an executor
+    /// without support, pooling models: none of which the simulator models). Up to 0.11 it was
+    /// opt-in. A version that does not parse as numbers counts as current (on).
+    public static func asyncSchedulingByDefault(version: String) -> Bool {
+        var parts: [Int] = []
+        var current = 0
+        var digits = 0
+        for byte in version.utf8 {
+            if byte >= 48 && byte <= 57 {
+                current = current * 10 + Int(byte - 48)
+                digits += 1
+            } else if byte == 46 && digits > 0 {
+                parts.append(current)
+                current = 0
+                digits = 0
+            } else {
+                break
+            }
+        }
+        if digits > 0 { parts.append(current) }
+        guard parts.count >= 2 else { return true }
+        return (parts[0], parts[1]) >= (0, 12)
+    }
+
     /// Whether `name` contains "a100", ignoring ASCII case.
     static func containsA100(_ name: String) -> Bool {
         let lowered = name.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }

@@ -43,6 +43,8 @@ public struct Simulator<Source: RequestSource> {
     @usableFromInline let delaysAdmission: Bool
     @usableFromInline let hasStepCost: Bool
     @usableFromInline let hasOutputCost: Bool
+    /// `[engine] gpu_time_scale`: multiplies each step's modelled duration (1 = unchanged).
+    @usableFromInline let gpuTimeScale: Double
     /// Requests sent by the client that have not reached the scheduler yet (ready times in
     /// order from `pendingHead`); used only when `delaysAdmission`.
     @usableFromInline var pending: [PendingRequest] = []
@@ -109,6 +111,7 @@ public struct Simulator<Source: RequestSource> {
         delaysAdmission = config.engine.delaysAdmission
         hasStepCost = config.engine.hasStepCost
         hasOutputCost = config.engine.apiOutputTokenSeconds != 0
+        gpuTimeScale = config.engine.gpuTimeScale
         inFlight.reserveCapacity(2)
         spare = [InFlight(), InFlight(), InFlight()]
         record.kvBlocksTotal = _scheduler.kvCacheManager.blockPool.count
@@ -187,6 +190,7 @@ public struct Simulator<Source: RequestSource> {
         _stepCount += 1
         entry.step = _stepCount
         entry.cost = model.cost(of: chunks)
+        entry.cost.seconds *= gpuTimeScale  // exact when 1
         if hasStepCost {
             var tokens = 0
             for chunk in chunks { tokens += chunk.tokens }

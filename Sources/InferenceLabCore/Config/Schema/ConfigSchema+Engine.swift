@@ -4,7 +4,7 @@ extension ConfigSchema {
     /// profile, so logs of runs without it keep their bytes.
     public static let engine = ConfigTableSchema("engine", keys: [
         ConfigKey("vllm_version", .text, default: .unset,
-                  doc: "load the shipped profile `configs/engines/vllm-<version>.toml` (built into the binary; `0.15.1` today), whose keys the table's own keys override; an unknown version is an error that lists the profiles; also turns on vLLM's defaults for `[scheduler] max_num_batched_tokens` and `max_num_seqs` when those are left out (see [step-time.md](step-time.md#engine-overheads-engine))",
+                  doc: "load the shipped profile `configs/engines/vllm-<version>.toml` (built into the binary; `0.15.1` today), whose keys the table's own keys override; an unknown version is an error that lists the profiles; also turns on vLLM's defaults for `[scheduler] max_num_batched_tokens`, `max_num_seqs` and `async_scheduling` when those are left out (see [step-time.md](step-time.md#engine-overheads-engine))",
                   role: .presetValue,
                   get: { c in c.engine.vllmVersion.map { .text($0) } },
                   set: { c, v in c.engine.vllmVersion = v?.textValue }),
@@ -23,6 +23,10 @@ extension ConfigSchema {
                 get: { $0.stepRequestSeconds }, set: { $0.stepRequestSeconds = $1 }),
         costKey("step_token_seconds", doc: "≥ 0, finite; engine-core CPU time per scheduled token",
                 get: { $0.stepTokenSeconds }, set: { $0.stepTokenSeconds = $1 }),
+        ConfigKey("gpu_time_scale", .number, default: .value(.number(1)), range: .positive, unit: "×",
+                  doc: "> 0, finite; multiplies every step's duration from the step-time model: the part of a served forward pass a kernel-level model does not see (norms, rotary embeddings, sampling, gaps between kernels)",
+                  get: { .number($0.engine.gpuTimeScale) },
+                  set: { c, v in if let x = v?.numberValue { c.engine.gpuTimeScale = x } }),
     ], inHeaderWhen: { $0.engine.isActive || $0.engine.vllmVersion != nil })
 
     /// A cost in seconds, ≥ 0, default 0.
@@ -37,13 +41,17 @@ extension ConfigSchema {
     }
 
     /// The document-level hook of `[engine] vllm_version`: the `[scheduler]` values the config
-    /// leaves out become that version's `vllm serve` defaults for the GPU.
+    /// leaves out become that version's `vllm serve` defaults for the GPU (token budget,
+    /// sequence limit, and whether asynchronous scheduling is on).
     ///
     /// - Parameter isGiven: whether the config states a dotted key (`scheduler.max_num_seqs`).
     public static func applyVLLMDefaults(_ config: inout SimulatorConfig, isGiven: (String) -> Bool) {
-        guard config.engine.vllmVersion != nil else { return }
+        guard let version = config.engine.vllmVersion else { return }
         let defaults = VLLMDefaults.batchDefaults(for: config.hardware)
         if !isGiven("scheduler.max_num_batched_tokens") { config.scheduler.maxNumBatchedTokens = defaults.maxNumBatchedTokens }
         if !isGiven("scheduler.max_num_seqs") { config.scheduler.maxNumSeqs = defaults.maxNumSeqs }
+        if !isGiven("scheduler.async_scheduling") {
+            config.scheduler.asyncScheduling = VLLMDefaults.asyncSchedulingByDefault(version: version)
+        }
     }
 }
