@@ -7,7 +7,7 @@ struct EndToEndOptions: ParsableArguments {
     @Flag(name: .customLong("end-to-end"), help: "Fit [engine] to measured serving runs with the simulator in the loop.")
     var endToEnd = false
 
-    @Option(name: .customLong("keys"), help: ArgumentHelp("Comma-separated [engine] keys to fit (default: all but step_token_seconds).", valueName: "keys"))
+    @Option(name: .customLong("keys"), help: ArgumentHelp("Comma-separated [engine] keys to fit (default: the costs but step_token_seconds; gpu_time_scale may be added).", valueName: "keys"))
     var keys: String?
 
     @Flag(name: .customLong("compute"), help: "Also fit [compute] compute_efficiency and memory_efficiency (calibrated model).")
@@ -173,7 +173,7 @@ extension CalibrateCommand {
         return out
     }
 
-    /// The fitted `[engine]` table (all six cost keys), and `[compute]` when fitted.
+    /// The fitted `[engine]` table (every cost key and `gpu_time_scale`), and `[compute]` when fitted.
     static func engineTOML(_ c: SimulatorConfig, base: SimulatorConfig, compute: Bool) -> String {
         var out = ""
         if let v = base.engine.vllmVersion { out += "# base profile: vllm_version = \(quoted(v)); the keys below override it\n" }

@@ -143,7 +143,8 @@ struct MeasuredRunCommandTests {
         let table = try String(contentsOfFile: out, encoding: .utf8)
         #expect(table.hasPrefix("[engine]\napi_request_seconds = "))
         #expect(r.stdout.hasSuffix(table), "the file holds the printed table")
-        #expect(table.split(separator: "\n").count == 7)
+        #expect(table.split(separator: "\n").count == 8)  // [engine], six costs, gpu_time_scale
+        #expect(table.hasSuffix("gpu_time_scale = 1.0\n"))
 
         let e = try Tool.simulate(["calibrate", "--end-to-end", "--evaluate", "--config", config, measured])
         #expect(e.status == 0 && e.stdout.contains("# base: objective") && !e.stdout.contains("# after"), "\(e.stdout)")

@@ -5,7 +5,8 @@
 /// ``OutcomeMetric/objective`` the median over runs of |predicted / measured − 1|, averaged
 /// over the metrics (a metric no run has is left out). The search is the same coordinate
 /// descent: for each parameter in turn, from a step of max(value, floor), try value + step,
-/// value − step (not below 0), value × 2 and value / 2, keep the first that lowers the
+/// value − step and value / 2 (neither below the parameter's lower bound, 0 for costs), value × 2
+/// (not above its upper bound), keep the first that lowers the
 /// objective by more than 1e-5 and try again; when none does, halve the step until it falls
 /// below the floor. Rounds repeat over all parameters. Everything is deterministic.
 public enum EndToEndCalibration {
@@ -22,13 +23,15 @@ public enum EndToEndCalibration {
     }
 
     /// A fitted value: its TOML key, where it lives in the config, its smallest search step
-    /// and its upper bound.
+    /// and its bounds.
     public struct Parameter: Sendable {
         public var key: String
         public var floor: Double
+        public var lowerBound: Double = 0
         public var upperBound: Double
-        /// Used when every fitted parameter is 0 in the base config (`fit_engine.py`'s START).
-        public var start: Double
+        /// `fit_engine.py`'s START: where an `[engine]` cost starts when every fitted cost is 0
+        /// in the base config (nil: not a cost; it starts from the base config's value).
+        public var start: Double?
         public var get: @Sendable (SimulatorConfig) -> Double
         public var set: @Sendable (inout SimulatorConfig, Double) -> Void
     }
@@ -47,17 +50,19 @@ public enum EndToEndCalibration {
                   get: { $0.engine.stepRequestSeconds }, set: { $0.engine.stepRequestSeconds = $1 }),
         Parameter(key: "step_token_seconds", floor: 1e-8, upperBound: 1, start: 0,
                   get: { $0.engine.stepTokenSeconds }, set: { $0.engine.stepTokenSeconds = $1 }),
+        Parameter(key: "gpu_time_scale", floor: 0.01, lowerBound: 0.5, upperBound: 10, start: nil,
+                  get: { $0.engine.gpuTimeScale }, set: { $0.engine.gpuTimeScale = $1 }),
     ]
 
-    /// The keys fitted by default: all but `step_token_seconds` (as `fit_engine.py`).
+    /// The keys fitted by default: the costs but `step_token_seconds` (as `fit_engine.py`).
     public static let defaultEngineKeys = ["api_request_seconds", "api_prompt_token_seconds", "api_output_token_seconds",
                                            "step_seconds", "step_request_seconds"]
 
     /// The calibrated model's weight-matmul efficiencies (`--compute`), in (0, 1].
     public static let computeParameters: [Parameter] = [
-        Parameter(key: "compute_efficiency", floor: 0.01, upperBound: 1, start: 1,
+        Parameter(key: "compute_efficiency", floor: 0.01, lowerBound: 0.01, upperBound: 1, start: nil,
                   get: { $0.compute.calibration.computeEfficiency }, set: { $0.compute.calibration.computeEfficiency = $1 }),
-        Parameter(key: "memory_efficiency", floor: 0.01, upperBound: 1, start: 1,
+        Parameter(key: "memory_efficiency", floor: 0.01, lowerBound: 0.01, upperBound: 1, start: nil,
                   get: { $0.compute.calibration.memoryEfficiency }, set: { $0.compute.calibration.memoryEfficiency = $1 }),
     ]
 
@@ -133,8 +138,9 @@ public enum EndToEndCalibration {
             return Fit(config: base, before: before, after: before, scoreBefore: scoreBefore, scoreAfter: scoreBefore, evaluations: evaluations)
         }
         var config = base
-        if parameters.allSatisfy({ $0.get(base) == 0 }) {
-            for p in parameters { p.set(&config, p.start) }
+        let costs = parameters.filter { $0.start != nil }
+        if !costs.isEmpty && costs.allSatisfy({ $0.get(base) == 0 }) {
+            for p in costs { p.set(&config, p.start!) }
         }
         var (best, bestPredicted) = config.engine == base.engine && config.compute == base.compute
             ? (scoreBefore, before) : evaluate(config)
@@ -146,9 +152,9 @@ public enum EndToEndCalibration {
                 while improved {
                     improved = false
                     let value = p.get(config)
-                    for candidate in [value + step, max(value - step, 0), value * 2, value / 2] {
-                        let c = min(candidate, p.upperBound)
-                        guard c != value, c >= 0, p.key.hasSuffix("efficiency") ? c > 0 : true else { continue }
+                    for candidate in [value + step, value - step, value * 2, value / 2] {
+                        let c = min(max(candidate, p.lowerBound), p.upperBound)
+                        guard c != value else { continue }
                         guard evaluations < maxEvaluations else { stopped = true; break search }
                         var trial = config
                         p.set(&trial, c)
