@@ -383,11 +383,11 @@ token_overhead_seconds = 8.2156e-07
 #   step_seconds             1.25 ms per step: scheduling and input preparation
 #   step_request_seconds     37.5 µs per scheduled request: sampling and output processing
 [engine]
-api_request_seconds = 0.009023
-api_prompt_token_seconds = 9.844e-07
-api_output_token_seconds = 2.25e-05
-step_seconds = 0.007625
-step_request_seconds = 7.5e-06
+api_request_seconds = 0.008125
+api_prompt_token_seconds = 1.1953125e-06
+api_output_token_seconds = 1e-05
+step_seconds = 0.00125
+step_request_seconds = 3.75e-05
 step_token_seconds = 0.0
 """#),
     ]

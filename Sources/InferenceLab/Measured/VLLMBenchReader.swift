@@ -115,7 +115,3 @@ enum VLLMBenchReader {
         return o
     }
 }
-
-extension JSONValue {
-    var isNull: Bool { if case .null = self { return true } else { return false } }
-}
