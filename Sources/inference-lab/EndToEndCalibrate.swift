@@ -13,6 +13,9 @@ struct EndToEndOptions: ParsableArguments {
     @Flag(name: .customLong("compute"), help: "Also fit [compute] compute_efficiency and memory_efficiency (calibrated model).")
     var compute = false
 
+    @Option(name: .customLong("objective"), help: ArgumentHelp("targets (default): the worst metric's distance to its accuracy target; mean: the mean median |error| (as fit_engine.py --objective).", valueName: "kind"))
+    var objective: String = "targets"
+
     @Option(name: .customLong("rounds"), parsing: .unconditional, help: "Coordinate-descent rounds (default 2).")
     var rounds: Int = 2
 
@@ -62,6 +65,10 @@ extension CalibrateCommand {
             printError("error: --max-requests must be a positive integer, got \(n)")
             throw ExitStatus.badInput
         }
+        guard let objective = EndToEndCalibration.Objective(rawValue: o.objective) else {
+            printError("error: --objective must be targets or mean, got \(o.objective)")
+            throw ExitStatus.badInput
+        }
         var parameters: [EndToEndCalibration.Parameter] = []
         for key in (o.keys ?? EndToEndCalibration.defaultEngineKeys.joined(separator: ",")).split(separator: ",") {
             let name = key.trimmingCharacters(in: " ")
@@ -99,11 +106,11 @@ extension CalibrateCommand {
         let fit: EndToEndCalibration.Fit
         if evaluate {
             let predicted = runs.map { EndToEndCalibration.simulate(base, $0.requests) }
-            let score = EndToEndCalibration.objective(predicted: predicted, measured: runs.map(\.measured)).score
+            let score = EndToEndCalibration.objective(predicted: predicted, measured: runs.map(\.measured), kind: objective).score
             fit = EndToEndCalibration.Fit(config: base, before: predicted, after: predicted, scoreBefore: score,
                                           scoreAfter: score, evaluations: 1)
         } else {
-            fit = EndToEndCalibration.fit(base: base, runs: runs, parameters: parameters, rounds: o.rounds,
+            fit = EndToEndCalibration.fit(base: base, runs: runs, parameters: parameters, objective: objective, rounds: o.rounds,
                                           maxEvaluations: o.maxEvaluations) { printError("calibrate: \($0)") }
         }
         for (i, p) in fit.before.enumerated() where p == nil {
@@ -112,7 +119,7 @@ extension CalibrateCommand {
             throw ExitStatus.badInput
         }
         var out = notes.map { "# \($0)\n" }.joined()
-        out += Self.report(runs: runs, fit: fit, evaluated: evaluate)
+        out += Self.report(runs: runs, fit: fit, evaluated: evaluate, objective: objective)
         let toml = Self.engineTOML(fit.config, base: base, compute: o.compute)
         out += toml
         if let file = outputFile {
@@ -145,17 +152,19 @@ extension CalibrateCommand {
     }
 
     /// The per-run and median errors before and after.
-    static func report(runs: [EndToEndCalibration.Run], fit: EndToEndCalibration.Fit, evaluated: Bool) -> String {
+    static func report(runs: [EndToEndCalibration.Run], fit: EndToEndCalibration.Fit, evaluated: Bool,
+                       objective: EndToEndCalibration.Objective) -> String {
         let metrics = OutcomeMetric.objective
         var out = "# end-to-end calibration: \(runs.count) run\(runs.count == 1 ? "" : "s"), \(fit.evaluations) evaluation\(fit.evaluations == 1 ? "" : "s")"
         out += fit.stoppedAtLimit ? " (stopped at --max-evaluations)\n" : "\n"
-        out += "# signed error (predicted / measured - 1) per metric; objective = mean over metrics of the median |error| across runs\n"
+        out += "# signed error (predicted / measured - 1) per metric; objective: \(objective == .mean ? "mean over metrics of the median |error| across runs" : "max over TTFT mean, decode ITL, E2E mean, E2E p99 of median |error| / target (10, 5, 5, 10 %) + 0.1 x their mean")\n"
         let header = "# " + "run".padding(28) + padded("requests", 9) + metrics.map { padded($0.shortLabel, 14) }.joined() + "\n"
         let phases: [(String, [Outcomes?], Double)] = evaluated
             ? [("base", fit.before, fit.scoreBefore)]
             : [("before", fit.before, fit.scoreBefore), ("after", fit.after, fit.scoreAfter)]
         for (phase, predicted, score) in phases {
-            out += "# \(phase): objective \(OutcomeComparison.percent(score).dropFirst())\n" + header
+            let shown = objective == .mean ? String(OutcomeComparison.percent(score).dropFirst()) : fixed(score, 3)
+            out += "# \(phase): objective \(shown)\n" + header
             var perMetric: [[Double]] = Array(repeating: [], count: metrics.count)
             for (i, run) in runs.enumerated() {
                 let name = run.name.count > 27 ? "…" + run.name.suffix(26) : run.name

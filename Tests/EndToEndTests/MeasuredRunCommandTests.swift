@@ -180,6 +180,7 @@ struct MeasuredRunCommandTests {
             (["--end-to-end", "--config", config, "--max-evaluations", "0", measured], "--max-evaluations ≥ 1"),
             (["--end-to-end", "--config", config, try dir.write(#"{"mean_ttft_ms": 3}"#, "agg.json")], "agg.json: no per-request results"),
             (["--keys", "step_seconds", measured], "--keys applies to --end-to-end"),
+            (["--end-to-end", "--config", config, "--objective", "median", measured], "--objective must be targets or mean"),
             (["--end-to-end", "--config", config, measured, "-o", dir.file("no/such/dir/engine.toml")], "no/such/dir/engine.toml"),
             (["--config", config, measured, measured], "one measurement file"),
             (["--end-to-end", "--config", Tool.packageRoot.appendingPathComponent("Tests/EndToEndTests/Corpus/config-compute-flops-tiny.toml").path,

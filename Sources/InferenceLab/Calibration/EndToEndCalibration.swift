@@ -75,7 +75,28 @@ public enum EndToEndCalibration {
         return Outcomes(summary: metrics.summary())
     }
 
+    /// What the fit minimises, as `tools/validate/fit_engine.py --objective`.
+    public enum Objective: String, CaseIterable, Sendable {
+        /// The largest ratio of a metric's median |error| to the project's target (TTFT mean
+        /// 10 %, decode ITL 5 %, E2E mean 5 %, E2E p99 10 %) plus a tenth of their mean; the mean
+        /// objective when a run set lacks one of those metrics.
+        case targets
+        /// The mean over the objective metrics of the median |error|.
+        case mean
+    }
+
+    /// The accuracy targets (median |error|) of ``Objective/targets``.
+    public static let targets: [(OutcomeMetric, Double)] = [(.meanTTFT, 0.10), (.decodeITL, 0.05), (.meanE2E, 0.05), (.p99E2E, 0.10)]
+
     /// The objective and its parts: per metric, the median |error| over the runs that have it.
+    public static func objective(predicted: [Outcomes?], measured: [Outcomes], kind: Objective) -> (score: Double, perMetric: [OutcomeMetric: Double]) {
+        let (mean, parts) = objective(predicted: predicted, measured: measured)
+        guard kind == .targets, mean.isFinite, targets.allSatisfy({ parts[$0.0] != nil }) else { return (mean, parts) }
+        let ratios = targets.map { parts[$0.0]! / $0.1 }
+        return (ratios.max()! + 0.1 * ratios.reduce(0, +) / Double(ratios.count), parts)
+    }
+
+    /// The mean objective and its parts: per metric, the median |error| over the runs that have it.
     public static func objective(predicted: [Outcomes?], measured: [Outcomes]) -> (score: Double, perMetric: [OutcomeMetric: Double]) {
         if predicted.contains(where: { $0 == nil }) { return (.infinity, [:]) }
         var perMetric: [OutcomeMetric: Double] = [:]
@@ -123,14 +144,14 @@ public enum EndToEndCalibration {
     /// `maxEvaluations` objective evaluations. `progress` receives a line per improvement.
     /// When `base` cannot replay a run (``simulate(_:_:)`` is nil) nothing is fitted: the
     /// result is `base`, with that run's entry of ``Fit/before`` nil.
-    public static func fit(base: SimulatorConfig, runs: [Run], parameters: [Parameter], rounds: Int = 2,
-                           maxEvaluations: Int = 300, progress: (String) -> Void = { _ in }) -> Fit {
+    public static func fit(base: SimulatorConfig, runs: [Run], parameters: [Parameter], objective kind: Objective = .mean,
+                           rounds: Int = 2, maxEvaluations: Int = 300, progress: (String) -> Void = { _ in }) -> Fit {
         let measured = runs.map(\.measured)
         var evaluations = 0
         func evaluate(_ config: SimulatorConfig) -> (Double, [Outcomes?]) {
             evaluations += 1
             let predicted = runs.map { simulate(config, $0.requests) }
-            return (objective(predicted: predicted, measured: measured).score, predicted)
+            return (objective(predicted: predicted, measured: measured, kind: kind).score, predicted)
         }
         let (scoreBefore, before) = evaluate(base)
         // A run the base config cannot replay is an input error, not something to fit around.

@@ -106,6 +106,14 @@ struct EndToEndCalibrationTests {
         #expect(abs(parts[.meanTTFT]! - 0.1) < 1e-12 && abs(parts[.requestThroughput]! - 0.2) < 1e-12)
         #expect(abs(score - 0.15) < 1e-12)
         #expect(EndToEndCalibration.objective(predicted: [nil, predicted[1], predicted[2]], measured: measured).score == .infinity)
+        // targets: with TTFT mean, decode ITL, E2E mean and E2E p99 medians 0.2, 0.05, 0.1, 0.1
+        // the ratios to 10, 5, 5, 10 % are 2, 1, 2, 1: max 2 + 0.1 × mean 1.5 = 2.15.
+        let m = Outcomes(values: [.meanTTFT: 100, .decodeITL: 10, .meanE2E: 1000, .p99E2E: 2000])
+        let p = Outcomes(values: [.meanTTFT: 120, .decodeITL: 10.5, .meanE2E: 1100, .p99E2E: 1800])
+        let t = EndToEndCalibration.objective(predicted: [p], measured: [m], kind: .targets).score
+        #expect(abs(t - 2.15) < 1e-9, "\(t)")
+        // Without all four target metrics, targets falls back to the mean.
+        #expect(EndToEndCalibration.objective(predicted: predicted, measured: measured, kind: .targets).score == score)
     }
 
     @Test("round trip: the fit recovers engine values the measurements were simulated with")
