@@ -27,7 +27,8 @@ targets=(trace-line event-log config numeric-config)
 build() {
     mkdir -p "$bin"
     swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name InferenceLab \
-        tools/fuzz/TraceLineFuzz.swift Sources/InferenceLab/Trace/TraceLineParser.swift \
+        tools/fuzz/TraceLineFuzz.swift Sources/InferenceLab/Trace/TraceLineParser{,+WriterLayout}.swift \
+        Sources/InferenceLabCore/Workload/SessionKey.swift Sources/InferenceLab/Platform.swift \
         Sources/InferenceLab/IO/{JSONScanner,DecimalToDouble,PowersOfFive}.swift -o "$bin/trace-line" 2> >(grep -v 'Cannot export local symbol' >&2)
     swift build --scratch-path "$scratch" -c release --target InferenceLab \
         -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing \

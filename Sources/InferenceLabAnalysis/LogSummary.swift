@@ -43,6 +43,8 @@ public struct LogSummary: Sendable {
             var counter = GoodputCounter(objective: objective)
             while let event = try reader.next() {
                 metrics.consume(event)
+                // The warmup counts in no metric (the summary starts afresh there too).
+                if case .warmupEnded = event { counter = GoodputCounter(objective: objective) }
                 if let outcome = tracker.consume(event) { counter.add(outcome) }
             }
             let s = metrics.summary()

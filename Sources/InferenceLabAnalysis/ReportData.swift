@@ -31,6 +31,10 @@ public struct ReportData: Sendable {
                 e2e.append(o.e2e * 1000)
             }
             switch event {
+            case .warmupEnded:
+                // The latency plots cover the measured window, as the summary does.
+                ttft.removeAll()
+                e2e.removeAll()
             case .arrival(let a):
                 let i = buckets.index(a.time)
                 buckets.add(series: Series.arrivals.rawValue, at: i, 1)

@@ -33,8 +33,20 @@ public struct TimeSeriesSink: EventSink {
     /// End of the last step seen (the series' extent).
     public private(set) var end = 0.0
 
-    /// Times (seconds) of `firstToken` and `finished` events, in event order.
-    public private(set) var firstTokenTimes: [Double] = []
+    /// Times (seconds) of `firstToken` and `finished` events, in event order (first tokens of
+    /// requests that later timed out left out, as ``MetricsReducer`` leaves out their TTFT).
+    public var firstTokenTimes: [Double] {
+        guard !excludedFirstTokens.isEmpty else { return allFirstTokenTimes }
+        var excluded = [Bool](repeating: false, count: allFirstTokenTimes.count)
+        for i in excludedFirstTokens { excluded[i] = true }
+        var kept: [Double] = []
+        for i in allFirstTokenTimes.indices where !excluded[i] { kept.append(allFirstTokenTimes[i]) }
+        return kept
+    }
+    private var allFirstTokenTimes: [Double] = []
+    /// Per slot, the index of its request's first token in ``allFirstTokenTimes`` (-1: none).
+    private var firstTokenIndex: [Int] = []
+    private var excludedFirstTokens: [Int] = []
     public private(set) var finishTimes: [Double] = []
     /// Prompt and output lengths of every arrival, in arrival order.
     public private(set) var promptLengths: [Double] = []
@@ -49,15 +61,24 @@ public struct TimeSeriesSink: EventSink {
     public mutating func consume(_ event: SimulationEvent) {
         switch event {
         case .arrival(let a):
+            let s = Int(a.slot)
+            while firstTokenIndex.count <= s { firstTokenIndex.append(-1) }
+            firstTokenIndex[s] = -1
             promptLengths.append(Double(a.promptTokens))
             outputLengths.append(Double(a.outputTokens))
         case .step(let r):
             step(r)
-        case .firstToken(let t, _, _):
-            firstTokenTimes.append(t)
+        case .firstToken(let t, _, let slot):
+            firstTokenIndex[Int(slot)] = allFirstTokenTimes.count
+            allFirstTokenTimes.append(t)
         case .finished(let t, _, _, _):
             finishTimes.append(t)
             finished[bucket(containing: t)] += 1
+        case .timedOut(_, let slot):
+            if firstTokenIndex[Int(slot)] >= 0 { excludedFirstTokens.append(firstTokenIndex[Int(slot)]) }
+        case .warmupEnded:
+            // Never seen here: the browser build has no warmup (`warmup_trace` needs files).
+            break
         case .rejected, .cacheHit, .preempted:
             break
         }

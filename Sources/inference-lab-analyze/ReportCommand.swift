@@ -14,7 +14,7 @@ struct ReportCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Event log (gzip or plain JSONL; '-' for standard input).")
+    @Argument(help: "Event log (gzip or plain JSONL; '-' for standard input), or a sweep table (.csv) for its Pareto fronts.")
     var events: String
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("HTML file to write ('-' for standard output).", valueName: "report.html"))
@@ -33,6 +33,17 @@ struct ReportCommand: ParsableCommand {
         try reportingErrors {
             // Open the output first: a missing directory is reported before a long read.
             let file = try OutputFile(path: output, compression: .none)
+            // A sweep table (inference-lab sweep's CSV) gets the sweep page: its Pareto fronts.
+            if events.hasSuffix(".csv") {
+                let results: SweepResults
+                do { results = try SweepResults.read(path: events) } catch { file.abort(); throw error }
+                var buffer = ByteBuffer(capacity: 1 << 16)
+                var html = results.renderHTML(name: events)
+                html.withUTF8 { buffer.append(contentsOf: $0) }
+                try file.write(buffer)
+                try file.commit()
+                return
+            }
             let data: ReportData
             do {
                 data = try ReportData.read(path: events, allowIncomplete: log.allowIncomplete, buckets: windows)

@@ -22,6 +22,8 @@ struct CheckTraceCommand: ParsableCommand {
         var count = 0, hashed = 0
         var first = 0.0, last = 0.0
         var prompt = 0, output = 0
+        var inSessions = 0
+        var sessions = Set<UInt64>()
         try reportingErrors {
             while let r = try reader.next() {
                 if count == 0 { first = r.arrivalTime }
@@ -30,6 +32,10 @@ struct CheckTraceCommand: ParsableCommand {
                 prompt += r.promptTokens
                 output += r.outputTokens
                 if !r.prefixHashes.isEmpty { hashed += 1 }
+                if let key = r.sessionKey {
+                    inSessions += 1
+                    sessions.insert(key)
+                }
             }
         }
         let seconds = wallSeconds() - started
@@ -45,6 +51,7 @@ struct CheckTraceCommand: ParsableCommand {
             text += span > 0 ? ", \(Double(count) / span) req/s)" : ")"
             text += "\n  mean prompt \(Double(prompt) / Double(count)) tokens, mean output \(Double(output) / Double(count)) tokens"
             text += "\n  \(hashed) requests with prefix_hashes"
+            if inSessions > 0 { text += "\n  \(inSessions) requests in \(sessions.count) sessions" }
         }
         let lines = count + reader.skipped.count
         text += "\n  read in \(seconds) s (\(Int(Double(lines) / max(seconds, 1e-9))) lines/s)\n"

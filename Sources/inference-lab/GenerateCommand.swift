@@ -39,7 +39,7 @@ struct GenerateCommand: ParsableCommand {
             if let maxRequests { loaded.config.workload.numRequests = maxRequests }
             if let error = loaded.config.validate().first(where: { $0.severity == .error }) { throw error }
             do {
-                return try TraceGenerator.write(loaded.config.workload, to: out)
+                return try TraceGenerator.write(config: loaded.config, to: out)
             } catch let issue as ConfigIssue {
                 throw ConfigLoader.locate(issue, path: config)  // an arrival time that is not finite
             }

@@ -16,7 +16,7 @@ struct InferenceLabCommand: ParsableCommand {
             """,
         version: "inference-lab \(InferenceLabVersion.string)",
         subcommands: [SimulateCommand.self, GenerateCommand.self, ConvertCommand.self, CheckTraceCommand.self,
-                      CatalogCommand.self, StepTimeCommand.self, CalibrateCommand.self],
+                      CatalogCommand.self, StepTimeCommand.self, CalibrateCommand.self, SweepCommand.self],
         defaultSubcommand: SimulateCommand.self
     )
 

@@ -45,6 +45,16 @@ struct SimulateCommand: ParsableCommand {
         "Replay (or generate) at most N requests; overrides [workload] num_requests.", valueName: "n"))
     var maxRequests: Int?
 
+    @Option(name: .customLong("set"), parsing: .unconditionalSingleValue, help: ArgumentHelp(
+        "Set a config key as if the file had it, before presets resolve (repeatable): --set hardware.preset=h200-sxm --set scheduler.max_num_batched_tokens=4096.",
+        valueName: "key=value"))
+    var set: [String] = []
+
+    @Option(name: .customLong("warmup-trace"), help: ArgumentHelp(
+        "Replay this trace first, excluded from the metrics, to warm the server's state (prefix cache); the measured requests start once it has drained. Overrides [workload] warmup_trace.",
+        valueName: "file"))
+    var warmupTrace: String?
+
     @Flag(name: .customLong("skip-invalid"), help: "Skip invalid trace lines (counted and reported on stderr) instead of stopping with exit status 2.")
     var skipInvalid = false
 
@@ -70,8 +80,12 @@ struct SimulateCommand: ParsableCommand {
         }
         let (simConfig, configName) = try reportingErrors { () throws -> (SimulatorConfig, String) in
             var loaded: LoadedConfig
+            var overrides: [ConfigOverride] = []
+            for text in set { overrides.append(try ConfigOverride(parsing: text)) }
             if let path = config {
-                loaded = try ConfigLoader.load(path: path)
+                loaded = try ConfigLoader.load(path: path, overrides: overrides)
+            } else if !overrides.isEmpty {
+                throw InputError(file: "--set", "needs a config file (--config FILE): keys are set in a file's document")
             } else {
                 loaded = ConfigLoader.builtInDefault()
             }
@@ -85,6 +99,7 @@ struct SimulateCommand: ParsableCommand {
                 loaded.config.workload.durationSecs = nil
             }
             if let maxRequests { loaded.config.workload.numRequests = maxRequests }
+            if let warmupTrace { loaded.config.workload.warmupTracePath = warmupTrace }
             if let timeScale { loaded.config.workload.timeScale = timeScale }
             if let error = loaded.config.validate().first(where: { $0.severity == .error }) { throw error }
             return (loaded.config, config ?? "<built-in default>")
@@ -94,9 +109,21 @@ struct SimulateCommand: ParsableCommand {
             printError("error: --time-scale and --skip-invalid apply to trace replay (--trace, or arrival_pattern = \"trace\")")
             throw ExitStatus.badInput
         }
+        if w.warmupTracePath == "-" && w.arrivalPattern == .trace && (w.tracePath ?? "-") == "-" {
+            printError("error: the warmup trace and the trace cannot both be read from standard input")
+            throw ExitStatus.badInput
+        }
         var run = SimulationRun(config: simConfig, configName: configName, events: events, json: json,
                                 output: output, quiet: quiet, started: started)
         run.configPath = config
+        if let path = w.warmupTracePath {
+            do throws(InputError) {
+                run.warmup = try WarmupTrace.load(path: path)
+            } catch {
+                printError("error: warmup trace: \(error)")
+                throw ExitStatus.badInput
+            }
+        }
         // From here a stop signal ends the run at a step boundary, or a wait for trace input,
         // with its outputs closed.
         SignalHandling.stopGracefully()
@@ -120,7 +147,7 @@ struct SimulateCommand: ParsableCommand {
                 return source.error
             }
         } else {
-            try run.execute(SyntheticSource(w)) { _ in nil }
+            try run.execute(SyntheticSource(simConfig)) { _ in nil }
         }
     }
 
@@ -162,6 +189,7 @@ struct SimulateCommand: ParsableCommand {
         switch w.arrivalPattern {
         case .closedLoop: s += "  Arrival:    closed loop (\(w.numConcurrentUsers ?? 0) users)"
         case .batched: s += "  Arrival:    batched (all requests at t=0)"
+        case .sessions: s += "  Arrival:    sessions (\(w.arrivalRate) sessions/s)"
         case .trace:
             s += "  Arrival:    trace \(w.tracePath ?? "")"
             if w.timeScale != 1 { s += " (time scale \(w.timeScale))" }
@@ -169,6 +197,9 @@ struct SimulateCommand: ParsableCommand {
         }
         let limit = w.arrivalPattern == .trace ? ", at most " : ", "
         s += w.numRequests.map { "\(limit)\($0) requests\n" } ?? "\n"
+        // Only for runs that have them, so that other runs print what they always did.
+        if let path = w.warmupTracePath { s += "  Warmup:     trace \(path) (not measured)\n" }
+        if let timeout = w.requestTimeout { s += "  Timeout:    \(timeout) s per request\n" }
         s += "  Step time:  \(c.compute.model.rawValue)\n\n"
         return s
     }

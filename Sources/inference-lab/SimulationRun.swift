@@ -17,6 +17,8 @@ struct SimulationRun {
     let started: Double
     /// The config file (nil: the built-in default), to locate a run-time error's key.
     var configPath: String? = nil
+    /// The warmup replayed before the measured requests (`warmup_trace`), if any.
+    var warmup: [RequestSpec]? = nil
 
     /// Runs the simulation over `source`, writes the outputs and prints the summary.
     ///
@@ -27,6 +29,15 @@ struct SimulationRun {
     /// source skipped as invalid, for the event log's `end` record and the JSON summary.
     func execute<Source: RequestSource>(_ source: Source, skipped: (Source) -> SkippedLines = { _ in SkippedLines() },
                                         sourceError: (Source) -> InputError?) throws {
+        guard let warmup else { return try measure(source, skipped: skipped, sourceError: sourceError) }
+        // The warmup goes first; the measured source's skipped lines and errors are reported.
+        try measure(WarmupRequestSource(warmup: ArrayRequestSource(warmup), measured: source),
+                    skipped: { skipped($0.measured) }, sourceError: { sourceError($0.measured) })
+    }
+
+    /// ``execute(_:skipped:sourceError:)`` once the source is complete.
+    private func measure<Source: RequestSource>(_ source: Source, skipped: (Source) -> SkippedLines,
+                                                sourceError: (Source) -> InputError?) throws {
         let eventsToStdout = events == "-"
         let textOut: Int32 = eventsToStdout || json ? 2 : 1
         /// The header and the table: checked on stdout, where they are the output.

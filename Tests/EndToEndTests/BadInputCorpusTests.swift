@@ -58,6 +58,11 @@ struct BadInputCorpusTests {
         .trace("trace-not-gzip.jsonl.gz", ":1: expected a JSON object ('{'), found"),
         .trace("trace-hex-integer.jsonl", ":2: prompt_tokens: expected an integer, got '0x10' (not a valid JSON number)"),
         .trace("trace-invalid-utf8-id.jsonl", ":2: request_id: is not valid UTF-8 text"),
+        .trace("trace-negative-session-id.jsonl", ":2: session_id: must be ≥ 0 (or a string), got -4"),
+        .trace("trace-turn-without-session.jsonl", ":2: turn: needs a session_id on the same line"),
+        .trace("trace-turn-float.jsonl", ":2: turn: expected an integer, got 1.5"),
+        BadInput(tool: "inference-lab", arguments: ["check-trace", "@/trace-negative-session-id.jsonl"],
+                 expected: ["error: @/trace-negative-session-id.jsonl:2: session_id: must be ≥ 0 (or a string), got -4"]),
         // Configs.
         .config("config-syntax-error.toml", ":3:12: TOML syntax error: Error while parsing key-value pair: expected '='"),
         .config("config-toml-parser-abort.toml", ":1:2: TOML syntax error: a table name must start with a letter, digit, '_', '-' or a quote"),
@@ -80,11 +85,24 @@ struct BadInputCorpusTests {
         .config("config-gamma-cv-overflow.toml", ":3: workload.cv: must be in [1e-150, 1e+150], got 1.5e+155"),
         .config("config-gamma-cv-underflow.toml", ":3: workload.cv: must be in [1e-150, 1e+150], got 1e-156"),
         .config("config-arrival-rate-subnormal.toml", ":3: workload.arrival_rate: must be at least 1e-300 requests/s, got 5e-324"),
+        .config("config-sessions-missing-think-time.toml", ":1: workload.think_time_ms_dist: is required for arrival_pattern = \"sessions\" but missing from [workload]"),
+        .config("config-sessions-bad-turns.toml", ":7: workload.turns_per_session_dist.max: (2) must be ≥ min (4)"),
         .config("config-length-normal-overflow.toml", ":6: workload.input_len_dist.std_dev: (1e+307) with mean 1e+308: mean ± 12.01·std_dev"),
         // Runs that would produce a time that is not finite: refused at that point, naming the key.
         .config("config-memory-bandwidth-tiny.toml", ":4: hardware.memory_bandwidth: step 1 (1 requests, 100 tokens) would take inf s"),
         .config("config-compute-flops-tiny.toml", ":3: hardware.compute_flops: step 1 (1 requests, 100 tokens) would take inf s"),
         .config("config-think-time-overflow.toml", ":4: workload.think_time: request 3 would arrive at t = inf s"),
+        .config("config-request-timeout-zero.toml", ":5: workload.request_timeout: must be a positive finite number, got 0.0"),
+        .config("config-request-timeout-infinite.toml", ":5: workload.request_timeout: must be a positive finite number, got inf"),
+        BadInput(tool: "inference-lab", arguments: ["-c", "@/config-warmup-trace-missing.toml"],
+                 expected: ["error: warmup trace: @/no-such-warmup.jsonl: no such file"]),
+        // Warmup traces: the file, and the line and field of a bad line.
+        BadInput(tool: "inference-lab", arguments: ["--trace", "@/trace-extra-fields-ok.jsonl", "--warmup-trace", "%/no-such.jsonl"],
+                 expected: ["error: warmup trace: %/no-such.jsonl: no such file"]),
+        BadInput(tool: "inference-lab", arguments: ["--warmup-trace", "@/trace-missing-field.jsonl", "--max-requests", "3"],
+                 expected: ["error: warmup trace: @/trace-missing-field.jsonl:2: output_tokens: missing (required on every line)"]),
+        BadInput(tool: "inference-lab", arguments: ["--trace", "-", "--warmup-trace", "-"],
+                 expected: ["error: the warmup trace and the trace cannot both be read from standard input"]),
         .config("config-linear-infinite-flops.toml", ":3: model.num_parameters: step 1 (1 requests, 100 tokens) would compute inf FLOPs"),
         // Event logs (read by the analyzer).
         .log("log-empty.jsonl", ": empty file: not an inference-lab event log"),
@@ -102,6 +120,7 @@ struct BadInputCorpusTests {
         .log("log-infinite.jsonl", ":6: dt: must be a finite number ≥ 0, got inf"),
         .log("log-duplicate-id.jsonl", ":3: id: request 'a' arrives again while still in the system (duplicate id)"),
         .log("log-unknown-id.jsonl", ":7: id: request 'zz' has no arrival before it"),
+        .log("log-timed-out-twice.jsonl", ":6: id: request 'a' times out without an arrival (or after it left)"),
         .log("log-record-after-end.jsonl", ":17: record after the end record"),
         .log("log-end-count-mismatch.jsonl", ":16: finished: the end record counts 4 but the log holds 3"),
         .log("log-truncated.jsonl.gz", ": truncated gzip stream (the file ends in the middle of compressed data)"),
@@ -122,6 +141,8 @@ struct BadInputCorpusTests {
                  expected: ["%/no/such/dir/r.csv: cannot create output file: directory '%/no/such/dir' does not exist"]),
         BadInput(tool: "inference-lab", arguments: ["generate", "--config", "@/config-zero.toml", "%/frozen.jsonl.gz"],
                  expected: ["error: @/config-zero.toml:6: scheduler.block_size: must be a positive integer, got 0"]),
+        BadInput(tool: "inference-lab", arguments: ["generate", "--config", "@/config-sessions-bad-turns.toml", "%/frozen.jsonl.gz"],
+                 expected: ["error: @/config-sessions-bad-turns.toml:7: workload.turns_per_session_dist.max: (2) must be ≥ min (4)"]),
         BadInput(tool: "inference-lab", arguments: ["generate", "--config", "@/config-gamma-cv-overflow.toml", "%/frozen.jsonl.gz"],
                  expected: ["error: @/config-gamma-cv-overflow.toml:3: workload.cv: must be in [1e-150, 1e+150], got 1.5e+155"]),
         // Two outputs on one file.
@@ -141,7 +162,7 @@ struct BadInputCorpusTests {
             s.replacingOccurrences(of: "@", with: Self.corpus).replacingOccurrences(of: "%", with: dir.path)
         }
         var args = c.arguments.map(expand)
-        if c.tool == "inference-lab" && args.first != "generate" {
+        if c.tool == "inference-lab" && args.first != "generate" && args.first != "check-trace" {
             // Ask for both outputs, so that the test sees any file a failed run leaves.
             args = ["-q"] + args
             if !args.contains("--events") { args += ["--events", dir.file("run.jsonl.gz")] }

@@ -116,6 +116,49 @@ struct TraceCommandTests {
         #expect(!FileManager.default.fileExists(atPath: "\(dir)/x.jsonl"))
     }
 
+    @Test("sessions: generate then replay with the same config gives the same summary and event log; check-trace counts sessions")
+    func generateReplaySessions() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let config = "\(dir)/s.toml"
+        try Data("""
+            [scheduler]
+            max_num_seqs = 16
+            [workload]
+            arrival_pattern = "sessions"
+            arrival_rate = 2.0
+            cv = 2.0
+            num_requests = 60
+            seed = 4
+            input_len_dist = { type = "lognormal", mean = 6.0, std_dev = 0.5 }
+            output_len_dist = { type = "uniform", min = 5, max = 80 }
+            turns_per_session_dist = { type = "uniform", min = 1, max = 6 }
+            turn_input_len_dist = { type = "uniform", min = 5, max = 100 }
+            think_time_ms_dist = { type = "lognormal", mean = 6.0, std_dev = 1.0 }
+
+            """.utf8).write(to: URL(fileURLWithPath: config))
+        let trace = "\(dir)/s.jsonl.gz"
+        let generated = try run(["generate", "--config", config, trace])
+        #expect(generated.status == 0)
+        #expect(generated.err.contains("wrote 60 requests"))
+        let direct = try run(["--config", config, "--json", "-q", "--events", "\(dir)/a.jsonl"])
+        let replay = try run(["--config", config, "--trace", trace, "--json", "-q", "--events", "\(dir)/b.jsonl"])
+        #expect(direct.status == 0 && replay.status == 0)
+        #expect(direct.out == replay.out)
+        #expect(direct.out.contains("\"completed\": 60"))
+        // The event logs differ only in the header's config (the workload table).
+        let a = try String(contentsOfFile: "\(dir)/a.jsonl", encoding: .utf8).split(separator: "\n")
+        let b = try String(contentsOfFile: "\(dir)/b.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(a.count == b.count && a.count > 100)
+        #expect(Array(a.dropFirst()) == Array(b.dropFirst()))
+        #expect(a[0].contains("\"turns_per_session_dist\"") && !b[0].contains("\"turns_per_session_dist\""))
+
+        let checked = try run(["check-trace", trace])
+        #expect(checked.status == 0)
+        #expect(checked.out.contains("60 requests with prefix_hashes"))
+        #expect(checked.out.range(of: #"60 requests in \d+ sessions"#, options: .regularExpression) != nil)
+    }
+
     @Test("convert reports dropped rows and refuses an unknown format")
     func convert() throws {
         let dir = try temporaryDirectory()

@@ -146,6 +146,7 @@ import Testing
                 lastStepEnd = r.endTime
                 lastSeen = r.clientTime
             case .firstToken(let time, _, _): t = time
+            case .timedOut(let time, _), .warmupEnded(let time): t = time
             case .finished(let time, _, _, _):
                 t = time
                 finished += 1

@@ -98,6 +98,8 @@ struct FiniteTimeSink: EventSink {
         case .firstToken(let t, _, _): check("first token", t)
         case .preempted(let t, _, _): check("preempted", t)
         case .finished(let t, _, _, _): check("finished", t)
+        case .timedOut(let t, _): check("timed out", t)
+        case .warmupEnded(let t): check("warmup end", t)
         }
     }
 }

@@ -147,6 +147,8 @@ private struct RandomCase: CustomStringConvertible {
                 let id = idOf[slot]!
                 finished[id] = (t, outputs)
                 finishCount[id, default: 0] += 1
+            case .timedOut, .warmupEnded:
+                Issue.record("no timeout or warmup configured: \(c)")
             }
         }
 

@@ -81,6 +81,10 @@ struct RunResult {
     var outputTokensAtFinish: [String: Int] = [:]
     var arrival: [String: Double] = [:]
     var rejected: [String: RejectionReason] = [:]
+    /// Requests aborted by `request_timeout`, with the abort time.
+    var timedOut: [String: Double] = [:]
+    /// The `warmupEnded` time, if the run had a warmup.
+    var warmupEnd: Double? = nil
     /// (step, id, tokens, resumed)
     var cacheHits: [(step: Int, id: String, tokens: Int, resumed: Bool)] = []
     /// (step, id)
@@ -156,6 +160,12 @@ func decode(_ events: [SimulationEvent], status: RunStatus) -> RunResult {
             r.finishCount[id, default: 0] += 1
             r.outputTokensAtFinish[id] = outputs
             r.trace.append("finished \(id)")
+        case .timedOut(let t, let slot):
+            r.timedOut[name(slot)] = t
+            r.trace.append("timed_out \(name(slot))")
+        case .warmupEnded(let t):
+            r.warmupEnd = t
+            r.trace.append("warmup_end")
         }
     }
     return r

@@ -200,7 +200,7 @@ import Testing
     @Test func badArrivalPattern() {
         expectError(base(replacing: "arrival_pattern", with: "arrival_pattern = \"posson\""),
                     line: 23, field: "workload.arrival_pattern", "unknown arrival pattern \"posson\"; did you mean \"poisson\"?",
-                    "Valid values: poisson, gamma, uniform, fixed_rate, burst, batched, closed_loop, trace")
+                    "Valid values: poisson, gamma, uniform, fixed_rate, burst, batched, closed_loop, sessions, trace")
     }
 
     @Test func badDistributionType() {

@@ -84,6 +84,21 @@ import Testing
         #expect(try flat.build().workload.seed == 9_007_199_254_740_993)
     }
 
+    /// `warmup_trace` needs a file: refused, saying so; `request_timeout` is accepted and
+    /// range-checked like any number.
+    @Test func benchmarkStateKeys() throws {
+        var flat = try Self.flatConfig("configs/config.toml")
+        #expect { try flat.set("workload.warmup_trace", .text("w.jsonl")) } throws: { error in
+            guard let issue = error as? ConfigIssue else { return false }
+            return issue.key == "workload.warmup_trace" && issue.message.contains("command-line tool")
+        }
+        try flat.set("workload.request_timeout", .number(12.5))
+        #expect(try flat.build().workload.requestTimeout == 12.5)
+        try flat.set("workload.request_timeout", .number(0))
+        // Ranges are checked by validation, as for a loaded config.
+        #expect(try flat.build().validate().contains { $0.key == "workload.request_timeout" && $0.severity == .error })
+    }
+
     @Test func catalogPeaksFollowBytesPerParam() throws {
         var flat = FlatConfig()
         for (k, v): (String, FlatConfig.Value) in [

@@ -18,6 +18,8 @@ public func fuzzTraceLine(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             precondition(line.outputTokens >= 1 && line.outputTokens <= Int(Int32.max))
             precondition(line.priority >= Int(Int32.min) && line.priority <= Int(Int32.max))
             precondition(line.requestID.map { !$0.isEmpty } ?? true)
+            precondition(line.turn.map { $0 >= 0 && $0 <= Int(Int32.max) } ?? true)
+            precondition(line.turn == nil || line.sessionKey != nil)
         } catch {
             precondition(!error.message.isEmpty)
         }

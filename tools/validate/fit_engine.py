@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Fits the [engine] overheads of a vLLM version on the FIT runs of tools/validate.
 
-Coordinate descent over the engine cost keys (seconds, all >= 0), minimising the mean over
-metrics of the median |relative error| across the fit runs (the `--split` rule of validate.py:
+Coordinate descent over the engine keys (costs in seconds, all >= 0, and the GPU time scale),
+minimising by default how far the worst of the targeted metrics (TTFT mean, ITL, E2E mean, E2E
+p99) is from its target median |relative error| across the fit runs (`--objective mean`: the
+mean over metrics of the median |relative error|) (the `--split` rule of validate.py:
 the validate runs are never simulated here). Each evaluation runs the release CLI once per fit
 run, with `[compute]` as validate.py builds it (`calibrated` by default) and `[engine]` holding
 only the candidate values (no profile). Prints the result as an [engine] TOML table.
@@ -33,6 +35,8 @@ START = {
     "step_token_seconds": 0.0,
     "gpu_time_scale": 1.0,
 }
+# The accuracy targets (median |error|) the default objective aims at.
+TARGETS = {"ttft_mean": 0.10, "itl": 0.05, "e2e_mean": 0.05, "e2e_p99": 0.10}
 # The smallest value each key may take (0 unless stated): a GPU time scale must stay positive.
 LOWER = {"gpu_time_scale": 0.5}
 FLOOR = {
@@ -92,12 +96,21 @@ def main() -> int:
     ap.add_argument("--all-runs", action="store_true",
                     help="fit on every run, not only the FIT side of the --split rule")
     ap.add_argument("--start", metavar="TOML",
-                    help="start from the [engine] values of this file (e.g. configs/engines/vllm-0.15.1.toml)")
+                    help="start from the [engine] values of this file (e.g. configs/engines/vllm-0.15.1.toml); "
+                         "its keys outside --keys stay fixed")
     ap.add_argument("--cross-validate", action="store_true",
-                    help="leave-one-model-out: for each model, fit on the runs of the other models "
-                         "(starting from --start, --rounds rounds) and predict its runs; prints the "
-                         "held-out errors per run and their medians (Markdown with --markdown)")
+                    help="leave-one-model-out: for each model, choose the engine values on the runs of the "
+                         "other models (a grid around --start over --keys, see --grid) and predict its runs; "
+                         "prints the held-out errors per run and their medians (Markdown with --markdown)")
     ap.add_argument("--markdown", action="store_true", help="with --cross-validate: print Markdown")
+    ap.add_argument("--grid", default="0.85,1,1.15",
+                    help="with --cross-validate: the factors each cost key in --keys is scaled by (default 0.85,1,1.15)")
+    ap.add_argument("--scale-grid", default="0.98,1,1.02",
+                    help="with --cross-validate: the factors gpu_time_scale is scaled by (default 0.98,1,1.02)")
+    ap.add_argument("--objective", choices=["targets", "mean"], default="targets",
+                    help="targets (default): the largest ratio of a metric's median |error| to the project's "
+                         "target (TTFT mean 10 %%, ITL 5 %%, E2E mean 5 %%, E2E p99 10 %%), plus a tenth of "
+                         "their mean; mean: the mean over all metrics of the median |error|")
     args = ap.parse_args()
 
     if args.source == "vllm":
@@ -115,7 +128,8 @@ def main() -> int:
     keys = [k for k in args.keys.split(",") if k]
     start = {k: START[k] for k in keys}
     if args.start:
-        start.update(read_engine_table(Path(args.start), keys))
+        # Every key the file gives; the ones not in --keys stay fixed at the file's values.
+        start.update(read_engine_table(Path(args.start), list(START)))
     work = Path(tempfile.mkdtemp(prefix="inference-lab-fit-"))
     traces = {}
     for r in runs:
@@ -147,6 +161,10 @@ def main() -> int:
                         if v.rel(p.get(m), r["measured"].get(m)) is not None]
                 if errs:
                     per_metric[m] = statistics.median(errs)
+            if args.objective == "targets" and all(m in per_metric for m in TARGETS):
+                # How far the worst metric is from its target, with the mean as a tie-breaker.
+                ratios = [per_metric[m] / t for m, t in TARGETS.items()]
+                return max(ratios) + 0.1 * statistics.fmean(ratios), per_metric
             return statistics.fmean(per_metric.values()), per_metric
         return objective
 
@@ -155,14 +173,42 @@ def main() -> int:
 
     try:
         if args.cross_validate:
+            # Grid search per fold: every run is simulated once per grid point (the start values
+            # with each key in --keys scaled by each of --grid), then each fold picks the point
+            # that minimises the objective on the other models' runs and predicts its own.
+            factors = [float(x) for x in args.grid.split(",")]
+            scale_factors = [float(x) for x in args.scale_grid.split(",")]
+            grid = [dict(start)]
+            for k in keys:
+                fs = scale_factors if k == "gpu_time_scale" else factors
+                grid = [dict(g, **{k: max(start[k] * f, LOWER.get(k, 0.0))}) for g in grid for f in fs]
+            log(f"cross-validation: {len(grid)} grid points x {len(runs)} runs")
+            table = []
+            for i, g in enumerate(grid):
+                table.append(predict(runs, g))
+                log(f"  grid point {i + 1}/{len(grid)}")
+
+            def score(point: int, subset: list) -> float:
+                per_metric = {}
+                for m, _, _ in metrics:
+                    errs = [abs(v.rel(table[point][runs.index(r)].get(m), r["measured"].get(m))) for r in subset
+                            if v.rel(table[point][runs.index(r)].get(m), r["measured"].get(m)) is not None]
+                    if errs:
+                        per_metric[m] = statistics.median(errs)
+                if args.objective == "targets" and all(m in per_metric for m in TARGETS):
+                    ratios = [per_metric[m] / t for m, t in TARGETS.items()]
+                    return max(ratios) + 0.1 * statistics.fmean(ratios)
+                return statistics.fmean(per_metric.values())
+
             held_out = []
             for model in sorted({r["model"] for r in runs}):
                 train = [r for r in runs if r["model"] != model]
-                test = [r for r in runs if r["model"] == model]
-                log(f"fold {model}: fit on {len(train)} runs, predict {len(test)}")
-                values, _, _ = fit(objective_on(train), start, keys, args.rounds, log)
-                for r, p in zip(test, predict(test, values)):
-                    held_out.append((r, {m: v.rel(p.get(m), r["measured"].get(m)) for m, _, _ in metrics}, values))
+                best = min(range(len(grid)), key=lambda i: score(i, train))
+                log(f"fold {model}: " + ", ".join(f"{k}={grid[best][k]:.4g}" for k in keys))
+                for r in runs:
+                    if r["model"] == model:
+                        p = table[best][runs.index(r)]
+                        held_out.append((r, {m: v.rel(p.get(m), r["measured"].get(m)) for m, _, _ in metrics}, grid[best]))
             print(cross_validation_report(held_out, metrics, keys, args.markdown))
             return 0
         values, best, detail = fit(objective_on(runs), start, keys, args.rounds, log)
@@ -170,7 +216,7 @@ def main() -> int:
         for p in work.iterdir():
             p.unlink()
         work.rmdir()
-    print(f"# objective (mean over metrics of the median |error| on {len(runs)} runs): {best:.4f}")
+    print(f"# objective ({args.objective}) on {len(runs)} runs: {best:.4f}")
     for m, e in detail.items():
         print(f"#   {m}: {e * 100:.1f} %")
     print("[engine]")

@@ -298,7 +298,7 @@ def gpustack_file_runs(src: Path, source: str, preset: str) -> tuple[list[dict],
                          "tpot_mean": m["mean_tpot_ms"], "itl_mean": m["mean_itl_ms"],
                          "req_tput": m["request_throughput"]},
             "approximations": approx,
-            "split": split_of(p["model"]),
+            "split": "validate",   # nothing is fitted on GPUStack's runs
             "async": False,   # opt-in (--async-scheduling) in vLLM 0.11
         })
     return runs, skipped
@@ -604,60 +604,57 @@ REGENERATE = ("swift build -c release --scratch-path .build-release && python3 t
 READING = """\
 ### Reading the results
 
-Written for the engine-profile results (December 2026); the tables above are regenerated, this
-text is not, so re-read it against them.
+This page is regenerated; the interpretation (what the engine profile says, why the GPUStack
+runs are far off, the known gaps) is in [fidelity.md](fidelity.md#against-real-vllm-serving),
+with the leave-one-model-out check of the engine profile.
 
-- **Engine overheads (vLLM 0.15.1 runs).** `[engine] vllm_version = "0.15.1"` adds the fitted
-  API-server and engine-core costs (8.1 ms per request, 1.2 µs per prompt token, 10 µs per output
-  token, 1.25 ms + 37.5 µs per request per step). Against the baseline without them
-  (`--engine none`, the previous page) the `calibrated` median |error| moved, fit runs:
-  TTFT mean 22 → 19 %, TTFT p99 30 → 18 %, E2E mean 8 → 9 %, ITL 9 → 9 %; held-out validate
-  runs (Yi-34B, CodeLlama-34B): TTFT mean 14 → 4 %, TTFT p90 12 → 5 %, TTFT p99 22 → 8 %,
-  E2E mean 4 → 5 %, E2E p99 8 → 9 %, ITL 5 → 5 %. With async scheduling the per-step CPU time
-  hides behind the GPU time, so the profile moves TTFT and barely ITL/E2E.
-- **What is left is the step-time model.** The fit-side TTFT median is held up by the runs whose
-  step times are wrong: Llama-2-7B (32 KV heads, decode KV-read bound; the one H100 profile's
-  attention-bandwidth efficiency nearly doubles that cost: ITL +29 % to +131 %, and at 20 req/s
-  the simulated server falls behind) and Mistral-Nemo (+9 % to +16 % ITL). Per-model or per-GPU
-  calibration, not engine overhead, is what those runs need.
-- **`roofline` stays optimistic** on every run (ITL/E2E about a third short): it assumes
-  datasheet peaks; the engine profile was fitted with `calibrated` and is not meant to rescue it.
-- **GPUStack (vLLM 0.11):** no engine profile is shipped for 0.11 (six burst/closed-loop points
-  with unpublished length distributions are too few to separate engine overheads from the
-  step-time error), so these rows are the step-time model alone, as before.
+- **`calibrated` + the engine profile** is the project's prediction: the config names the
+  catalog GPU, `[compute] model = "calibrated"` (the GPU's own profile) and, for the vLLM 0.15.1
+  runs, `[engine] vllm_version = "0.15.1"`.
+- **`roofline`** assumes datasheet peaks and is optimistic on every run; the engine profile was
+  fitted with `calibrated` and is not meant to rescue it.
 - **Throughput** of the vLLM 0.15.1 runs is set by the arrival rate (open loop, not saturated), so
-  its near-zero error says little; it only flags runs the simulator cannot keep up with.
+  its near-zero error says little; it flags runs the simulator cannot keep up with (an
+  overload that did not happen would show as a large negative throughput error).
+- **GPUStack (vLLM 0.11)** rows use no engine profile (none is shipped for 0.11) and were never
+  used in any fit: they are checks, reported as measured.
 """
 
 NOTES = """\
 ## How the comparison is made
 
-- **Measured:** real vLLM serving on H100 SXM 80 GB, aggregates at the client, from
-  `tools/validate/data/` (origins in `tools/validate/data/SOURCES.md`). The simulator runs with
-  its catalog H100 preset and, for `calibrated`, the only H100 calibration profile
-  (`h100-sxm-llama-3.1-70b`, fitted on TensorRT-LLM kernel data of Llama-3.1-70B) applied to
-  every model. The vLLM 0.15.1 runs add `[engine] vllm_version = "0.15.1"`: the engine profile
-  `configs/engines/vllm-0.15.1.toml`, whose overheads `tools/validate/fit_engine.py` fitted on the
-  **fit** runs only (with `calibrated`); the **validate** runs were never used in that fit.
-  GPUStack's vLLM 0.11 points run without an engine profile (none is shipped for 0.11).
+- **Measured:** real vLLM serving, aggregates at the client, from `tools/validate/data/`
+  (origins in `tools/validate/data/SOURCES.md`): vLLM 0.15.1 on H100 SXM 80 GB (13 runs), and
+  GPUStack's vLLM 0.11 results on an H100 (6) and an A100 80 GB (10). Each simulation's config
+  is what a user would write: the catalog GPU preset with the run's TP and memory utilisation,
+  the model's numbers, the run's token budget and sequence limit, the trace, and for
+  `calibrated` only `model = "calibrated"` (the GPU's own profile). The vLLM 0.15.1 runs add
+  `[engine] vllm_version = "0.15.1"`: the engine profile `configs/engines/vllm-0.15.1.toml`,
+  which `tools/validate/fit_engine.py` fitted on the **fit** runs only (with `calibrated`);
+  the **validate** runs were never used in that fit. GPUStack's points run without an engine
+  profile and were never fitted on.
 - **Workloads** are rebuilt as inference-perf generated them (see `tools/validate/README.md`):
   shared-prefix prompts in a fixed shuffled cyclic order with prefix hashes, exact output
   lengths (`ignore_eos`), "constant" arrivals (exponential gaps scaled to each stage's duration),
   seed 42. The GPUStack points are `vllm bench serve` runs: all requests at t = 0 (random
   dataset: exact lengths; ShareGPT: the published mean lengths, an approximation), the 8B point
   as a closed loop of 4 users.
-- **Engine settings:** the run's TP, `max_num_batched_tokens`, `max_num_seqs` (128), block 16,
-  prefix caching and chunked prefill on, `max_model_len` 4096, `num_gpu_blocks_override` = the
-  KV blocks vLLM logged (where known), async scheduling on for vLLM 0.15.1 (its default), off for
-  0.11. `--async-scheduling off` shows how much of the TTFT gap that setting accounts for.
+- **Engine settings:** the run's TP, `max_num_batched_tokens`, `max_num_seqs` (128; GPUStack:
+  vLLM 0.11's defaults, 1024 and 8192 on an H100, 256 and 2048 on an A100), block size, prefix
+  caching and chunked prefill at vLLM's defaults (16, on, on), `max_model_len` 4096 (GPUStack:
+  the model's), the KV pool derived from memory as vLLM derives it (within 1.5 % of the blocks
+  vLLM logged; `--kv-blocks measured` uses the logged counts), async scheduling by version (on
+  for 0.15.1, off for 0.11). `--async-scheduling off` shows how much of the TTFT gap that
+  setting accounts for.
 - **ITL** (vLLM 0.15.1 runs) is (E2E mean − TTFT mean) / (output tokens − 1) on both sides,
   with the output length the server generated. The published `itl_mean` divides by the client's
   re-tokenised output count, which is 15–20 % short for the Llama-2-7B runs (e.g. 209 of 248).
 - **Error** = predicted / measured − 1: negative means the simulator predicts less time (is
   optimistic); for throughput, negative means it predicts less.
-- **Split:** a model's runs are all `validate` when sha256(model id) mod 3 = 0 (first 32 bits),
-  else `fit`: Yi-34B and CodeLlama-34B are held out. The engine profile was fitted on the fit
-  side only; the validate medians judge it on models it never saw.
+- **Split:** a vLLM 0.15.1 model's runs are all `validate` when sha256(model id) mod 3 = 0
+  (first 32 bits), else `fit`: Yi-34B and CodeLlama-34B are held out. The engine profile was
+  fitted on the fit side only; the validate medians judge it on models it never saw. Every
+  GPUStack run is `validate`: nothing was fitted on them.
 """
 
 

@@ -18,7 +18,7 @@ while [ $# -gt 0 ]; do
         *) configs+=("$1"); shift ;;
     esac
 done
-[ ${#configs[@]} -gt 0 ] || configs=(configs/config.toml configs/test_blog.toml configs/qwen3_30b_a3b.toml tools/wasm/catalog-gpu.toml tools/wasm/catalog-gpu-calibrated.toml tools/wasm/engine-profile.toml)
+[ ${#configs[@]} -gt 0 ] || configs=(configs/config.toml configs/test_blog.toml configs/qwen3_30b_a3b.toml tools/wasm/catalog-gpu.toml tools/wasm/catalog-gpu-calibrated.toml tools/wasm/engine-profile.toml tools/wasm/sessions.toml tools/wasm/request-timeout.toml)
 
 if ! command -v node >/dev/null 2>&1; then
     echo "[wasm] skipped: node is not installed (apt-get install nodejs)"

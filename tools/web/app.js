@@ -9,6 +9,21 @@
 
   // ---- The form: flat config keys with a label and a kind --------------------------------
   const opts = (xs) => xs.map((x) => [x, x]);
+  // The length distributions of arrival_pattern = "sessions", shown only for that pattern.
+  const SESSION_DISTS = [
+    ["turns_per_session_dist", "Turns per session"],
+    ["turn_input_len_dist", "New tokens per later turn"],
+    ["think_time_ms_dist", "Think time (ms)"],
+  ];
+  const distFields = (d, label) => [
+    [`workload.${d}.type`, label, "select", opts(["fixed", "uniform", "normal", "lognormal"])],
+    [`workload.${d}.value`, "  value", "number"],
+    [`workload.${d}.min`, "  min", "number"],
+    [`workload.${d}.max`, "  max", "number"],
+    [`workload.${d}.mean`, "  mean (μ for lognormal)", "number"],
+    [`workload.${d}.std_dev`, "  std dev (σ)", "number"],
+  ];
+  const DISTS = ["input_len_dist", "output_len_dist"].concat(SESSION_DISTS.map(([d]) => d));
   const SECTIONS = [
     ["GPU", [
       ["hardware.preset", "Catalog GPU", "preset", "hardware"],
@@ -50,7 +65,7 @@
           .map((n) => [n.replace(/^vllm-/, ""), n.replace(/^vllm-/, "")]))],
     ]],
     ["Workload", [
-      ["workload.arrival_pattern", "Arrivals", "select", opts(["poisson", "gamma", "uniform", "fixed_rate", "burst", "batched", "closed_loop"])],
+      ["workload.arrival_pattern", "Arrivals", "select", opts(["poisson", "gamma", "uniform", "fixed_rate", "burst", "batched", "closed_loop", "sessions"])],
       ["workload.arrival_rate", "Arrival rate (req/s)", "number"],
       ["workload.num_concurrent_users", "Closed-loop users", "number"],
       ["workload.num_requests", "Requests", "number"],
@@ -67,7 +82,7 @@
       ["workload.output_len_dist.max", "  max", "number"],
       ["workload.output_len_dist.mean", "  mean (μ for lognormal)", "number"],
       ["workload.output_len_dist.std_dev", "  std dev (σ)", "number"],
-    ]],
+    ].concat(...SESSION_DISTS.map(([d, label]) => distFields(d, label)))],
   ];
   const FIELDS = new Map();
   for (const [, fields] of SECTIONS) for (const f of fields) FIELDS.set(f[0], f);
@@ -105,7 +120,7 @@
         row.appendChild(input);
         fs.appendChild(row);
         if (kind === "preset") input.addEventListener("change", () => applyPreset(key.split(".")[0], input.value));
-        if (key.endsWith("_len_dist.type")) input.addEventListener("change", updateVisibility);
+        if (key.endsWith("_dist.type")) input.addEventListener("change", updateVisibility);
         if (key === "workload.arrival_pattern" || key === "hardware.bytes_per_param") {
           input.addEventListener("change", () => {
             if (key === "hardware.bytes_per_param" && $(id("hardware.preset")).value) applyPreset("hardware", $(id("hardware.preset")).value);
@@ -119,13 +134,15 @@
   }
 
   function updateVisibility() {
-    for (const d of ["input_len_dist", "output_len_dist"]) {
+    const pattern = $(id("workload.arrival_pattern")).value;
+    for (const d of DISTS) {
+      const shown = pattern === "sessions" || !SESSION_DISTS.some(([s]) => s === d);
+      $(id(`workload.${d}.type`)).parentElement.hidden = !shown;
       const type = $(id(`workload.${d}.type`)).value;
       for (const k of ["value", "min", "max", "mean", "std_dev"]) {
-        $(id(`workload.${d}.${k}`)).parentElement.hidden = !(DIST_KEYS[type] || []).includes(k);
+        $(id(`workload.${d}.${k}`)).parentElement.hidden = !shown || !(DIST_KEYS[type] || []).includes(k);
       }
     }
-    const pattern = $(id("workload.arrival_pattern")).value;
     $(id("workload.num_concurrent_users")).parentElement.hidden = pattern !== "closed_loop";
     $(id("workload.arrival_rate")).parentElement.hidden = ["closed_loop", "batched", "burst"].includes(pattern) && $(id("workload.arrival_rate")).value === "";
   }
@@ -171,7 +188,7 @@
       } else flat[key] = v;
     }
     // Distribution keys of the other types would be rejected: drop hidden ones from `extra` too.
-    for (const d of ["input_len_dist", "output_len_dist"]) {
+    for (const d of DISTS) {
       const type = flat[`workload.${d}.type`];
       for (const k of ["value", "min", "max", "mean", "std_dev"]) {
         if (!(DIST_KEYS[type] || []).includes(k)) delete flat[`workload.${d}.${k}`];
@@ -229,7 +246,7 @@
       if (!tables.has(table)) tables.set(table, []);
       tables.get(table).push(`${parts[parts.length - 1]} = ${tomlValue(v, key)}`);
     }
-    const order = ["hardware", "model", "scheduler", "workload", "workload.input_len_dist", "workload.output_len_dist", "compute", "simulation"];
+    const order = ["hardware", "model", "scheduler", "workload"].concat(DISTS.map((d) => "workload." + d), ["compute", "simulation"]);
     const names = [...tables.keys()].sort((a, b) => order.indexOf(a) - order.indexOf(b));
     return names.map((t) => `[${t}]\n${tables.get(t).join("\n")}\n`).join("\n");
   }

@@ -12,19 +12,28 @@ struct ConfigDiagnostics {
 
     let file: String
     let locator: TOMLKeyLocator
+    /// Keys set by overrides, located where the override was written.
+    let overrides: OverrideLocations
     private var problems: [(kind: Kind, error: InputError)] = []
 
-    init(file: String, locator: TOMLKeyLocator) {
+    init(file: String, locator: TOMLKeyLocator, overrides: [ConfigOverride] = []) {
         self.file = file
         self.locator = locator
+        self.overrides = OverrideLocations(overrides: overrides)
     }
 
     /// Records a problem with the key at `path`, located at that key's line (or the nearest
     /// enclosing key or table the file has).
     mutating func report(_ kind: Kind, at path: [String], field: String? = nil, _ message: String) {
-        let error = InputError(file: file, line: locator.line(of: path),
-                               field: field ?? path.joined(separator: "."), message: message)
+        let (place, line) = self.place(of: path)
+        let error = InputError(file: place, line: line, field: field ?? path.joined(separator: "."), message: message)
         problems.append((kind, error))
+    }
+
+    /// The file and line that set `path`: an override's, else the config file's.
+    func place(of path: [String]) -> (file: String, line: Int?) {
+        if let o = overrides.override(at: path) { return (o.file, o.line) }
+        return (file, locator.line(of: path))
     }
 
     /// The problem to report, if any.

@@ -1,14 +1,15 @@
 /// Reads a small text file whole, with a readable reason when it cannot.
-enum ConfigFileReader {
-    struct Failure: Error {
-        var message: String
+public enum ConfigFileReader {
+    public struct Failure: Error {
+        public var message: String
     }
 
     /// The largest config file read.
-    static let maxSize = 1 << 20
+    public static let maxSize = 1 << 20
 
     /// The file's contents as UTF-8 text.
-    static func readText(path: String) -> Result<String, Failure> {
+    /// - Parameter maxSize: the largest file read (default ``maxSize``, 1 MiB).
+    public static func readText(path: String, maxSize: Int = ConfigFileReader.maxSize) -> Result<String, Failure> {
         guard let handle = fopen(path, "rb") else {
             return .failure(Failure(message: "cannot open: \(String(cString: strerror(errno)))"))
         }

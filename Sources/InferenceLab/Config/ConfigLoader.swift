@@ -33,13 +33,15 @@ public enum ConfigLoader {
     ///
     /// - Throws: ``InputError`` if the file cannot be read, is not UTF-8 TOML, or does not
     ///   describe a valid configuration.
-    public static func load(path: String) throws(InputError) -> LoadedConfig {
+    /// - Parameter overrides: dotted keys applied to the document as if written in it, before
+    ///   presets resolve (``ConfigOverride``); a problem at one names where it was written.
+    public static func load(path: String, overrides: [ConfigOverride] = []) throws(InputError) -> LoadedConfig {
         let text: String
         switch ConfigFileReader.readText(path: path) {
         case .success(let t): text = t
         case .failure(let reason): throw InputError(file: path, message: reason.message)
         }
-        return try parse(text, file: path)
+        return try parse(text, file: path, overrides: overrides)
     }
 
     /// The built-in default configuration (``SimulatorConfig/default``, the values of
@@ -71,12 +73,14 @@ public enum ConfigLoader {
     /// - Throws: ``InputError`` on a syntax error (with line and column), a schema error or a
     ///   validation error (with line and key).
     ///   - configDirectory: where to look for presets first (default: the directory of `file`).
-    public static func parse(_ text: String, file: String, configDirectory: String? = nil) throws(InputError) -> LoadedConfig {
+    ///   - overrides: dotted keys set as if the text had them (``ConfigOverride``).
+    public static func parse(_ text: String, file: String, configDirectory: String? = nil,
+                             overrides: [ConfigOverride] = []) throws(InputError) -> LoadedConfig {
         if let nul = text.utf8.firstIndex(of: 0) {
             let line = text.utf8[..<nul].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
             throw InputError(file: file, line: line, message: "contains a NUL byte; a config must be TOML text")
         }
-        let root: [String: TOMLNode]
+        var root: [String: TOMLNode]
         do {
             root = try TOMLNode.parseDocument(text)
         } catch let error as TOMLHeaderCheck.Failure {
@@ -90,24 +94,27 @@ public enum ConfigLoader {
             throw InputError(file: file, message: "TOML syntax error: \(error)")
         }
 
+        try ConfigOverride.apply(overrides, to: &root)
         let locator = TOMLKeyLocator(source: text)
-        var reader = ConfigDocumentReader(root: root, diagnostics: ConfigDiagnostics(file: file, locator: locator),
+        let diagnostics = ConfigDiagnostics(file: file, locator: locator, overrides: overrides)
+        var reader = ConfigDocumentReader(root: root, diagnostics: diagnostics,
                                           configDirectory: configDirectory ?? Catalog.directory(of: file))
         let config = reader.read()
         if let error = reader.diagnostics.firstError { throw error }
 
         var warnings: [String] = []
         for (path, message) in reader.warnings {
-            let place = locator.line(of: path).map { "\(file):\($0)" } ?? file
+            let (warnFile, warnLine) = diagnostics.place(of: path)
+            let place = warnLine.map { "\(warnFile):\($0)" } ?? warnFile
             warnings.append("\(place): warning: \(path.joined(separator: ".")): \(message)")
         }
         for issue in config.validate() {
-            let line = locator.line(ofDotted: issue.key)
+            let (issueFile, line) = diagnostics.place(of: issue.key.split(separator: ".", omittingEmptySubsequences: false).map(String.init))
             switch issue.severity {
             case .error:
-                throw InputError(file: file, line: line, field: issue.key, message: issue.message)
+                throw InputError(file: issueFile, line: line, field: issue.key, message: issue.message)
             case .warning:
-                let place = line.map { "\(file):\($0)" } ?? file
+                let place = line.map { "\(issueFile):\($0)" } ?? issueFile
                 let source = line == nil ? origin(of: issue.key, root: root) : ""
                 warnings.append("\(place): warning: \(issue.key)\(source): \(issue.message)")
             }

@@ -192,6 +192,18 @@ struct EventLogDecoder {
             let slot = try resolve(try need(record.id, "id"))
             return .preempted(time: try need(record.t, "t"), step: try need(record.step, "step"), slot: slot)
         case .finished: return try finished()
+        case .timedOut:
+            let id = try need(record.id, "id")
+            let t = try need(record.t, "t")
+            var text = id
+            guard let slot = text.withUTF8({ live.remove(UnsafeRawBufferPointer($0)) }) else {
+                throw fail("id", "request '\(id)' times out without an arrival (or after it left)")
+            }
+            // An asynchronously scheduled step may still list it, as after a finish.
+            retiring.append((slot, 0))
+            return .timedOut(time: t, slot: slot)
+        case .warmupEnd:
+            return .warmupEnded(time: try need(record.t, "t"))
         case .rejected:
             let id = try need(record.id, "id")
             let reasonText = try need(record.reason, "reason")
@@ -249,13 +261,13 @@ struct EventLogDecoder {
 
     /// Record types, by their `type` value.
     enum RecordKind: Int {
-        case step, arrival, firstToken, finished, preempted, cacheHit, rejected, end, header, other
+        case step, arrival, firstToken, finished, preempted, cacheHit, rejected, end, header, timedOut, warmupEnd, other
         /// The row of ``successor`` before the type is known.
-        static let untyped = 10
+        static let untyped = 12
         static let names: [(String, RecordKind)] = [
             ("step", .step), ("arrival", .arrival), ("first_token", .firstToken), ("finished", .finished),
             ("preempted", .preempted), ("cache_hit", .cacheHit), ("rejected", .rejected), ("end", .end),
-            ("header", .header),
+            ("header", .header), ("timed_out", .timedOut), ("warmup_end", .warmupEnd),
         ]
     }
 

@@ -151,6 +151,18 @@ public struct EventLogWriter: EventSink {
             buffer.append(outputTokens)
             appendClientTime(step: step)
             buffer.append(ascii: "}\n")
+        case .timedOut(let t, let slot):
+            note(t)
+            buffer.append(ascii: #"{"type":"timed_out","t":"#)
+            buffer.append(t)
+            buffer.append(ascii: #","id":"#)
+            appendID(slot)
+            buffer.append(ascii: "}\n")
+        case .warmupEnded(let t):
+            note(t)
+            buffer.append(ascii: #"{"type":"warmup_end","t":"#)
+            buffer.append(t)
+            buffer.append(ascii: "}\n")
         }
         if buffer.count >= Self.flushThreshold { flush() }
     }

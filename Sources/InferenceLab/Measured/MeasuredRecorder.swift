@@ -10,13 +10,15 @@ public struct MeasuredRecorder: EventSink {
     private var lastToken: [Double] = []
     private var lastStep = 0
     private var lastStepClientTime = 0.0
+    /// Requests that arrived before the `warmupEnded` event (left out of ``run(file:)``).
+    private var warmupRequests = 0
 
     public init() {}
 
-    /// The recorded run (`source` = `"inference-lab"`); requests that never finished carry the
-    /// error `"unfinished"`.
+    /// The recorded run (`source` = `"inference-lab"`) without the warm-up's requests; requests
+    /// that never finished carry the error `"unfinished"`, those that timed out `"timed out"`.
     public func run(file: String = "<simulation>") -> MeasuredRun {
-        MeasuredRun(source: "inference-lab", file: file, requests: requests)
+        MeasuredRun(source: "inference-lab", file: file, requests: Array(requests[warmupRequests...]))
     }
 
     public mutating func consume(_ event: SimulationEvent) {
@@ -46,6 +48,13 @@ public struct MeasuredRecorder: EventSink {
             let t = step == lastStep ? lastStepClientTime : time
             requests[i].e2e = t - requests[i].startTime!
             requests[i].error = nil
+        case .timedOut(_, let slot):
+            // The client gave up on it: a failed request, as a benchmark client counts it.
+            let i = slotRequest[Int(slot)]
+            requests[i].error = "timed out"
+            requests[i].e2e = nil
+        case .warmupEnded:
+            warmupRequests = requests.count
         case .rejected, .cacheHit, .preempted:
             break
         }

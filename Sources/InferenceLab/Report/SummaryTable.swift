@@ -41,7 +41,10 @@ public enum SummaryTable {
         line("  Prefix cache: \(percent(s.prefixCacheHitRate)) of prompt tokens hit (\(s.prefixCacheHitTokens) tokens)")
         line()
         line("SUMMARY")
-        line("  Completed requests: \(s.completed)" + (s.rejected > 0 ? " (\(s.rejected) rejected)" : ""))
+        var notCompleted: [String] = []
+        if s.rejected > 0 { notCompleted.append("\(s.rejected) rejected") }
+        if s.timedOut > 0 { notCompleted.append("\(s.timedOut) timed out") }
+        line("  Completed requests: \(s.completed)" + (notCompleted.isEmpty ? "" : " (" + notCompleted.joined(separator: ", ") + ")"))
         line("  Simulated time:     \(fixed(s.duration))s (first arrival to last finish)")
         line("  Steps:              \(s.steps)")
         if let w = wallSeconds { line("  Real time:          \(fixed(w))s") }

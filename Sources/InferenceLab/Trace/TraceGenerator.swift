@@ -7,6 +7,13 @@ import InferenceLabCore
 /// bit for bit), lengths and order. No `request_id` is written: a trace line's default id is
 /// its 0-based line index, which is the id the generator gives. So simulating the config and
 /// replaying its trace with the same config give the same event log and summary.
+///
+/// Sessions (`arrival_pattern = "sessions"`) send a turn only after the previous one finished,
+/// so the generator simulates the config to learn when: each line holds the time the turn was
+/// sent in that run (its predecessor's finish as the client saw it, plus the think time),
+/// with its `session_id`, `turn` and `prefix_hashes`. A replay under the same config
+/// reproduces the run; under another config the turns keep those send times (open loop),
+/// whatever the new config's finish times are.
 public enum TraceGenerator {
     /// Why a workload cannot be written as a trace.
     public static func refusal(for workload: WorkloadConfig) -> String? {
@@ -23,29 +30,38 @@ public enum TraceGenerator {
         }
     }
 
-    /// Writes the requests of `workload` to `path` (gzip when it ends in `.gz`, `-` for
-    /// standard output); the file appears only when complete.
-    /// - Returns: the number of requests written.
-    /// - Throws: ``InputError`` for a workload that cannot be frozen (see ``refusal(for:)``)
-    ///   or an output that cannot be created; ``ConfigIssue`` when an arrival time is not
-    ///   finite (nothing is written then); ``OutputError`` when writing fails.
+    /// Writes the requests of `workload` under an otherwise default config (see
+    /// ``write(config:to:)``).
     @discardableResult
     public static func write(_ workload: WorkloadConfig, to path: String) throws -> Int {
+        var config = SimulatorConfig.default
+        config.workload = workload
+        return try write(config: config, to: path)
+    }
+
+    /// Writes the requests of `config`'s workload to `path` (gzip when it ends in `.gz`, `-`
+    /// for standard output); the file appears only when complete. Sessions are simulated
+    /// under `config` to learn their turns' send times.
+    /// - Returns: the number of requests written.
+    /// - Throws: ``InputError`` for a workload that cannot be frozen (see ``refusal(for:)``)
+    ///   or an output that cannot be created; ``ConfigIssue`` for an invalid config, or when an
+    ///   arrival time or a step's end is not finite (nothing is written then);
+    ///   ``OutputError`` when writing fails.
+    @discardableResult
+    public static func write(config: SimulatorConfig, to path: String) throws -> Int {
+        let workload = config.workload
         if let reason = refusal(for: workload) {
             throw InputError(file: path, field: "workload.arrival_pattern", reason)
         }
         let writer = try TraceWriter(path: path)
         do {
-            var source = SyntheticSource(workload)
-            while source.peekArrivalTime() != nil {
-                let spec = source.next()
-                guard spec.arrivalTime.isFinite else {
-                    throw ConfigIssue.nonFiniteArrival(SimulatorConfig(workload: workload), request: writer.count + 1,
-                                                       time: spec.arrivalTime)
+            if workload.arrivalPattern == .sessions {
+                try writeSimulated(config, to: writer)
+            } else {
+                var source = SyntheticSource(config)
+                while source.peekArrivalTime() != nil {
+                    try append(source.next(), to: writer, config)
                 }
-                try writer.append(arrivalTime: spec.arrivalTime, promptTokens: spec.promptTokens,
-                                  outputTokens: spec.outputTokens, priority: spec.priority,
-                                  prefixHashes: spec.prefixHashes)
             }
             try writer.commit()
         } catch {
@@ -54,4 +70,61 @@ public enum TraceGenerator {
         }
         return writer.count
     }
+
+    /// Runs `config` and writes every request the run sends, in the order it sends them.
+    private static func writeSimulated(_ config: SimulatorConfig, to writer: TraceWriter) throws {
+        let sent = SentRequests(writer: writer, config: config)
+        var sim = try Simulator(config: config, source: RecordingSource(base: SyntheticSource(config), sent: sent))
+        var sink = NullSink()
+        while sim.advance(into: &sink) {
+            if sent.error != nil { break }
+        }
+        if let error = sent.error { throw error }
+        if let error = sim.error { throw error }
+    }
+
+    fileprivate static func append(_ spec: RequestSpec, to writer: TraceWriter, _ config: SimulatorConfig) throws {
+        guard spec.arrivalTime.isFinite else {
+            throw ConfigIssue.nonFiniteArrival(config, request: writer.count + 1, time: spec.arrivalTime)
+        }
+        try writer.append(arrivalTime: spec.arrivalTime, promptTokens: spec.promptTokens,
+                          outputTokens: spec.outputTokens, priority: spec.priority,
+                          prefixHashes: spec.prefixHashes,
+                          sessionID: spec.sessionKey.map { Int(truncatingIfNeeded: $0) }, turn: spec.turn)
+    }
+}
+
+/// Where ``RecordingSource`` writes: the trace, and the first error (the core's sources have
+/// no error channel).
+private final class SentRequests {
+    let writer: TraceWriter
+    let config: SimulatorConfig
+    var error: (any Error)?
+
+    init(writer: TraceWriter, config: SimulatorConfig) {
+        self.writer = writer
+        self.config = config
+    }
+
+    func record(_ spec: RequestSpec) {
+        guard error == nil else { return }
+        do { try TraceGenerator.append(spec, to: writer, config) } catch { self.error = error }
+    }
+}
+
+/// A source that writes each request it hands to the simulator.
+private struct RecordingSource<Base: RequestSource>: RequestSource {
+    var base: Base
+    let sent: SentRequests
+
+    mutating func peekArrivalTime() -> Double? { base.peekArrivalTime() }
+    mutating func next() -> RequestSpec {
+        let spec = base.next()
+        sent.record(spec)
+        return spec
+    }
+    mutating func requestCompleted(sessionKey: UInt64?, finished: Bool, at t: Double) {
+        base.requestCompleted(sessionKey: sessionKey, finished: finished, at: t)
+    }
+    var isExhausted: Bool { base.isExhausted }
 }

@@ -2,7 +2,8 @@
 // gives exactly parseGeneral's result or defers to it (TraceLineFastPathTests checks both).
 extension TraceLineParser {
     /// The layout ``TraceWriter`` writes: the three required keys in order, then
-    /// `request_id` (without escapes), `priority` and `prefix_hashes` when present, no spaces.
+    /// `request_id` (without escapes), `priority`, `session_id` (an integer, or a string without
+    /// escapes), `turn` and `prefix_hashes` when present, no spaces.
     /// Returns false at the first byte that differs, or for any value the general parser
     /// would refuse; the caller then parses the line again with ``parseGeneral(_:into:)``, so
     /// a line read here gets exactly the fields that one would give it, and every error
@@ -16,6 +17,8 @@ extension TraceLineParser {
         else { return false }
         line.requestID = nil
         line.priority = 0
+        line.sessionKey = nil
+        line.turn = nil
         if !line.prefixHashes.isEmpty { line.prefixHashes.removeAll(keepingCapacity: true) }
         if s.takeLiteral(#","request_id":""#) {
             s.index -= 1
@@ -26,6 +29,21 @@ extension TraceLineParser {
         if s.takeLiteral(#","priority":"#) {
             guard let p = try? s.readInt(), p >= Int(Int32.min), p <= Int(Int32.max) else { return false }
             line.priority = p
+        }
+        if s.takeLiteral(#","session_id":"#) {
+            if s.current == UInt8(ascii: "\"") {
+                guard let span = try? s.readPlainString(), !span.isEmpty,
+                      bytes[span].allSatisfy({ $0 < 0x80 }) else { return false }
+                line.sessionKey = SessionKey.of(utf8: bytes[span])
+            } else {
+                guard s.current &- 0x30 < 10, let n = try? s.readInt(), n >= 0 else { return false }
+                line.sessionKey = SessionKey.of(integer: n)
+            }
+        }
+        if s.takeLiteral(#","turn":"#) {
+            guard line.sessionKey != nil, s.current &- 0x30 < 10, let n = try? s.readInt(),
+                  n <= Int(Int32.max) else { return false }
+            line.turn = n
         }
         if s.takeLiteral(#","prefix_hashes":["#) {
             if s.current == UInt8(ascii: "]") {

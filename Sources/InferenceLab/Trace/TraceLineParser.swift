@@ -7,6 +7,10 @@ struct TraceLine {
     var requestID: String?
     var priority = 0
     var prefixHashes: [UInt64] = []
+    /// `session_id` as a ``SessionKey`` (nil when absent).
+    var sessionKey: UInt64?
+    /// `turn` (nil when absent).
+    var turn: Int?
 }
 
 /// What is wrong with one line: the field (nil when the line is not a JSON object at all)
@@ -24,22 +28,26 @@ struct TraceLineError: Error {
 /// allocation for the keys, the numbers or the line itself.
 ///
 /// Accepted: `{"arrival_time": number, "prompt_tokens": int, "output_tokens": int}` with
-/// optional `"request_id": string`, `"priority": int` and `"prefix_hashes": [int, …]`, in any
-/// order, plus any other fields (skipped, after checking their syntax). `null` for an optional
-/// field means "absent". Checks that need only this line are made here:
+/// optional `"request_id": string`, `"priority": int`, `"session_id": string or int`,
+/// `"turn": int` and `"prefix_hashes": [int, …]`, in any order, plus any other fields (skipped,
+/// after checking their syntax). `null` for an optional field means "absent". Checks that
+/// need only this line are made here:
 /// - `arrival_time` is a finite number ≥ 0 (JSON has no NaN or infinity; a literal too large
 ///   for a `Double` reads as infinity and is refused);
 /// - `prompt_tokens` and `output_tokens` are integers in 1…2³¹−1, `priority` in Int32's range;
 /// - `prefix_hashes` entries are integers in 0…2⁶⁴−1 (hashes, so the full unsigned range);
+/// - `session_id` is a non-empty UTF-8 string or an integer in 0…2⁶³−1 (``SessionKey``);
+///   `turn` an integer in 0…2³¹−1, and only on a line with a `session_id`;
 /// - no field appears twice.
 enum TraceLineParser {
     /// Field names, in the order of ``Field``.
     static let keys: [StaticString] = [
         "arrival_time", "prompt_tokens", "output_tokens", "request_id", "priority", "prefix_hashes",
+        "session_id", "turn",
     ]
 
     private enum Field: Int {
-        case arrivalTime, promptTokens, outputTokens, requestID, priority, prefixHashes
+        case arrivalTime, promptTokens, outputTokens, requestID, priority, prefixHashes, sessionID, turn
         var name: String { TraceLineParser.keys[rawValue].description }
     }
 
@@ -56,6 +64,8 @@ enum TraceLineParser {
         var current: Field? = nil
         line.requestID = nil
         line.priority = 0
+        line.sessionKey = nil
+        line.turn = nil
         line.prefixHashes.removeAll(keepingCapacity: true)
         do {
             guard scanner.peek() == UInt8(ascii: "{") else {
@@ -106,6 +116,33 @@ enum TraceLineParser {
                         throw TraceLineError(field.name, "out of range: \(p) (Int32: \(Int32.min)…\(Int32.max))")
                     }
                     line.priority = p
+                case .sessionID:
+                    if try scanner.takeNull() { continue }
+                    if scanner.peek() == UInt8(ascii: "\"") {
+                        let quote = scanner.index
+                        let id = try scanner.readString()
+                        guard !id.isEmpty else { throw TraceLineError(field.name, "must not be empty") }
+                        let raw = UnsafeBufferPointer(rebasing: bytes[quote..<scanner.index])
+                        if raw.contains(where: { $0 >= 0x80 }), String(validating: raw, as: UTF8.self) == nil {
+                            throw TraceLineError(field.name, "is not valid UTF-8 text")
+                        }
+                        line.sessionKey = SessionKey.of(utf8: id.utf8)
+                    } else {
+                        let c = scanner.peek()
+                        guard c == UInt8(ascii: "-") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) else {
+                            throw TraceLineError(field.name, "expected a string or a non-negative integer, got \(describeValue(&scanner))")
+                        }
+                        let n = try integer(&scanner, field, atMost: Int.max)
+                        guard n >= 0 else { throw TraceLineError(field.name, "must be ≥ 0 (or a string), got \(n)") }
+                        line.sessionKey = SessionKey.of(integer: n)
+                    }
+                case .turn:
+                    if try scanner.takeNull() { continue }
+                    let n = try integer(&scanner, field)
+                    guard n >= 0 && n <= Int(Int32.max) else {
+                        throw TraceLineError(field.name, "must be in 0…\(Int32.max), got \(n)")
+                    }
+                    line.turn = n
                 case .prefixHashes:
                     if try scanner.takeNull() { continue }
                     guard scanner.peek() == UInt8(ascii: "[") else {
@@ -137,6 +174,9 @@ enum TraceLineParser {
         }
         for required in [Field.arrivalTime, .promptTokens, .outputTokens] where seen & (1 << UInt8(required.rawValue)) == 0 {
             throw TraceLineError(required.name, "missing (required on every line)")
+        }
+        if line.turn != nil && line.sessionKey == nil {
+            throw TraceLineError(Field.turn.name, "needs a session_id on the same line (a turn counts within its session)")
         }
     }
 
@@ -177,7 +217,8 @@ enum TraceLineParser {
     }
 
     /// An integer literal, with a message naming what was found instead (`12.5`, `"12"`, …).
-    private static func integer(_ scanner: inout JSONScanner, _ field: Field) throws(TraceLineError) -> Int {
+    private static func integer(_ scanner: inout JSONScanner, _ field: Field,
+                                atMost: Int = Int(Int32.max)) throws(TraceLineError) -> Int {
         try checkNumberStart(&scanner, field, "an integer")
         let start = scanner.index
         let n: Int
@@ -185,7 +226,7 @@ enum TraceLineParser {
             scanner.index = start
             let shown = (try? scanner.skipValue()).map { scanner.text($0) } ?? "?"
             if error.message.hasPrefix("integer out of range") {
-                throw TraceLineError(field.name, "out of range: \(shortened(shown)) (at most \(Int32.max))")
+                throw TraceLineError(field.name, "out of range: \(shortened(shown)) (at most \(atMost))")
             }
             throw TraceLineError(field.name, "expected an integer, got \(shortened(shown))")
         }

@@ -107,7 +107,7 @@ public struct TraceReader {
         lastArrivalLine = number
         return RequestSpec(id: id, arrivalTime: line.arrivalTime, promptTokens: line.promptTokens,
                            outputTokens: line.outputTokens, priority: line.priority,
-                           prefixHashes: line.prefixHashes)
+                           prefixHashes: line.prefixHashes, sessionKey: line.sessionKey, turn: line.turn)
     }
 
     /// `String(n)` for n ≥ 0, without the generic integer formatter (ids up to 15 digits

@@ -84,7 +84,7 @@ public struct TraceSource: RequestSource {
         return spec
     }
 
-    public mutating func requestCompleted(at t: Double) {}
+    public mutating func requestCompleted(sessionKey: UInt64?, finished: Bool, at t: Double) {}
 
     public var isExhausted: Bool { done && pending == nil }
 

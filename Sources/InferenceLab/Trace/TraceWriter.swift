@@ -6,7 +6,8 @@
 /// ```
 ///
 /// Fields in this order: `arrival_time`, `prompt_tokens`, `output_tokens`, then `request_id`
-/// (only when given), `priority` (only when not 0) and `prefix_hashes` (only when not empty).
+/// (only when given), `priority` (only when not 0), `session_id` and `turn` (only when given)
+/// and `prefix_hashes` (only when not empty).
 /// Times are written in their shortest round-trip form (`0.0`, `4.314579`), so they read back
 /// as exactly the `Double` written; pass ``roundedArrival(_:)`` to write them to 1e-7 s as
 /// the converters do. The file appears under its name only after ``commit()``.
@@ -37,7 +38,10 @@ public final class TraceWriter {
     /// Appends one request.
     /// - Precondition: `arrivalTime` is finite.
     public func append(arrivalTime: Double, promptTokens: Int, outputTokens: Int, requestID: String? = nil,
-                       priority: Int = 0, prefixHashes: [UInt64] = []) throws(OutputError) {
+                       priority: Int = 0, prefixHashes: [UInt64] = [],
+                       sessionID: Int? = nil, turn: Int? = nil) throws(OutputError) {
+        precondition((sessionID ?? 0) >= 0 && (turn ?? 0) >= 0 && (turn == nil || sessionID != nil),
+                     "session ids and turns are non-negative; a turn needs its session")
         precondition(arrivalTime.isFinite, "arrival times are finite")
         buffer.append(ascii: #"{"arrival_time":"#)
         buffer.append(arrivalTime)
@@ -52,6 +56,14 @@ public final class TraceWriter {
         if priority != 0 {
             buffer.append(ascii: #","priority":"#)
             buffer.append(priority)
+        }
+        if let sessionID {
+            buffer.append(ascii: #","session_id":"#)
+            buffer.append(sessionID)
+        }
+        if let turn {
+            buffer.append(ascii: #","turn":"#)
+            buffer.append(turn)
         }
         if !prefixHashes.isEmpty {
             buffer.append(ascii: #","prefix_hashes":["#)

@@ -30,6 +30,9 @@ public struct HardwareConfig: Sendable, Equatable {
     public var interconnectBandwidth: Double?
     /// Fixed seconds each all-reduce costs regardless of size (launch and synchronisation).
     public var interconnectLatency: Double
+    /// Rental price of one GPU in US dollars per hour, for cost columns of sweeps; `nil` when
+    /// unknown. It does not change the simulation.
+    public var pricePerHour: Double?
 
     public init(
         name: String = "H100",
@@ -42,7 +45,8 @@ public struct HardwareConfig: Sendable, Equatable {
         kvCacheBytesPerElement: Int? = nil,
         tensorParallelSize: Int = 1,
         interconnectBandwidth: Double? = nil,
-        interconnectLatency: Double = 0
+        interconnectLatency: Double = 0,
+        pricePerHour: Double? = nil
     ) {
         self.name = name
         self.computeFlops = computeFlops
@@ -55,5 +59,6 @@ public struct HardwareConfig: Sendable, Equatable {
         self.tensorParallelSize = tensorParallelSize
         self.interconnectBandwidth = interconnectBandwidth
         self.interconnectLatency = interconnectLatency
+        self.pricePerHour = pricePerHour
     }
 }

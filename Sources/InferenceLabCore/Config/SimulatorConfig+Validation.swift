@@ -114,6 +114,10 @@ extension SimulatorConfig {
             if w.numRequests == nil && w.durationSecs == nil {
                 error("workload.num_requests", "is required (or duration_secs) for an open-loop arrival_pattern")
             }
+        case .sessions:
+            if w.numRequests == nil && w.durationSecs == nil {
+                error("workload.num_requests", "is required (or duration_secs) for arrival_pattern = \"sessions\"")
+            }
         case .burst:
             if w.numRequests == nil && w.durationSecs == nil {
                 error("workload.num_requests", "is required (or duration_secs) for arrival_pattern = \"burst\"")
@@ -124,6 +128,11 @@ extension SimulatorConfig {
         }
         validate(w.inputLengths, key: "workload.input_len_dist", into: &issues)
         validate(w.outputLengths, key: "workload.output_len_dist", into: &issues)
+        if w.arrivalPattern == .sessions {
+            validate(w.turnsPerSession, key: "workload.turns_per_session_dist", into: &issues)
+            validate(w.turnInputLengths, key: "workload.turn_input_len_dist", into: &issues)
+            validate(w.thinkTimeMs, key: "workload.think_time_ms_dist", into: &issues)
+        }
     }
 
     /// `[compute]`: the linear model needs some positive cost.

@@ -15,6 +15,11 @@ public enum ArrivalPattern: String, Sendable, CaseIterable {
     /// `numConcurrentUsers` users, each sending its next request `thinkTime` after the last
     /// one finished.
     case closedLoop = "closed_loop"
+    /// Multi-turn conversations: sessions start at `arrivalRate` per second (exponential gaps
+    /// when `cv` = 1, else Gamma with that `cv`); each sends `turnsPerSession` turns, the next
+    /// one `thinkTimeMs` after the previous one finished, with the whole conversation so far
+    /// as its prompt (``SessionWorkload``).
+    case sessions
     /// Requests come from a trace file (`tracePath`); handled by the I/O layer.
     case trace
 }
@@ -49,10 +54,24 @@ public struct WorkloadConfig: Sendable, Equatable {
     public var seed: UInt64
     /// Trace to replay when `arrivalPattern == .trace`.
     public var tracePath: String?
+    /// Sessions: turns per session (the first turn included).
+    public var turnsPerSession: LengthDistribution
+    /// Sessions: new user tokens a later turn adds to the conversation (the first turn's
+    /// prompt is drawn from `inputLengths`).
+    public var turnInputLengths: LengthDistribution
+    /// Sessions: milliseconds between a turn's finish (as the client sees it) and the next
+    /// turn.
+    public var thinkTimeMs: LengthDistribution
     /// Trace replay: every arrival time is multiplied by this (2 = half the request rate,
     /// 0.5 = twice the rate). `num_requests` and `duration_secs` cap a replay as they cap a
     /// generator (`duration_secs` in scaled seconds).
     public var timeScale: Double
+    /// Client timeout in seconds: a request not finished this long after it was sent is
+    /// aborted (vLLM's `abort_requests`) and counted as timed out; nil: no timeout.
+    public var requestTimeout: Double?
+    /// Trace replayed before the measured requests to warm the server's state (prefix cache);
+    /// read by the I/O layer (``WarmupRequestSource``); nil: no warmup.
+    public var warmupTracePath: String?
 
     public init(
         arrivalPattern: ArrivalPattern = .poisson,
@@ -66,7 +85,12 @@ public struct WorkloadConfig: Sendable, Equatable {
         outputLengths: LengthDistribution = .lognormal(mean: 5.3, stdDev: 0.8),
         seed: UInt64 = 42,
         tracePath: String? = nil,
-        timeScale: Double = 1
+        timeScale: Double = 1,
+        turnsPerSession: LengthDistribution = .uniform(min: 2, max: 6),
+        turnInputLengths: LengthDistribution = .lognormal(mean: 4.6, stdDev: 0.8),
+        thinkTimeMs: LengthDistribution = .lognormal(mean: 8.5, stdDev: 0.8),
+        requestTimeout: Double? = nil,
+        warmupTracePath: String? = nil
     ) {
         self.arrivalPattern = arrivalPattern
         self.arrivalRate = arrivalRate
@@ -80,5 +104,10 @@ public struct WorkloadConfig: Sendable, Equatable {
         self.seed = seed
         self.tracePath = tracePath
         self.timeScale = timeScale
+        self.turnsPerSession = turnsPerSession
+        self.turnInputLengths = turnInputLengths
+        self.thinkTimeMs = thinkTimeMs
+        self.requestTimeout = requestTimeout
+        self.warmupTracePath = warmupTracePath
     }
 }

@@ -22,7 +22,9 @@ public struct MetricsReducer: EventSink {
         var tokenMark = 0
         var promptTokens: Int32 = 0
         var outputs: Int32 = 0
-        var cached: Int = 0
+        var cached: Int32 = 0
+        /// Index of the request's TTFT sample in ``ttft`` (to leave it out if it times out).
+        var ttftIndex: Int32 = 0
         /// When the request reached the scheduler (the queueing time starts here). Also pads
         /// the row to 64 bytes: with ``RowTable``'s aligned buffer, each row is one cache line.
         var engineArrival = 0.0
@@ -34,6 +36,9 @@ public struct MetricsReducer: EventSink {
     private var e2e: [Double] = []
     private var queue: [Double] = []
     private var itl = WeightedSamples()
+    /// Indices in ``ttft`` of the samples of requests that later timed out, to leave out;
+    /// empty, and so free, in runs without timeouts.
+    private var excludedTTFT: [Int] = []
 
     private var firstArrival = Double.infinity
     private var lastFinish = -Double.infinity
@@ -79,16 +84,26 @@ public struct MetricsReducer: EventSink {
             totals.rejected += 1
             if t < firstArrival { firstArrival = t }
         case .cacheHit(_, _, let slot, let tokens, let resumed):
-            if resumed { totals.resumeHitTokens += tokens } else { slots.mutableRows()[Int(slot)].cached += tokens }
+            if resumed { totals.resumeHitTokens += tokens } else { slots.mutableRows()[Int(slot)].cached &+= Int32(truncatingIfNeeded: tokens) }
         case .step(let r):
             step(r)
         case .firstToken(let engineTime, let step, let slot):
             let t = step == lastStep ? lastStepClientTime : engineTime
             let s = Int(slot)
-            slots.mutableRows()[s].firstToken = t
-            ttft.append(t - slots[s].arrival)
+            let rows = slots.mutableRows()
+            rows[s].firstToken = t
+            rows[s].ttftIndex = Int32(truncatingIfNeeded: ttft.count)
+            ttft.append(t - rows[s].arrival)
         case .preempted:
             totals.preemptions += 1
+        case .timedOut(_, let slot):
+            // A failed request, as a benchmark client counts it: in no latency sample.
+            let r = slots[Int(slot)]
+            if !r.firstToken.isNaN { excludedTTFT.append(Int(r.ttftIndex)) }
+            totals.timedOut += 1
+        case .warmupEnded:
+            // The measured window starts: forget the warmup (nothing of it is still running).
+            self = MetricsReducer(computeFlops: computeFlops, memoryBandwidth: memoryBandwidth)
         case .finished(let engineTime, let step, let slot, _):
             let t = step == lastStep ? lastStepClientTime : engineTime
             let r = slots[Int(slot)]
@@ -99,7 +114,7 @@ public struct MetricsReducer: EventSink {
             totals.completed += 1
             totals.totalInputTokens += Int(r.promptTokens)
             totals.totalOutputTokens += outputs
-            totals.prefixCacheHitTokens += r.cached
+            totals.prefixCacheHitTokens += Int(r.cached)
             hitPromptTokens += Int(r.promptTokens)
             if t > lastFinish { lastFinish = t }
         }
@@ -152,8 +167,20 @@ public struct MetricsReducer: EventSink {
         if runWeight > 0 { itl.append(runValue, weight: runWeight) }
     }
 
-    /// TTFT samples so far, in seconds, one per `firstToken` event in event order.
-    public var ttftSamples: [Double] { ttft }
+    /// TTFT samples so far, in seconds, one per `firstToken` event in event order, less those
+    /// of requests that timed out.
+    public var ttftSamples: [Double] { measuredTTFT() }
+
+    /// ``ttft`` without the samples of timed-out requests (``ttft`` itself when none did).
+    private func measuredTTFT() -> [Double] {
+        guard !excludedTTFT.isEmpty else { return ttft }
+        var excluded = [Bool](repeating: false, count: ttft.count)
+        for i in excludedTTFT { excluded[i] = true }
+        var kept: [Double] = []
+        kept.reserveCapacity(ttft.count - excludedTTFT.count)
+        for i in ttft.indices where !excluded[i] { kept.append(ttft[i]) }
+        return kept
+    }
     /// TPOT samples so far, in seconds, one per `finished` event of a request with more than
     /// one output token, in event order.
     public var tpotSamples: [Double] { tpot }
@@ -163,7 +190,7 @@ public struct MetricsReducer: EventSink {
     /// The summary of everything consumed so far.
     public func summary() -> Summary {
         var s = totals
-        s.ttft = Percentile.stats(ttft).scaled(by: 1000)
+        s.ttft = Percentile.stats(measuredTTFT()).scaled(by: 1000)
         s.tpot = Percentile.stats(tpot).scaled(by: 1000)
         s.e2e = Percentile.stats(e2e).scaled(by: 1000)
         s.queue = Percentile.stats(queue).scaled(by: 1000)

@@ -16,6 +16,8 @@ public struct Summary: Sendable, Equatable {
     public var arrived = 0
     public var completed = 0
     public var rejected = 0
+    /// Requests the client aborted after `request_timeout` (in no latency sample).
+    public var timedOut = 0
     public var totalInputTokens = 0
     public var totalOutputTokens = 0
     /// Last finish − first arrival, in seconds.

@@ -52,6 +52,8 @@ public enum SummaryJSON {
             ("prefix_cache_hit_rate", s.prefixCacheHitRate),
             ("prefix_cache_hit_tokens", Double(s.prefixCacheHitTokens)),
             ("resume_hit_tokens", Double(s.resumeHitTokens)),
+            // Appended last, so that existing columns keep their positions.
+            ("timed_out", Double(s.timedOut)),
         ]
         return f
     }

@@ -29,6 +29,9 @@ public struct Scheduler: Sendable {
     #endif
     /// External ids, by slot.
     public private(set) var ids: [String] = []
+    /// Session keys (``RequestSpec/sessionKey``), by slot: not used for scheduling, kept so
+    /// that a finish can be reported to the request's source with its session.
+    private var sessionKeys: [UInt64?] = []
     /// Slots of finished requests, free for reuse.
     private var freeSlots: [RequestSlot] = []
     private var nextSerial: UInt64 = 0
@@ -79,6 +82,9 @@ public struct Scheduler: Sendable {
     /// The state of the request in `slot`.
     public func request(_ slot: RequestSlot) -> Request { requests[Int(slot)] }
 
+    /// The session of the request in `slot` (its spec's ``RequestSpec/sessionKey``).
+    public func sessionKey(of slot: RequestSlot) -> UInt64? { sessionKeys[Int(slot)] }
+
     /// Blocks held by the request in `slot`.
     public func blockCount(of slot: RequestSlot) -> Int { requests[Int(slot)].numBlocks }
 
@@ -107,10 +113,12 @@ public struct Scheduler: Sendable {
             let rows = requests.mutableRows()
             rows[Int(slot)] = request
             ids[Int(slot)] = spec.id
+            sessionKeys[Int(slot)] = spec.sessionKey
         } else {
             slot = RequestSlot(requests.count)
             requests.append(request)
             ids.append(spec.id)
+            sessionKeys.append(spec.sessionKey)
         }
         kvCacheManager.addRequest(slot, prefixHashes: spec.prefixHashes)
         waiting.append(slot, request, id: spec.id)

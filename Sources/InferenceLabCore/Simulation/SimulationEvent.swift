@@ -100,6 +100,14 @@ public enum SimulationEvent: Sendable {
     case firstToken(time: Double, step: Int, slot: RequestSlot)
     case preempted(time: Double, step: Int, slot: RequestSlot)
     case finished(time: Double, step: Int, slot: RequestSlot, outputTokens: Int)
+    /// The client gave up on the request (`[workload] request_timeout` after it sent it): the
+    /// engine aborted it at the step boundary `time`, freeing its blocks. Its slot is valid
+    /// until this event has been consumed; it produces no later token.
+    case timedOut(time: Double, slot: RequestSlot)
+    /// The warmup (``WarmupRequestSource``) has drained and the measured window starts at
+    /// `time`: every event before this one belongs to the warmup. Emitted once, before the
+    /// first measured request's `arrival` (or `rejected`), only in runs with a warmup.
+    case warmupEnded(time: Double)
 }
 
 /// Receives the simulator's events.

@@ -49,6 +49,13 @@ public struct Simulator<Source: RequestSource> {
     /// order from `pendingHead`); used only when `delaysAdmission`.
     @usableFromInline var pending: [PendingRequest] = []
     @usableFromInline var pendingHead = 0
+    /// `[workload] request_timeout`, if any, and the admitted requests' deadlines.
+    @usableFromInline let requestTimeout: Double?
+    @usableFromInline var deadlines = DeadlineQueue()
+    /// Warmup (``RequestSpec/warmup``): whether a warmup request was admitted, and whether
+    /// the `warmupEnded` event that starts the measured window was emitted.
+    @usableFromInline var sawWarmup = false
+    @usableFromInline var warmupOver = false
 
     @usableFromInline var _now: Double = 0
     @usableFromInline var gpuFree: Double = 0
@@ -56,6 +63,7 @@ public struct Simulator<Source: RequestSource> {
     @usableFromInline var _finishedCount = 0
     @usableFromInline var _rejectedCount = 0
     @usableFromInline var _arrivedCount = 0
+    @usableFromInline var _timedOutCount = 0
     @usableFromInline var _status: RunStatus? = nil
     @usableFromInline var _error: ConfigIssue? = nil
     @usableFromInline var started = false
@@ -91,6 +99,8 @@ public struct Simulator<Source: RequestSource> {
     public var finishedCount: Int { _finishedCount }
     public var rejectedCount: Int { _rejectedCount }
     public var arrivedCount: Int { _arrivedCount }
+    /// Requests aborted by the client's `request_timeout` so far.
+    public var timedOutCount: Int { _timedOutCount }
     /// How the run ended, or nil while it goes on.
     public var status: RunStatus? { _status }
     /// Why the run failed, when it stopped because a time it would produce (a step's end, an
@@ -112,6 +122,7 @@ public struct Simulator<Source: RequestSource> {
         hasStepCost = config.engine.hasStepCost
         hasOutputCost = config.engine.apiOutputTokenSeconds != 0
         gpuTimeScale = config.engine.gpuTimeScale
+        requestTimeout = config.workload.requestTimeout
         inFlight.reserveCapacity(2)
         spare = [InFlight(), InFlight(), InFlight()]
         record.kvBlocksTotal = _scheduler.kvCacheManager.blockPool.count
@@ -132,6 +143,7 @@ public struct Simulator<Source: RequestSource> {
     public mutating func interrupt<Sink: EventSink>(into sink: inout Sink) {
         guard _status == nil else { return }
         while !inFlight.isEmpty { finishOldestStep(into: &sink) }
+        endWarmup(at: _now, into: &sink)
         _status = .interrupted
     }
 
@@ -156,6 +168,7 @@ public struct Simulator<Source: RequestSource> {
             gpuFree = first
         }
         admitArrivals(upTo: _now, into: &sink)
+        if requestTimeout != nil { abortTimedOut(into: &sink) }
         if inFlight.count < depth && _scheduler.hasUnfinishedRequests {
             var entry = spare.popLast() ?? InFlight()
             _scheduler.schedule(into: &entry.batch)
@@ -174,12 +187,24 @@ public struct Simulator<Source: RequestSource> {
             finishOldestStep(into: &sink)
             return true
         }
+        let deadline = requestTimeout != nil ? nextDeadline() : nil
         if let next = nextAdmissionTime() {
             guard next.isFinite else { failNonFiniteArrival(next); return false }
-            _now = max(_now, next)
+            // Idle: the clock jumps to the next arrival, but not past a client's deadline.
+            _now = max(_now, deadline.map { min($0, next) } ?? next)
             return true
         }
-        _status = _scheduler.hasUnfinishedRequests ? .failed : .complete
+        if let deadline, deadline.isFinite {
+            // Nothing can run and nothing arrives: the waiting requests time out.
+            _now = max(_now, deadline)
+            return true
+        }
+        if _scheduler.hasUnfinishedRequests {
+            _status = .failed
+        } else {
+            endWarmup(at: _now, into: &sink)
+            _status = .complete
+        }
         return false
     }
 
@@ -270,17 +295,58 @@ public struct Simulator<Source: RequestSource> {
     /// delays it), or rejects it.
     @inlinable
     mutating func admit<Sink: EventSink>(_ spec: RequestSpec, at time: Double, into sink: inout Sink) {
+        if spec.warmup { sawWarmup = true } else if sawWarmup && !warmupOver { endWarmup(at: spec.arrivalTime, into: &sink) }
         _arrivedCount += 1
         if let reason = _scheduler.rejection(promptTokens: spec.promptTokens, outputTokens: spec.outputTokens) {
             _rejectedCount += 1
             sink.consume(.rejected(time: time, slot: -1, id: spec.id, reason: reason))
-            _source.requestCompleted(at: time)
+            _source.requestCompleted(sessionKey: spec.sessionKey, finished: false, at: time)
             return
         }
         let slot = _scheduler.add(spec)
+        if let requestTimeout {
+            deadlines.insert(time: spec.arrivalTime + requestTimeout, slot: slot, serial: _scheduler.request(slot).serial)
+        }
         sink.consume(.arrival(ArrivalEvent(time: time, slot: slot, id: spec.id,
                                            promptTokens: spec.promptTokens, outputTokens: spec.outputTokens,
                                            priority: spec.priority, clientTime: spec.arrivalTime)))
+    }
+
+    /// Emits `warmupEnded` once, if a warmup request was admitted.
+    @inlinable
+    mutating func endWarmup<Sink: EventSink>(at time: Double, into sink: inout Sink) {
+        guard sawWarmup && !warmupOver else { return }
+        warmupOver = true
+        sink.consume(.warmupEnded(time: time))
+    }
+
+    /// vLLM's abort path (docs/scheduler.md §7.4): at a step boundary, every unfinished request
+    /// whose client deadline is at or before now is aborted (`finish_requests`): its blocks
+    /// are freed, the client is told it left, and its slot is released once the step in
+    /// flight (async scheduling), which may name it, has been processed.
+    @usableFromInline
+    mutating func abortTimedOut<Sink: EventSink>(into sink: inout Sink) {
+        while let due = deadlines.popDue(upTo: _now) {
+            guard _scheduler.isUnfinished(due.slot, serial: due.serial) else { continue }
+            let sessionKey = _scheduler.sessionKey(of: due.slot)
+            _scheduler.abort(due.slot)
+            _timedOutCount += 1
+            sink.consume(.timedOut(time: _now, slot: due.slot))
+            // At a step boundary at most depth − 1 steps are in flight: with one, the slot
+            // joins those released after it (as a finish with the previous step does).
+            precondition(inFlight.count <= 1, "aborts apply at step boundaries")
+            if inFlight.isEmpty { _scheduler.release(due.slot) } else { deferredRelease.append(due.slot) }
+            // A timed-out turn ends its session, as a refused one does.
+            _source.requestCompleted(sessionKey: sessionKey, finished: false, at: _now)
+        }
+    }
+
+    /// The earliest deadline of an unfinished request, if any.
+    @usableFromInline
+    mutating func nextDeadline() -> Double? {
+        guard _scheduler.hasUnfinishedRequests else { return nil }
+        deadlines.dropFinished(_scheduler)
+        return deadlines.earliest
     }
 
     @inlinable
@@ -320,7 +386,7 @@ public struct Simulator<Source: RequestSource> {
             sink.consume(.finished(time: end, step: entry.step, slot: slot, outputTokens: outputs))
             _finishedCount += 1
             if depth > 1 { deferredRelease.append(slot) } else { _scheduler.release(slot) }
-            _source.requestCompleted(at: seen)
+            _source.requestCompleted(sessionKey: _scheduler.sessionKey(of: slot), finished: true, at: seen)
         }
         for slot in releaseNow { _scheduler.release(slot) }
         releaseNow.removeAll(keepingCapacity: true)
@@ -348,6 +414,6 @@ public struct Simulator<Source: RequestSource> {
 extension Simulator where Source == SyntheticSource {
     /// A simulator over the config's synthetic workload.
     public init(config: SimulatorConfig) throws(ConfigIssue) {
-        try self.init(config: config, source: SyntheticSource(config.workload))
+        try self.init(config: config, source: SyntheticSource(config))
     }
 }

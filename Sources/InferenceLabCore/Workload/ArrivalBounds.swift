@@ -27,7 +27,7 @@ enum ArrivalBounds {
     /// Whether the pattern's gaps come from `arrival_rate`.
     static func usesRate(_ pattern: ArrivalPattern) -> Bool {
         switch pattern {
-        case .poisson, .gamma, .uniform, .fixedRate: return true
+        case .poisson, .gamma, .uniform, .fixedRate, .sessions: return true
         case .burst, .batched, .closedLoop, .trace: return false
         }
     }
@@ -36,7 +36,8 @@ enum ArrivalBounds {
     static func largestGap(_ w: WorkloadConfig) -> Double {
         switch w.arrivalPattern {
         case .gamma: return 343 * max(1, w.cv * w.cv) / w.arrivalRate
-        case .poisson: return 36.8 / w.arrivalRate
+        case .sessions where w.cv != 1: return 343 * max(1, w.cv * w.cv) / w.arrivalRate
+        case .poisson, .sessions: return 36.8 / w.arrivalRate
         default: return 1 / w.arrivalRate
         }
     }
@@ -48,7 +49,7 @@ enum ArrivalBounds {
                 "must be at least \(smallestRate) requests/s, got \(w.arrivalRate) (the largest inter-arrival gap, up to 343·max(1, cv²)/arrival_rate seconds, must be finite)"))
             return
         }
-        guard w.arrivalPattern == .gamma, w.cv > 0 && w.cv.isFinite else { return }
+        guard w.arrivalPattern == .gamma || w.arrivalPattern == .sessions, w.cv > 0 && w.cv.isFinite else { return }
         if !cvRange.contains(w.cv) {
             issues.append(ConfigIssue(.error, key: "workload.cv",
                 "must be in [\(cvRange.lowerBound), \(cvRange.upperBound)], got \(w.cv) (the gamma sampler's shape 1/cv² and 9/cv² must be finite and nonzero)"))

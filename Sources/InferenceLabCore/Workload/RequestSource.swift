@@ -11,30 +11,51 @@ public struct RequestSpec: Sendable, Equatable {
     public var priority: Int
     /// Optional prefix identity: one hash per `prefixHashBlockSize` prompt tokens.
     public var prefixHashes: [UInt64]
+    /// The conversation (session) this request is a turn of, as one integer: what routers
+    /// compare (sticky routing) and what the source gets back in
+    /// ``RequestSource/requestCompleted(sessionKey:finished:at:)``. nil: not part of a session.
+    /// See ``SessionKey`` for how a trace's `session_id` maps to it.
+    public var sessionKey: UInt64?
+    /// The turn's index in its session (0 = first), when known.
+    public var turn: Int?
+
+    /// Part of a warmup replayed before the measured window (``WarmupRequestSource``): it
+    /// runs like any request but is excluded from the metrics.
+    public var warmup: Bool
 
     public init(id: String, arrivalTime: Double, promptTokens: Int, outputTokens: Int,
-                priority: Int = 0, prefixHashes: [UInt64] = []) {
+                priority: Int = 0, prefixHashes: [UInt64] = [], sessionKey: UInt64? = nil, turn: Int? = nil,
+                warmup: Bool = false) {
         self.id = id
         self.arrivalTime = arrivalTime
         self.promptTokens = promptTokens
         self.outputTokens = outputTokens
         self.priority = priority
         self.prefixHashes = prefixHashes
+        self.sessionKey = sessionKey
+        self.turn = turn
+        self.warmup = warmup
     }
 }
 
 /// Yields requests in arrival order.
 ///
 /// Closed-loop sources depend on completions: the simulator reports every finished (or
-/// rejected) request through ``requestCompleted(at:)`` before asking for the next arrival.
+/// rejected) request through ``requestCompleted(sessionKey:finished:at:)`` before asking for
+/// the next arrival.
 public protocol RequestSource {
     /// Arrival time of the next request, or `nil` if none is pending right now. A closed-loop
     /// source may return `nil` now and a time later, after a completion.
     mutating func peekArrivalTime() -> Double?
     /// Removes and returns the next request (only after `peekArrivalTime()` returned a time).
     mutating func next() -> RequestSpec
-    /// Called when a request leaves the system at time `t`.
-    mutating func requestCompleted(at t: Double)
+    /// Called when a request leaves the system at time `t` (as the client sees it).
+    /// - Parameters:
+    ///   - sessionKey: the request's ``RequestSpec/sessionKey`` (nil outside sessions): which
+    ///     conversation may send its next turn.
+    ///   - finished: true when it finished; false when it was refused (rejected, or, where the
+    ///     simulator gives up on requests, abandoned), which ends its session.
+    mutating func requestCompleted(sessionKey: UInt64?, finished: Bool, at t: Double)
     /// True when no request will ever arrive again, whatever completes.
     var isExhausted: Bool { get }
 }
@@ -54,6 +75,6 @@ public struct ArrayRequestSource: RequestSource {
         defer { index += 1 }
         return requests[index]
     }
-    public mutating func requestCompleted(at t: Double) {}
+    public mutating func requestCompleted(sessionKey: UInt64?, finished: Bool, at t: Double) {}
     public var isExhausted: Bool { index >= requests.count }
 }

@@ -1,10 +1,12 @@
-/// Generates the configured synthetic workload: open-loop arrival processes or closed-loop
-/// users, with lengths from the configured distributions.
+/// Generates the configured synthetic workload: open-loop arrival processes, closed-loop
+/// users or multi-turn sessions (``SessionWorkload``), with lengths from the configured
+/// distributions.
 ///
 /// Deterministic for a seed. Draw order, open loop: the first inter-arrival gap at
 /// construction, then for each request its input length, output length and the next gap.
-/// Closed loop draws lengths only. Request ids are "0", "1", … in generation order, the same
-/// ids a generated trace without `request_id` gets from its line numbers.
+/// Closed loop draws lengths only; sessions are described at ``SessionWorkload``. Request ids
+/// are "0", "1", … in generation order (which is arrival order), the same ids a generated
+/// trace without `request_id` gets from its line numbers.
 public struct SyntheticSource: RequestSource {
     private let workload: WorkloadConfig
     private var rng: Xoshiro256
@@ -12,14 +14,29 @@ public struct SyntheticSource: RequestSource {
     private var nextArrival: Double?
     /// Closed loop: due times of users' next requests (ascending; equal times keep insertion order).
     private var pendingUsers: [Double] = []
+    /// Sessions: the conversations.
+    private var sessions: SessionWorkload?
 
-    public init(_ workload: WorkloadConfig) {
+    /// The workload of `config`: its `[workload]` table, with sessions' prefix hashes in
+    /// blocks of the scheduler's `prefix_hash_block_size`, made only as far as the model's
+    /// `max_seq_len` reaches (a longer prompt is rejected whatever its hashes).
+    public init(_ config: SimulatorConfig) {
+        self.init(config.workload, prefixHashBlockSize: config.scheduler.prefixHashBlockSize,
+                  hashedTokenLimit: config.model.maxSeqLen)
+    }
+
+    /// The workload of `workload`; sessions hash their prompts in blocks of
+    /// `prefixHashBlockSize` tokens, up to `hashedTokenLimit` tokens.
+    public init(_ workload: WorkloadConfig, prefixHashBlockSize: Int = 16, hashedTokenLimit: Int = Int(Int32.max)) {
         self.workload = workload
         self.rng = Xoshiro256(seed: workload.seed)
         switch workload.arrivalPattern {
         case .closedLoop:
             let users = min(workload.numConcurrentUsers ?? 0, workload.numRequests ?? Int.max)
             pendingUsers = Array(repeating: 0, count: max(users, 0))
+        case .sessions:
+            sessions = SessionWorkload(workload, hashBlockSize: prefixHashBlockSize,
+                                       hashedTokenLimit: hashedTokenLimit, rng: &rng)
         default:
             nextArrival = firstArrival()
         }
@@ -47,7 +64,7 @@ public struct SyntheticSource: RequestSource {
         case .uniform, .fixedRate: return 1 / workload.arrivalRate
         case .burst:
             return rng.nextUnit() < 0.2 ? 0.001 + 0.009 * rng.nextUnit() : 0.5 + 1.5 * rng.nextUnit()
-        case .batched, .closedLoop, .trace: return 0
+        case .batched, .closedLoop, .sessions, .trace: return 0
         }
     }
 
@@ -58,6 +75,10 @@ public struct SyntheticSource: RequestSource {
 
     public mutating func peekArrivalTime() -> Double? {
         if limitReached { return nil }
+        if let sessions {
+            let t = sessions.nextTime
+            return withinDuration(t) ? t : nil
+        }
         if workload.arrivalPattern == .closedLoop {
             guard let t = pendingUsers.first, withinDuration(t) else { return nil }
             return t
@@ -67,6 +88,10 @@ public struct SyntheticSource: RequestSource {
     }
 
     public mutating func next() -> RequestSpec {
+        if sessions != nil {
+            defer { generated += 1 }
+            return sessions!.next(id: String(generated), rng: &rng)
+        }
         let arrival: Double
         if workload.arrivalPattern == .closedLoop {
             arrival = pendingUsers.removeFirst()
@@ -80,7 +105,11 @@ public struct SyntheticSource: RequestSource {
         return RequestSpec(id: String(generated), arrivalTime: arrival, promptTokens: prompt, outputTokens: output)
     }
 
-    public mutating func requestCompleted(at t: Double) {
+    public mutating func requestCompleted(sessionKey: UInt64?, finished: Bool, at t: Double) {
+        if sessions != nil {
+            if let key = sessionKey, key <= UInt64(Int.max) { sessions!.completed(session: Int(key), finished: finished, at: t, rng: &rng) }
+            return
+        }
         guard workload.arrivalPattern == .closedLoop else { return }
         let due = t + workload.thinkTime
         // Keep ascending order; a new entry goes after equal ones.
@@ -91,6 +120,11 @@ public struct SyntheticSource: RequestSource {
 
     public var isExhausted: Bool {
         if limitReached { return true }
+        if let sessions {
+            // A turn in the system may still bring its session's next turn; otherwise the
+            // earliest due turn or session start must be within the duration.
+            return sessions.awaiting == 0 && !withinDuration(sessions.nextTime)
+        }
         if workload.arrivalPattern == .closedLoop {
             if let d = workload.durationSecs, let t = pendingUsers.first, t > d { return true }
             return false  // completions may still bring arrivals

@@ -41,6 +41,8 @@ struct EventLogFastPathTests {
         case .firstToken(let t, let s, let slot): return "first \(t.bitPattern) \(s) \(slot)"
         case .preempted(let t, let s, let slot): return "preempted \(t.bitPattern) \(s) \(slot)"
         case .finished(let t, let s, let slot, let n): return "finished \(t.bitPattern) \(s) \(slot) \(n)"
+        case .timedOut(let t, let slot): return "timed_out \(t.bitPattern) \(slot)"
+        case .warmupEnded(let t): return "warmup_end \(t.bitPattern)"
         }
     }
 

@@ -135,6 +135,8 @@ struct EventLogRoundTripTests {
         case .firstToken(let t, let s, let slot): return "first \(t) \(s) \(id(slot))"
         case .preempted(let t, let s, let slot): return "preempted \(t) \(s) \(id(slot))"
         case .finished(let t, let s, let slot, let n): return "finished \(t) \(s) \(id(slot)) \(n)"
+        case .timedOut(let t, let slot): return "timed_out \(t) \(id(slot))"
+        case .warmupEnded(let t): return "warmup_end \(t)"
         }
     }
 

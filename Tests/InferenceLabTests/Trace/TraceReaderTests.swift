@@ -159,7 +159,8 @@ struct TraceLineFastPathTests {
         var bytes = Array(text.utf8)
         return bytes.withUnsafeMutableBufferPointer { b in
             // Start from a dirty line: the fast path must reset the optional fields.
-            var line = TraceLine(arrivalTime: 9, promptTokens: 9, outputTokens: 9, requestID: "old", priority: 7, prefixHashes: [1, 2])
+            var line = TraceLine(arrivalTime: 9, promptTokens: 9, outputTokens: 9, requestID: "old", priority: 7, prefixHashes: [1, 2],
+                                 sessionKey: 99, turn: 5)
             return TraceLineParser.parseWriterLayout(UnsafeBufferPointer(b), into: &line) ? line : nil
         }
     }
@@ -174,6 +175,12 @@ struct TraceLineFastPathTests {
             #"{"arrival_time":1.5,"prompt_tokens":10,"output_tokens":2,"prefix_hashes":[]}"#,
             #"{"arrival_time":1.5,"prompt_tokens":10,"output_tokens":2,"priority":0}"#,
             #"{"arrival_time":1.5,"prompt_tokens":10,"output_tokens":2,"request_id":"x\"y"}"#,
+            // Sessions: integer and string ids, with and without a turn.
+            #"{"arrival_time":2,"prompt_tokens":70,"output_tokens":20,"session_id":0,"turn":1,"prefix_hashes":[0,1,2,3,4]}"#,
+            #"{"arrival_time":2,"prompt_tokens":70,"output_tokens":20,"priority":1,"session_id":9223372036854775807}"#,
+            #"{"arrival_time":2,"prompt_tokens":70,"output_tokens":20,"request_id":"r","session_id":"chat-7","turn":0}"#,
+            #"{"arrival_time":2,"prompt_tokens":70,"output_tokens":20,"session_id":"x\u0041"}"#,
+            #"{"arrival_time":2,"prompt_tokens":70,"output_tokens":20,"session_id":null,"turn":null}"#,
             // Refused by both, or only read by the general parser.
             #"{"arrival_time":-1,"prompt_tokens":10,"output_tokens":2}"#,
             #"{"arrival_time":1e400,"prompt_tokens":10,"output_tokens":2}"#,
@@ -192,6 +199,16 @@ struct TraceLineFastPathTests {
             #"{"arrival_time": 1,"prompt_tokens":1,"output_tokens":2}"#,
             #"{"arrival_time":1,"prompt_tokens":1,"output_tokens":2,"extra":true}"#,
             #"{"prompt_tokens":1,"arrival_time":1,"output_tokens":2}"#,
+            #"{"arrival_time":1,"prompt_tokens":1,"output_tokens":2,"session_id":-1}"#,
+            #"{"arrival_time":1,"prompt_tokens":1,"output_tokens":2,"session_id":9223372036854775808}"#,
+            #"{"arrival_time":1,"prompt_tokens":1,"output_tokens":2,"session_id":""}"#,
+            #"{"arrival_time":1,"prompt_tokens":1,"output_tokens":2,"session_id":1.5}"#,
+            #"{"arrival_time":1,"prompt_tokens":1,"output_tokens":2,"session_id":true}"#,
+            #"{"arrival_time":1,"prompt_tokens":1,"output_tokens":2,"turn":1}"#,
+            #"{"arrival_time":1,"prompt_tokens":1,"output_tokens":2,"session_id":1,"turn":-1}"#,
+            #"{"arrival_time":1,"prompt_tokens":1,"output_tokens":2,"session_id":1,"turn":2147483648}"#,
+            #"{"arrival_time":1,"prompt_tokens":1,"output_tokens":2,"session_id":1,"turn":"1"}"#,
+            #"{"arrival_time":1,"prompt_tokens":1,"output_tokens":2,"turn":1,"session_id":1}"#,
         ]
         for text in lines {
             let (expected, error) = Self.general(text)
@@ -201,9 +218,11 @@ struct TraceLineFastPathTests {
                 #expect(got.promptTokens == expected?.promptTokens && got.outputTokens == expected?.outputTokens, "\(text)")
                 #expect(got.requestID == expected?.requestID && got.priority == expected?.priority, "\(text)")
                 #expect(got.prefixHashes == expected?.prefixHashes, "\(text)")
+                #expect(got.sessionKey == expected?.sessionKey && got.turn == expected?.turn, "\(text)")
             } else {
                 #expect(error != nil || text.contains("extra") || text.contains(#"x\""#) || text.contains(" ")
-                        || text.hasPrefix(#"{"prompt"#), "\(text): fast path refused a writer-layout line")
+                        || text.hasPrefix(#"{"prompt"#) || text.contains("null") || text.contains(#"\u"#)
+                        || text.contains(#""turn":1,"session_id""#), "\(text): fast path refused a writer-layout line")
             }
         }
     }
@@ -215,6 +234,8 @@ struct TraceLineFastPathTests {
             #"{"arrival_time":0.24785711090585885,"prompt_tokens":486,"output_tokens":423}"#,
             #"{"arrival_time":1e3,"prompt_tokens":10,"output_tokens":2,"request_id":"a-1","priority":-3,"prefix_hashes":[1,18446744073709551615,0]}"#,
             #"{"arrival_time":12.5,"prompt_tokens":2147483647,"output_tokens":7,"priority":2147483647,"prefix_hashes":[]}"#,
+            #"{"arrival_time":3.25,"prompt_tokens":170,"output_tokens":20,"session_id":12,"turn":3,"prefix_hashes":[51539607552,51539607553]}"#,
+            #"{"arrival_time":3.25,"prompt_tokens":170,"output_tokens":20,"request_id":"q","session_id":"s-1","turn":0}"#,
         ].map { Array($0.utf8) }
         let alphabet = Array(#"0123456789-+.eE,:[]{}" x\nul"#.utf8)
         var fastReads = 0
@@ -239,6 +260,7 @@ struct TraceLineFastPathTests {
             #expect(got.promptTokens == expected?.promptTokens && got.outputTokens == expected?.outputTokens, "\(text)")
             #expect(got.requestID == expected?.requestID && got.priority == expected?.priority, "\(text)")
             #expect(got.prefixHashes == expected?.prefixHashes, "\(text)")
+            #expect(got.sessionKey == expected?.sessionKey && got.turn == expected?.turn, "\(text)")
         }
         #expect(fastReads > 100)
     }

@@ -59,6 +59,13 @@ extension ConfigSchema {
                   inHeaderWhen: { $0.hardware.interconnectLatency != 0 },
                   get: { .number($0.hardware.interconnectLatency) },
                   set: { c, v in if let x = v?.numberValue { c.hardware.interconnectLatency = x } }),
+        // Not in the event-log header: a price does not change the run, and headers keep
+        // their bytes.
+        ConfigKey("price_per_hour", .number, default: .unset, range: .nonNegative, unit: "USD/hour",
+                  doc: "≥ 0, finite; rental price of one GPU, for the cost columns of `inference-lab sweep` (catalog GPUs carry a public on-demand price, see [capacity-planning.md](capacity-planning.md#prices))",
+                  inHeaderWhen: { _ in false },
+                  get: { c in c.hardware.pricePerHour.map { .number($0) } },
+                  set: { c, v in c.hardware.pricePerHour = v?.numberValue }),
     ], resolve: resolvePeakByPrecision, rules: { c, issues in c.hardwareRules(&issues) },
        missingKeysFirst: ["name", "bytes_per_param", "compute_flops"])
 

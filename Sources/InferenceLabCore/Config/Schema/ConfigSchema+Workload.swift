@@ -1,15 +1,15 @@
 extension ConfigSchema {
     /// Arrival patterns whose inter-arrival times come from `arrival_rate`.
-    static let rateDrivenPatterns: [ArrivalPattern] = [.poisson, .gamma, .uniform, .fixedRate]
+    static let rateDrivenPatterns: [ArrivalPattern] = [.poisson, .gamma, .uniform, .fixedRate, .sessions]
 
     /// `[workload]`: how requests arrive and how long they are.
     public static let workload = ConfigTableSchema("workload", keys: [
         ConfigKey("arrival_pattern", .choice(choices(ArrivalPattern.self), label: "arrival pattern"), default: .required,
-                  doc: "`poisson`, `gamma`, `uniform`, `fixed_rate`, `burst`, `batched`, `closed_loop`, `trace` (below)",
+                  doc: "`poisson`, `gamma`, `uniform`, `fixed_rate`, `burst`, `batched`, `closed_loop`, `sessions`, `trace` (below)",
                   get: { .text($0.workload.arrivalPattern.rawValue) },
                   set: { c, v in if let p = choice(v, as: ArrivalPattern.self) { c.workload.arrivalPattern = p } }),
         ConfigKey("arrival_rate", .number, default: .value(.number(0)), range: .positive, unit: "requests/s",
-                  doc: "≥ 1e-300, finite (the largest gap, 36.8/`arrival_rate` s for Poisson and up to 343·max(1, `cv`²)/`arrival_rate` s for gamma, must be finite); *required* for `poisson`, `gamma`, `uniform` and `fixed_rate`; ignored by the other patterns",
+                  doc: "≥ 1e-300, finite (the largest gap, 36.8/`arrival_rate` s for Poisson and up to 343·max(1, `cv`²)/`arrival_rate` s for gamma, must be finite); *required* for `poisson`, `gamma`, `uniform`, `fixed_rate` and `sessions` (where it counts sessions per second); ignored by the other patterns",
                   documentedDefault: "—",
                   checkedWhen: { rateDrivenPatterns.contains($0.workload.arrivalPattern) },
                   requiredWhen: { input in
@@ -21,9 +21,9 @@ extension ConfigSchema {
                   get: { .number($0.workload.arrivalRate) },
                   set: { c, v in if let x = v?.numberValue { c.workload.arrivalRate = x } }),
         ConfigKey("cv", .number, default: .value(.number(1)), range: .positive,
-                  doc: "in [1e-150, 1e150] for `gamma` (the sampler's shape 1/`cv`² must be finite and nonzero), and 343·`cv`²/`arrival_rate` finite: coefficient of variation of the inter-arrival times (1 = Poisson)",
-                  checkedWhen: { $0.workload.arrivalPattern == .gamma },
-                  ignoredWhen: usedOnlyBy([.gamma]),
+                  doc: "in [1e-150, 1e150] for `gamma` and `sessions` (the sampler's shape 1/`cv`² must be finite and nonzero), and 343·`cv`²/`arrival_rate` finite: coefficient of variation of the inter-arrival times (of sessions' starts for `sessions`; 1 = Poisson)",
+                  checkedWhen: { $0.workload.arrivalPattern == .gamma || $0.workload.arrivalPattern == .sessions },
+                  ignoredWhen: usedOnlyBy([.gamma, .sessions]),
                   get: { .number($0.workload.cv) },
                   set: { c, v in if let x = v?.numberValue { c.workload.cv = x } }),
         ConfigKey("num_requests", .count, default: .unset, range: .positive, unit: "requests",
@@ -69,11 +69,53 @@ extension ConfigSchema {
                   ignoredWhen: usedOnlyBy([.trace]),
                   get: { .number($0.workload.timeScale) },
                   set: { c, v in if let x = v?.numberValue { c.workload.timeScale = x } }),
+        ConfigKey("request_timeout", .number, default: .unset, range: .positive, unit: "seconds",
+                  doc: "> 0, finite; a request not finished this long after the client sent it is aborted (freed at the next step boundary) and counted as `timed_out`; unset: no timeout",
+                  get: { c in c.workload.requestTimeout.map { .number($0) } },
+                  set: { c, v in c.workload.requestTimeout = v?.numberValue }),
+        ConfigKey("warmup_trace", .text, default: .unset, unit: "path",
+                  doc: "trace replayed first, excluded from the metrics; the measured requests start when it has drained; relative to the working directory; `--warmup-trace` overrides it",
+                  unavailableInBrowser: "a warmup trace needs files: use the command-line tool",
+                  get: { c in c.workload.warmupTracePath.map { .text($0) } },
+                  set: { c, v in c.workload.warmupTracePath = v?.textValue }),
         distributionKey("input_len_dist", doc: "prompt lengths (below)", default: WorkloadConfig().inputLengths,
                         get: { $0.workload.inputLengths }, set: { $0.workload.inputLengths = $1 }),
         distributionKey("output_len_dist", doc: "output lengths (below)", default: WorkloadConfig().outputLengths,
                         get: { $0.workload.outputLengths }, set: { $0.workload.outputLengths = $1 }),
+        sessionDistributionKey("turns_per_session_dist", unit: "turns",
+                               doc: "`sessions`: turns per session, the first included (a length distribution, below)",
+                               default: WorkloadConfig().turnsPerSession,
+                               get: { $0.workload.turnsPerSession }, set: { $0.workload.turnsPerSession = $1 }),
+        sessionDistributionKey("turn_input_len_dist", unit: "tokens",
+                               doc: "`sessions`: new user tokens each turn after the first appends to the conversation (the first turn's prompt comes from `input_len_dist`)",
+                               default: WorkloadConfig().turnInputLengths,
+                               get: { $0.workload.turnInputLengths }, set: { $0.workload.turnInputLengths = $1 }),
+        sessionDistributionKey("think_time_ms_dist", unit: "milliseconds",
+                               doc: "`sessions`: pause between a turn's finish (as the client sees it) and the session's next turn; samples are whole milliseconds ≥ 1",
+                               default: WorkloadConfig().thinkTimeMs,
+                               get: { $0.workload.thinkTimeMs }, set: { $0.workload.thinkTimeMs = $1 }),
     ], rules: { c, issues in c.workloadRules(&issues) })
+
+    /// A length-distribution key of `arrival_pattern = "sessions"`: required there, ignored
+    /// (with a warning) elsewhere, and in the event-log header only for sessions, so that the
+    /// header of every other workload stays as it was.
+    private static func sessionDistributionKey(
+        _ name: String, unit: String, doc: String, default value: LengthDistribution,
+        get: @escaping @Sendable (SimulatorConfig) -> LengthDistribution,
+        set: @escaping @Sendable (inout SimulatorConfig, LengthDistribution) -> Void
+    ) -> ConfigKey {
+        ConfigKey(name, .distribution, default: .value(.distribution(value)), unit: unit, doc: doc,
+                  documentedDefault: "*required* for `sessions`",
+                  inHeaderWhen: { $0.workload.arrivalPattern == .sessions },
+                  requiredWhen: { input in
+                      guard let p = choice(input.value("arrival_pattern"), as: ArrivalPattern.self), p == .sessions
+                      else { return nil }
+                      return "for arrival_pattern = \"sessions\""
+                  },
+                  ignoredWhen: usedOnlyBy([.sessions]),
+                  get: { .distribution(get($0)) },
+                  set: { c, v in if let d = v?.distributionValue { set(&c, d) } })
+    }
 
     /// Every pattern but `trace` (whose trace gives the arrival times and lengths).
     static let notTrace = ArrivalPattern.allCases.filter { $0 != .trace }

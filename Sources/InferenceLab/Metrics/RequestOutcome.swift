@@ -4,13 +4,16 @@ public enum RequestStatus: Sendable, Equatable {
     case rejected(RejectionReason)
     /// Still waiting or running at the end of the log (an incomplete or failed run).
     case unfinished
+    /// Aborted by the client's `request_timeout` (a `timed_out` record).
+    case timedOut
 
-    /// The CSV/JSON spelling: `finished`, `rejected` or `unfinished`.
+    /// The CSV/JSON spelling: `finished`, `rejected`, `unfinished` or `timed_out`.
     public var name: String {
         switch self {
         case .finished: "finished"
         case .rejected: "rejected"
         case .unfinished: "unfinished"
+        case .timedOut: "timed_out"
         }
     }
 }

@@ -1,14 +1,18 @@
 /// Latency targets a request must meet to count towards goodput (as in vLLM's benchmark:
-/// `--goodput ttft:MS tpot:MS`).
+/// `--goodput ttft:MS tpot:MS e2el:MS`). Shared by the analyzer's `summary --slo-*` and the
+/// sweep's goodput and SLO attainment columns.
 public struct ServiceLevelObjective: Sendable, Equatable {
     /// Largest acceptable time to first token in milliseconds (nil: no TTFT target).
     public var ttftMs: Double?
     /// Largest acceptable time per output token in milliseconds (nil: no TPOT target).
     public var tpotMs: Double?
+    /// Largest acceptable end-to-end latency in milliseconds (nil: no E2E target).
+    public var e2eMs: Double?
 
-    public init(ttftMs: Double? = nil, tpotMs: Double? = nil) {
+    public init(ttftMs: Double? = nil, tpotMs: Double? = nil, e2eMs: Double? = nil) {
         self.ttftMs = ttftMs
         self.tpotMs = tpotMs
+        self.e2eMs = e2eMs
     }
 
     /// Whether a finished request meets every target. A request with one output token has no
@@ -22,6 +26,10 @@ public struct ServiceLevelObjective: Sendable, Equatable {
         if let tpotMs, r.outputTokens > 1 {
             let tpot = r.tpot * 1000
             guard !tpot.isNaN, tpot <= tpotMs else { return false }
+        }
+        if let e2eMs {
+            let e2e = r.e2e * 1000
+            guard !e2e.isNaN, e2e <= e2eMs else { return false }
         }
         return true
     }

@@ -1,5 +1,5 @@
 /// Follows each request through the event stream and hands back its ``RequestOutcome`` when
-/// it finishes or is rejected.
+/// it finishes, is rejected or times out.
 ///
 /// State lives in arrays indexed by the reader's slots, so memory is bounded by the number of
 /// live requests, whatever the length of the log. The tracker also answers which request id a
@@ -74,6 +74,14 @@ public struct RequestTracker {
             return nil
         case .preempted(_, _, let slot):
             preemptions[Int(slot)] += 1
+            return nil
+        case .timedOut(_, let slot):
+            let s = Int(slot)
+            live[s] = false
+            return outcome(s, status: .timedOut)
+        case .warmupEnded:
+            // Requests before it (all gone by now) were warmup; callers that aggregate
+            // outcomes start afresh here, as the summary does.
             return nil
         case .finished(let engineTime, let step, let slot, let outputs):
             let t = step == lastStep ? lastStepClientTime : engineTime
