@@ -14,7 +14,7 @@ struct AnalyzeCommand: ParsableCommand {
             when stopped by SIGHUP, SIGINT or SIGTERM (unfinished outputs are removed).
             """,
         version: "inference-lab-analyze \(InferenceLabVersion.string)",
-        subcommands: [SummaryCommand.self, DiffCommand.self, ExportCommand.self, ReportCommand.self, SweepCommand.self]
+        subcommands: [SummaryCommand.self, DiffCommand.self, CompareCommand.self, ExportCommand.self, ReportCommand.self, SweepCommand.self]
     )
 
     /// Like ArgumentParser's `main()`, but a usage error exits with status 2 (as bad input

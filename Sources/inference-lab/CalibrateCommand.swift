@@ -19,11 +19,12 @@ func calibrationTOML(_ f: CalibrationFactors) -> String {
     """
 }
 
-/// `inference-lab calibrate`: fit the calibrated roofline to measured step times.
+/// `inference-lab calibrate`: fit the calibrated roofline to measured step times, or (with
+/// `--end-to-end`) the `[engine]` overheads to measured serving runs.
 struct CalibrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calibrate",
-        abstract: "Fit the calibrated roofline's factors to measured step times.",
+        abstract: "Fit the calibrated roofline's factors to measured step times, or --end-to-end the [engine] overheads to measured runs.",
         discussion: """
             MEASUREMENTS is JSONL, one step per line: {"phase": "prefill"|"decode", "tokens": n, \
             "context": c, "batch": b, "tp": t, "seconds": s} (batch requests of n new tokens on \
@@ -33,11 +34,24 @@ struct CalibrateCommand: ParsableCommand {
             so that one file can hold several models. Prints every point's error, the median and \
             maximum absolute percentage error, and the factors as a [compute] table. With \
             --evaluate it fits nothing and reports the errors of the config's (or --profile's) factors.
+
+            --end-to-end --config BASE.toml MEASURED...: each MEASURED is a serving run \
+            (`vllm bench serve` result JSON saved with --save-detailed, inference-perf's \
+            per_request_lifecycle_metrics.json, or a measured-outcomes file from `convert \
+            --measured`). Its successful requests are replayed under BASE.toml with candidate \
+            [engine] values (in process), and coordinate descent minimises the mean over TTFT \
+            mean/p90/p99, E2E mean/p90/p99, decode ITL and request throughput of the median \
+            |error| across runs (tools/validate/fit_engine.py's objective). Prints per-run and \
+            median errors before and after, and the fitted [engine] table (-o writes it); \
+            --compute also fits [compute] compute_efficiency and memory_efficiency (calibrated \
+            model). --evaluate reports BASE.toml's errors without fitting.
             """
     )
 
-    @Argument(help: "Measured steps (JSONL or CSV).")
-    var measurements: String
+    @Argument(help: "Measured steps (JSONL or CSV); with --end-to-end, measured serving runs.")
+    var measurements: [String]
+
+    @OptionGroup var endToEnd: EndToEndOptions
 
     @OptionGroup var selection: ModelSelection
 
@@ -48,6 +62,16 @@ struct CalibrateCommand: ParsableCommand {
     var evaluate = false
 
     mutating func run() throws {
+        if endToEnd.endToEnd { return try runEndToEnd() }
+        if let misplaced = endToEnd.misplacedOption {
+            printError("error: \(misplaced) applies to --end-to-end")
+            throw ExitStatus.badInput
+        }
+        guard measurements.count == 1 else {
+            printError("error: calibrate takes one measurement file (several only with --end-to-end)")
+            throw ExitStatus.badInput
+        }
+        let measurements = measurements[0]
         let config = try selection.resolve()
         let data = try reportingErrors { () throws(InputError) in
             try MeasurementReader.read(path: measurements, attentionHeads: config.model.numHeads)

@@ -189,7 +189,7 @@ struct InputEdgeCaseTests {
     func usageErrors() throws {
         let none = try Tool.analyze([])
         #expect(none.status == 2)
-        #expect(none.stderr.contains("error: missing subcommand (one of: summary, diff, export, report, sweep)"), "\(none.stderr)")
+        #expect(none.stderr.contains("error: missing subcommand (one of: summary, diff, compare, export, report, sweep)"), "\(none.stderr)")
         let bogus = try Tool.simulate(["help", "bogus"])
         #expect(bogus.status == 2 && bogus.stderr.contains("error: unknown subcommand 'bogus'"), "\(bogus.stderr)")
         let nested = try Tool.analyze(["help", "summary", "bogus"])
