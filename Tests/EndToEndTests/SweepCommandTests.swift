@@ -83,6 +83,41 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: s.file("resumed.csv"))) == Data(contentsOf: URL(fileURLWithPath: s.file("full.csv"))))
     }
 
+    @Test func aKilledSweepResumesComputingOnlyTheMissingPoints() throws {
+        // 12 points of 400 requests, one job: killed with SIGKILL (no chance to clean up) once
+        // some points are stored, the re-run computes only the others and writes the table an
+        // uninterrupted run writes.
+        let s = try scratch(); defer { s.remove() }
+        _ = try s.write(Self.base.replacingOccurrences(of: "num_requests = 40", with: "num_requests = 400"), "big.toml")
+        _ = try s.write("base = \"big.toml\"\n[axes]\n\"scheduler.max_num_batched_tokens\" = [512, 1024, 2048, 4096]\n"
+                        + "\"workload.arrival_rate\" = [5, 10, 20]\n", "kill.toml")
+        let full = try Tool.simulate(["sweep", s.file("kill.toml"), "-o", s.file("full.csv"), "--results-dir", s.file("a")])
+        #expect(full.status == 0 && full.stderr.contains("12 points computed, 0 taken"), "\(full.stderr)")
+
+        let process = Process()
+        process.executableURL = Tool.binDirectory.appendingPathComponent("inference-lab")
+        process.arguments = ["sweep", s.file("kill.toml"), "-o", s.file("killed.csv"), "--results-dir", s.file("b"), "--jobs", "1"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        func stored() -> Int {
+            ((try? FileManager.default.contentsOfDirectory(atPath: s.file("b"))) ?? []).filter { $0.hasSuffix(".point") }.count
+        }
+        let deadline = Date().addingTimeInterval(120)
+        while stored() < 2 && process.isRunning && Date() < deadline { usleep(20_000) }
+        let wasRunning = process.isRunning
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let before = stored()
+        try #require(wasRunning && before >= 2 && before < 12, "the sweep ended before it could be killed (\(before) points stored)")
+        #expect(!FileManager.default.fileExists(atPath: s.file("killed.csv")))
+
+        let resumed = try Tool.simulate(["sweep", s.file("kill.toml"), "-o", s.file("killed.csv"), "--results-dir", s.file("b")])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("\(12 - before) points computed, \(before) taken"), "\(resumed.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: s.file("killed.csv"))) == Data(contentsOf: URL(fileURLWithPath: s.file("full.csv"))))
+    }
+
     @Test func planPointAndCollectAssembleTheSameTable() throws {
         let s = try scratch(); defer { s.remove() }
         let local = try Tool.simulate(["sweep", s.file("spec.toml"), "-o", s.file("local.jsonl"), "--format", "jsonl"])
