@@ -53,29 +53,8 @@ extension SimulationRun {
                 throw ExitStatus.badInput
             }
         }
-        let summary = metrics.summary()
-        let summaryJSON = SummaryJSON.render(summary, skipped: skipped(fleet.requestSource))
-        if json { try writeOutput(summaryJSON + "\n") }
-        if let file = summaryFile {
-            try reportingErrors {
-                var buffer = ByteBuffer(capacity: 4096)
-                for b in (summaryJSON + "\n").utf8 { buffer.append(b) }
-                try file.write(buffer)
-                try file.commit()
-            }
-        }
-        if !quiet && !json {
-            try writeReport(SummaryTable.render(summary, wallSeconds: wallSeconds() - started))
-        }
-        switch status {
-        case .complete: return
-        case .failed:
-            printError("error: the run could not finish: \(fleet.unfinishedCount) requests can never be scheduled")
-            throw ExitStatus.deadlock
-        case .interrupted:
-            printError("interrupted at t = \(fleet.now) s after \(fleet.stepCount) steps; outputs are complete up to there")
-            throw ExitCode(128 + (stopSignal == 0 ? SIGINT : stopSignal))
-        }
+        try report(metrics.summary(), skipped: skipped(fleet.requestSource), status: status, summaryFile: summaryFile,
+                   writeReport: writeReport, unfinished: fleet.unfinishedCount, now: fleet.now, steps: fleet.stepCount)
     }
 
     /// Runs the fleet to the end, with a progress line on a terminal.

@@ -90,8 +90,16 @@ struct SimulationRun {
             }
         }
 
-        let summary = metrics.summary()
-        let summaryJSON = SummaryJSON.render(summary, skipped: skipped(sim.source))
+        try report(metrics.summary(), skipped: skipped(sim.source), status: status, summaryFile: summaryFile,
+                   writeReport: writeReport, unfinished: sim.scheduler.waitingCount + sim.scheduler.runningCount,
+                   now: sim.now, steps: sim.stepCount)
+    }
+
+    /// What every run does at its end, one node or a fleet: the summary as JSON (stdout and
+    /// `--output`) and as the text table, then the exit status the run's end calls for.
+    func report(_ summary: Summary, skipped: SkippedLines, status: RunStatus, summaryFile: OutputFile?,
+                writeReport: (String) throws -> Void, unfinished: Int, now: Double, steps: Int) throws {
+        let summaryJSON = SummaryJSON.render(summary, skipped: skipped)
         if json { try writeOutput(summaryJSON + "\n") }
         if let file = summaryFile {
             try reportingErrors {
@@ -107,10 +115,10 @@ struct SimulationRun {
         switch status {
         case .complete: return
         case .failed:
-            printError("error: the run could not finish: \(sim.scheduler.waitingCount + sim.scheduler.runningCount) requests can never be scheduled")
+            printError("error: the run could not finish: \(unfinished) requests can never be scheduled")
             throw ExitStatus.deadlock
         case .interrupted:
-            printError("interrupted at t = \(sim.now) s after \(sim.stepCount) steps; outputs are complete up to there")
+            printError("interrupted at t = \(now) s after \(steps) steps; outputs are complete up to there")
             throw ExitCode(128 + (stopSignal == 0 ? SIGINT : stopSignal))
         }
     }
