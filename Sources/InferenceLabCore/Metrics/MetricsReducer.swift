@@ -193,7 +193,20 @@ public struct MetricsReducer: EventSink {
     /// The summary of everything consumed so far.
     public func summary() -> Summary {
         var s = totals
-        s.ttft = Percentile.stats(measuredTTFT()).scaled(by: 1000)
+        Self.complete(&s, ttft: measuredTTFT(), tpot: tpot, e2e: e2e, queue: queue, itl: itl,
+                      firstArrival: firstArrival, lastFinish: lastFinish, lastStepEnd: lastStepEnd,
+                      computeBusy: computeBusy, bandwidthBusy: bandwidthBusy, kvArea: kvArea, kvPeak: kvPeak,
+                      hitPromptTokens: hitPromptTokens, nodes: 1)
+        return s
+    }
+
+    /// Fills `s`'s latency statistics, throughputs and utilisations from the samples and
+    /// spans of `nodes` nodes (utilisations are averaged over the nodes).
+    private static func complete(_ s: inout Summary, ttft: [Double], tpot: [Double], e2e: [Double], queue: [Double],
+                                 itl: WeightedSamples, firstArrival: Double, lastFinish: Double, lastStepEnd: Double,
+                                 computeBusy: Double, bandwidthBusy: Double, kvArea: Double, kvPeak: Double,
+                                 hitPromptTokens: Int, nodes: Int) {
+        s.ttft = Percentile.stats(ttft).scaled(by: 1000)
         s.tpot = Percentile.stats(tpot).scaled(by: 1000)
         s.e2e = Percentile.stats(e2e).scaled(by: 1000)
         s.queue = Percentile.stats(queue).scaled(by: 1000)
@@ -207,14 +220,13 @@ public struct MetricsReducer: EventSink {
             s.totalTokenThroughput = Double(s.totalInputTokens + s.totalOutputTokens) / d
         }
         if firstArrival.isFinite && lastStepEnd.isFinite && lastStepEnd > firstArrival {
-            let span = lastStepEnd - firstArrival
+            let span = (lastStepEnd - firstArrival) * Double(nodes)
             s.computeUtilization = computeBusy / span
             s.bandwidthUtilization = bandwidthBusy / span
             s.kvCacheUtilization = kvArea / span
         }
         s.peakKVCacheUtilization = kvPeak
         s.prefixCacheHitRate = hitPromptTokens > 0 ? Double(s.prefixCacheHitTokens) / Double(hitPromptTokens) : 0
-        return s
     }
 }
 
@@ -233,7 +245,7 @@ extension MetricsReducer {
         var firstArrival = Double.infinity, lastFinish = -Double.infinity, lastStepEnd = -Double.infinity
         var computeBusy = 0.0, bandwidthBusy = 0.0, kvArea = 0.0, kvPeak = 0.0, hitPromptTokens = 0
         for p in parts {
-            ttft += p.ttft; tpot += p.tpot; e2e += p.e2e; queue += p.queue
+            ttft += p.measuredTTFT(); tpot += p.tpot; e2e += p.e2e; queue += p.queue
             for i in 0..<p.itl.values.count { itl.append(p.itl.values[i], weight: p.itl.weights[i]) }
             firstArrival = min(firstArrival, p.firstArrival)
             lastFinish = max(lastFinish, p.lastFinish)
@@ -244,32 +256,15 @@ extension MetricsReducer {
             kvPeak = max(kvPeak, p.kvPeak)
             hitPromptTokens += p.hitPromptTokens
             let t = p.totals
-            s.arrived += t.arrived; s.completed += t.completed; s.rejected += t.rejected
+            s.arrived += t.arrived; s.completed += t.completed; s.rejected += t.rejected; s.timedOut += t.timedOut
             s.totalInputTokens += t.totalInputTokens; s.totalOutputTokens += t.totalOutputTokens
             s.steps += t.steps; s.preemptions += t.preemptions
             s.prefixCacheHitTokens += t.prefixCacheHitTokens; s.resumeHitTokens += t.resumeHitTokens
         }
-        s.ttft = Percentile.stats(ttft).scaled(by: 1000)
-        s.tpot = Percentile.stats(tpot).scaled(by: 1000)
-        s.e2e = Percentile.stats(e2e).scaled(by: 1000)
-        s.queue = Percentile.stats(queue).scaled(by: 1000)
-        s.itl = itl.stats().scaled(by: 1000)
-        if firstArrival.isFinite && lastFinish.isFinite && lastFinish > firstArrival {
-            let d = lastFinish - firstArrival
-            s.duration = d
-            s.requestThroughput = Double(s.completed) / d
-            s.inputThroughput = Double(s.totalInputTokens) / d
-            s.outputThroughput = Double(s.totalOutputTokens) / d
-            s.totalTokenThroughput = Double(s.totalInputTokens + s.totalOutputTokens) / d
-        }
-        if firstArrival.isFinite && lastStepEnd.isFinite && lastStepEnd > firstArrival {
-            let span = (lastStepEnd - firstArrival) * Double(parts.count)
-            s.computeUtilization = computeBusy / span
-            s.bandwidthUtilization = bandwidthBusy / span
-            s.kvCacheUtilization = kvArea / span
-        }
-        s.peakKVCacheUtilization = kvPeak
-        s.prefixCacheHitRate = hitPromptTokens > 0 ? Double(s.prefixCacheHitTokens) / Double(hitPromptTokens) : 0
+        complete(&s, ttft: ttft, tpot: tpot, e2e: e2e, queue: queue, itl: itl,
+                 firstArrival: firstArrival, lastFinish: lastFinish, lastStepEnd: lastStepEnd,
+                 computeBusy: computeBusy, bandwidthBusy: bandwidthBusy, kvArea: kvArea, kvPeak: kvPeak,
+                 hitPromptTokens: hitPromptTokens, nodes: parts.count)
         return s
     }
 
