@@ -160,7 +160,7 @@ public struct EventLogWriter: EventSink {
             buffer.append(ascii: "}\n")
         case .timedOut(let t, let slot):
             note(t)
-            buffer.append(ascii: #"{"type":"timed_out","t":"#)
+            begin(#"{"type":"timed_out""#)
             buffer.append(t)
             buffer.append(ascii: #","id":"#)
             appendID(slot)
