@@ -19,7 +19,7 @@ public struct FleetLogSummary {
     /// Reads the rest of an opened log.
     public static func read(_ reader: EventLogReader, objective: ServiceLevelObjective? = nil) throws(InputError) -> FleetLogSummary {
         let one = try reader.makeMetricsReducer()
-        var metrics = FleetMetrics(replicas: 1, computeFlops: one.computeFlops, memoryBandwidth: one.memoryBandwidth)
+        var metrics = FleetMetrics(header: reader.header, one: one)
         var tracker = RequestTracker()
         var fleetGoodput = objective.map { GoodputCounter(objective: $0) }
         var replicaGoodput: [GoodputCounter] = []
@@ -29,7 +29,8 @@ public struct FleetLogSummary {
             let k = reader.replica
             metrics.consume(event, replica: k)
             guard let objective else { continue }
-            if let outcome = tracker.consume(event) {
+            // A prefill replica's one-token requests are not the client's (their decode is).
+            if let outcome = tracker.consume(event), metrics.roles[k] != .prefill {
                 fleetGoodput?.add(outcome)
                 while replicaGoodput.count <= k { replicaGoodput.append(GoodputCounter(objective: objective)) }
                 replicaGoodput[k].add(outcome)

@@ -37,8 +37,8 @@ public struct LogDiff: Sendable {
         let readerB = try EventLogReader(path: pathB, allowIncomplete: allowIncomplete)
         let oneA = try readerA.makeMetricsReducer(), oneB = try readerB.makeMetricsReducer()
         // One reducer per replica (a one-node log has one).
-        var metricsA = FleetMetrics(replicas: 1, computeFlops: oneA.computeFlops, memoryBandwidth: oneA.memoryBandwidth)
-        var metricsB = FleetMetrics(replicas: 1, computeFlops: oneB.computeFlops, memoryBandwidth: oneB.memoryBandwidth)
+        var metricsA = FleetMetrics(header: readerA.header, one: oneA)
+        var metricsB = FleetMetrics(header: readerB.header, one: oneB)
         let routesA = RouteQueue(), routesB = RouteQueue()
         readerA.onRoute = { _, id, replica, _ in routesA.items.append((id, replica)) }
         readerB.onRoute = { _, id, replica, _ in routesB.items.append((id, replica)) }

@@ -22,13 +22,13 @@ public struct ReportData: Sendable {
         let reader = try EventLogReader(path: path, allowIncomplete: allowIncomplete)
         let one = try reader.makeMetricsReducer()
         // One reducer per replica (a one-node log has one), so a fleet's summary is right.
-        var metrics = FleetMetrics(replicas: 1, computeFlops: one.computeFlops, memoryBandwidth: one.memoryBandwidth)
+        var metrics = FleetMetrics(header: reader.header, one: one)
         var tracker = RequestTracker()
         var buckets = TimeBuckets(series: Series.allCases.count, capacity: capacity)
         var ttft: [Double] = [], e2e: [Double] = []
         while let event = try reader.next() {
             metrics.consume(event, replica: reader.replica)
-            if let o = tracker.consume(event), o.status == .finished {
+            if let o = tracker.consume(event), o.status == .finished, metrics.roles[reader.replica] != .prefill {
                 ttft.append(o.ttft * 1000)
                 e2e.append(o.e2e * 1000)
             }

@@ -15,6 +15,9 @@ struct ConfigDiagnostics {
     /// Keys set by overrides, located where the override was written.
     let overrides: OverrideLocations
     private var problems: [(kind: Kind, error: InputError)] = []
+    /// Maps the path a reader reports to the path the file has (a pool's tables are read as
+    /// the fleet's, ``ConfigDocumentReader/readPools(_:)``).
+    private var remap: (([String]) -> [String])?
 
     init(file: String, locator: TOMLKeyLocator, overrides: [ConfigOverride] = []) {
         self.file = file
@@ -25,10 +28,26 @@ struct ConfigDiagnostics {
     /// Records a problem with the key at `path`, located at that key's line (or the nearest
     /// enclosing key or table the file has).
     mutating func report(_ kind: Kind, at path: [String], field: String? = nil, _ message: String) {
+        let path = mapped(path)
         let (place, line) = self.place(of: path)
         let error = InputError(file: place, line: line, field: field ?? path.joined(separator: "."), message: message)
         problems.append((kind, error))
     }
+
+    /// `path` as the file has it.
+    func mapped(_ path: [String]) -> [String] { remap?(path) ?? path }
+
+    /// Diagnostics for the same file that report every path through `remap` first, and
+    /// collect their own problems (``absorb(_:)`` takes them back).
+    func child(remap: @escaping ([String]) -> [String]) -> ConfigDiagnostics {
+        var c = self
+        c.problems = []
+        c.remap = remap
+        return c
+    }
+
+    /// Adds the problems `other` found.
+    mutating func absorb(_ other: ConfigDiagnostics) { problems += other.problems }
 
     /// The file and line that set `path`: an override's, else the config file's.
     func place(of path: [String]) -> (file: String, line: Int?) {

@@ -13,7 +13,7 @@
 /// see ``Catalog``): the preset's table is read first and the file's own keys in that table
 /// override it.
 struct ConfigDocumentReader {
-    let root: [String: TOMLNode]
+    var root: [String: TOMLNode]
     var diagnostics: ConfigDiagnostics
     /// The config file's directory, where presets are looked for first.
     let configDirectory: String?
@@ -30,6 +30,12 @@ struct ConfigDocumentReader {
     /// Reads the whole document; check `diagnostics.firstError` before using the result.
     mutating func read() -> SimulatorConfig {
         rejectUnknownTables()
+        // `[[cluster.pool]]` entries are read after the fleet's own tables.
+        var poolEntries: TOMLNode?
+        if case .table(var cluster)? = root["cluster"], let pools = cluster.removeValue(forKey: "pool") {
+            poolEntries = pools
+            root["cluster"] = .table(cluster)
+        }
         var config = SimulatorConfig.default
         for schema in ConfigSchema.tables {
             let t = schema.name == "compute" ? computeTable() : table(schema.name)
@@ -39,6 +45,16 @@ struct ConfigDocumentReader {
         ConfigSchema.applyVLLMDefaults(&config) { dotted in
             let path = dotted.split(separator: ".").map(String.init)
             return ConfigTableReader(path: [path[0]], node: root[path[0]]).has(path[1])
+        }
+        if let poolEntries {
+            config.cluster.pools = readPools(poolEntries)
+            if ConfigTableReader(path: ["cluster"], node: root["cluster"]).has("replicas") {
+                diagnostics.report(.value, at: ["cluster", "replicas"],
+                                   "give either [cluster] replicas or [[cluster.pool]] entries (each with its replicas), not both")
+            }
+            if !config.cluster.pools.isEmpty {
+                config.cluster.replicas = config.cluster.pools.reduce(0) { $0 + $1.replicas }
+            }
         }
         return config
     }

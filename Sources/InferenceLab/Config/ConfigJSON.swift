@@ -15,21 +15,49 @@ public func resolvedConfigJSON(_ config: SimulatorConfig) -> String {
     // says no (e.g. `tensor_parallel_size` = 1, so single-GPU headers keep their bytes) or
     // whose value is unset is left out.
     for table in ConfigSchema.tables where table.inHeaderWhen?(config) ?? true {
-        var object = ConfigJSONObject()
-        for key in table.keys where key.inHeaderWhen?(config) ?? true {
-            if let value = key.get(config) { object.add(key.name, value) }
+        var object = tableObject(table, config)
+        if table.name == "cluster" && !config.cluster.pools.isEmpty {
+            object.add("pools", raw: "[" + config.cluster.pools.map { poolObject($0, config).text }.joined(separator: ",") + "]")
         }
         root.add(table.name, object: object)
     }
+    root.add("derived", object: derivedObject(config))
+    return root.text
+}
 
+/// One table's keys, in declaration order.
+private func tableObject(_ table: ConfigTableSchema, _ config: SimulatorConfig) -> ConfigJSONObject {
+    var object = ConfigJSONObject()
+    for key in table.keys where key.inHeaderWhen?(config) ?? true {
+        if let value = key.get(config) { object.add(key.name, value) }
+    }
+    return object
+}
+
+/// The values the simulation computes from a node's config.
+private func derivedObject(_ config: SimulatorConfig) -> ConfigJSONObject {
     var derived = ConfigJSONObject()
     derived.add("kv_bytes_per_token", config.kvBytesPerToken)
     derived.add("kv_pool_bytes", config.kvPoolBytes)
     derived.add("usable_kv_blocks", config.usableKVBlocks)
     derived.add("weight_bytes", config.weightBytes)
     derived.add("long_prefill_token_threshold", config.effectiveLongPrefillThreshold)
-    root.add("derived", object: derived)
-    return root.text
+    return derived
+}
+
+/// A `[[cluster.pool]]` entry: `{"name":…,"role":…,"replicas":…,"hardware":{…},"scheduler":{…},
+/// "compute":{…},"engine":{…},"derived":{…}}`, its tables resolved as the pool's node has them.
+private func poolObject(_ pool: ReplicaPool, _ fleet: SimulatorConfig) -> ConfigJSONObject {
+    let node = fleet.node(of: pool)
+    var object = ConfigJSONObject()
+    object.add("name", string: pool.name)
+    object.add("role", string: pool.role.rawValue)
+    object.add("replicas", pool.replicas)
+    for table in ConfigSchema.tables where ReplicaPool.tableNames.contains(table.name) {
+        object.add(table.name, object: tableObject(table, node))
+    }
+    object.add("derived", object: derivedObject(node))
+    return object
 }
 
 /// A JSON object built member by member, in insertion order.

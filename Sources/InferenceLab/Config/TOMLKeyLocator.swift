@@ -49,6 +49,8 @@ extension TOMLKeyLocator {
         var table: [String] = []
         var keyLines: [[String]: Int] = [:]
         var headerLines: [[String]: Int] = [:]
+        /// Headers of each array of tables seen so far.
+        var arrayCounts: [[String]: Int] = [:]
 
         init(bytes: [UInt8]) { self.bytes = bytes }
 
@@ -78,15 +80,24 @@ extension TOMLKeyLocator {
             }
         }
 
-        /// `[a.b]` or `[[a.b]]`.
+        /// `[a.b]` or `[[a.b]]`. The entries of an array of tables are told apart by index:
+        /// the second `[[cluster.pool]]` is `["cluster", "pool[1]"]`, and a `[cluster.pool.x]`
+        /// after it `["cluster", "pool[1]", "x"]` (the plain path names the first header).
         mutating func scanHeader() {
             let headerLine = line
             advance()
-            if current == UInt8(ascii: "[") { advance() }
+            var isArray = false
+            if current == UInt8(ascii: "[") { advance(); isArray = true }
             skipBlanksAndComments(newlines: false)
             let path = scanKeyPath()
-            table = path
+            if isArray { arrayCounts[path, default: 0] += 1 }
+            var indexed = path
+            for i in indexed.indices {
+                if let n = arrayCounts[Array(path[...i])] { indexed[i] = "\(path[i])[\(n - 1)]" }
+            }
+            table = indexed
             if headerLines[path] == nil { headerLines[path] = headerLine }
+            if headerLines[indexed] == nil { headerLines[indexed] = headerLine }
         }
 
         /// `key.path = value`, recording the key (and the tables it implies) under `prefix`.

@@ -180,22 +180,68 @@ public final class EventLogReader {
             try c.beginObject()
             var first = true
             while let key = try c.nextKey(first: &first) {
-                guard key == "hardware", c.peek() == UInt8(ascii: "{") else { try c.skipValue(); continue }
-                try c.beginObject()
-                var firstHW = true
-                while let hw = try c.nextKey(first: &firstHW) {
-                    path = "config.hardware.\(hw)"
-                    switch hw {
-                    case "compute_flops": header.computeFlops = try c.readDouble()
-                    case "memory_bandwidth": header.memoryBandwidth = try c.readDouble()
-                    default: try c.skipValue()
-                    }
+                if key == "cluster", c.peek() == UInt8(ascii: "{") {
+                    header.pools = try Self.readPools(&c, path: &path)
+                    path = "config"
+                    continue
                 }
+                guard key == "hardware", c.peek() == UInt8(ascii: "{") else { try c.skipValue(); continue }
+                (header.computeFlops, header.memoryBandwidth) = try Self.readPeaks(&c, path: &path, prefix: "config.hardware")
                 path = "config"
             }
         } catch {
             throw InputError(file: file, line: number, field: path, error.message)
         }
         return header
+    }
+
+    /// A `hardware` object's `compute_flops` and `memory_bandwidth`.
+    private static func readPeaks(_ c: inout JSONScanner, path: inout String, prefix: String) throws(JSONScanError) -> (Double?, Double?) {
+        var flops: Double?, bandwidth: Double?
+        try c.beginObject()
+        var first = true
+        while let key = try c.nextKey(first: &first) {
+            path = "\(prefix).\(key)"
+            switch key {
+            case "compute_flops": flops = try c.readDouble()
+            case "memory_bandwidth": bandwidth = try c.readDouble()
+            default: try c.skipValue()
+            }
+        }
+        return (flops, bandwidth)
+    }
+
+    /// `config.cluster.pools`: each pool's role, replicas and hardware peaks.
+    private static func readPools(_ c: inout JSONScanner, path: inout String) throws(JSONScanError) -> [EventLogHeader.Pool] {
+        var pools: [EventLogHeader.Pool] = []
+        try c.beginObject()
+        var first = true
+        while let key = try c.nextKey(first: &first) {
+            guard key == "pools" else { try c.skipValue(); continue }
+            try c.beginArray()
+            var firstPool = true
+            while try c.nextElement(first: &firstPool) {
+                let prefix = "config.cluster.pools[\(pools.count)]"
+                var pool = EventLogHeader.Pool()
+                try c.beginObject()
+                var firstKey = true
+                while let k = try c.nextKey(first: &firstKey) {
+                    path = "\(prefix).\(k)"
+                    switch k {
+                    case "role":
+                        let raw = try c.readString()
+                        guard let role = ReplicaRole(rawValue: raw) else {
+                            throw JSONScanError("unknown role '\(raw)' (mixed, prefill or decode)")
+                        }
+                        pool.role = role
+                    case "replicas": pool.replicas = try c.readInt()
+                    case "hardware": (pool.computeFlops, pool.memoryBandwidth) = try readPeaks(&c, path: &path, prefix: prefix + ".hardware")
+                    default: try c.skipValue()
+                    }
+                }
+                pools.append(pool)
+            }
+        }
+        return pools
     }
 }

@@ -43,6 +43,29 @@ public struct EventLogHeader: Sendable, Equatable {
     public var computeFlops: Double?
     /// `config.hardware.memory_bandwidth`, when present.
     public var memoryBandwidth: Double?
+    /// `config.cluster.pools` of a fleet with pools: each pool's role, replica count and peaks.
+    public var pools: [Pool] = []
+
+    /// A pool of a fleet's header.
+    public struct Pool: Sendable, Equatable {
+        public var role: ReplicaRole = .mixed
+        public var replicas = 1
+        public var computeFlops: Double?
+        public var memoryBandwidth: Double?
+        public init() {}
+    }
+
+    /// Each replica's role and peaks, from ``pools`` (empty without pools).
+    public var replicaPeaks: (roles: [ReplicaRole], peaks: [(computeFlops: Double, memoryBandwidth: Double)]) {
+        var roles: [ReplicaRole] = [], peaks: [(computeFlops: Double, memoryBandwidth: Double)] = []
+        for pool in pools {
+            for _ in 0..<max(pool.replicas, 0) {
+                roles.append(pool.role)
+                peaks.append((pool.computeFlops ?? computeFlops ?? 0, pool.memoryBandwidth ?? memoryBandwidth ?? 0))
+            }
+        }
+        return (roles, peaks)
+    }
 
     public init(schema: String = EventLogSchema.current, version: String, seed: UInt64?, configJSON: String,
                 computeFlops: Double? = nil, memoryBandwidth: Double? = nil) {

@@ -376,4 +376,28 @@ extension EventLogWriter: ClusterEventSink {
         buffer.append(ascii: "]}\n")
         if buffer.count >= Self.flushThreshold { flush() }
     }
+
+    /// Writes a `kv_transfer` record: `{"type":"kv_transfer","t":start,"id":…,"from":p,"to":d,
+    /// "end":…,"tokens":…,"bytes":…}` (a disaggregated request's KV cache leaving its prefill
+    /// replica `p` for decode replica `d`).
+    public mutating func kvTransfer(_ r: KVTransferRecord) {
+        guard !closed && failure == nil else { return }
+        note(r.start)
+        buffer.append(ascii: #"{"type":"kv_transfer","t":"#)
+        buffer.append(r.start)
+        buffer.append(ascii: #","id":"#)
+        buffer.appendJSONString(r.id)
+        buffer.append(ascii: #","from":"#)
+        buffer.append(r.from)
+        buffer.append(ascii: #","to":"#)
+        buffer.append(r.to)
+        buffer.append(ascii: #","end":"#)
+        buffer.append(r.end)
+        buffer.append(ascii: #","tokens":"#)
+        buffer.append(r.tokens)
+        buffer.append(ascii: #","bytes":"#)
+        buffer.append(r.bytes)
+        buffer.append(ascii: "}\n")
+        if buffer.count >= Self.flushThreshold { flush() }
+    }
 }

@@ -1,9 +1,24 @@
-/// What a sweep point costs: the GPUs it occupies and their price.
+/// What one point of a sweep costs.
 public enum SweepCost {
     /// The GPUs one point uses: `tensor_parallel_size` × the replicas (1 while the config has
-    /// no replica count). The one place that counts them, so a fleet of replicas changes only
-    /// this.
+    /// no replica count), summed over the pools of a fleet with pools. The one place that
+    /// counts them.
     public static func gpus(_ config: SimulatorConfig) -> Int {
-        config.hardware.tensorParallelSize * (config.cluster.isEnabled ? config.cluster.replicas : 1)
+        guard config.cluster.isEnabled else { return config.hardware.tensorParallelSize }
+        return config.replicaNodes.reduce(0) { $0 + $1.config.hardware.tensorParallelSize }
+    }
+
+    /// Dollars per hour of the whole point: each replica's GPUs at its `price_per_hour`; nil
+    /// when some replica's hardware has no price.
+    public static func costPerHour(_ config: SimulatorConfig) -> Double? {
+        guard config.cluster.isEnabled else {
+            return config.hardware.pricePerHour.map { $0 * Double(config.hardware.tensorParallelSize) }
+        }
+        var total = 0.0
+        for node in config.replicaNodes {
+            guard let price = node.config.hardware.pricePerHour else { return nil }
+            total += price * Double(node.config.hardware.tensorParallelSize)
+        }
+        return total
     }
 }

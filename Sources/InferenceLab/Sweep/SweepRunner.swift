@@ -166,7 +166,8 @@ public struct SweepRunner: Sendable {
         } catch {
             return ["error": .text("\(spec.base): \(error.key): \(error.message)")]
         }
-        var sink = TeeClusterSink(FleetMetrics(config: config), ReplicaGoodput(objective: spec.slo ?? ServiceLevelObjective()))
+        var sink = TeeClusterSink(FleetMetrics(config: config),
+                                  ReplicaGoodput(objective: spec.slo ?? ServiceLevelObjective(), roles: fleet.roles))
         while fleet.advance(into: &sink) {}
         if let e = sourceError(fleet.requestSource) { return ["error": .text(e)] }
         if let issue = fleet.error { return ["error": .text("\(spec.base): \(issue.key): \(issue.message)")] }
@@ -182,8 +183,7 @@ public struct SweepRunner: Sendable {
         for (key, value) in SummaryJSON.fields(summary) { cells[key] = .number(value) }
         let gpus = SweepCost.gpus(config)
         cells["gpus"] = .number(Double(gpus))
-        if let price = config.hardware.pricePerHour {
-            let cost = price * Double(gpus)
+        if let price = config.hardware.pricePerHour, let cost = SweepCost.costPerHour(config) {
             cells["price_per_hour"] = .number(price)
             cells["cost_per_hour"] = .number(cost)
             cells["tokens_per_dollar"] = .number(cost > 0 ? summary.totalTokenThroughput * 3600 / cost : .nan)
@@ -204,8 +204,13 @@ public struct SweepRunner: Sendable {
 struct ReplicaGoodput: ClusterEventSink {
     let objective: ServiceLevelObjective
     var sinks: [GoodputSink] = []
+    /// Each replica's role: a prefill replica's one-token requests are not the client's.
+    let roles: [ReplicaRole]
 
-    init(objective: ServiceLevelObjective) { self.objective = objective }
+    init(objective: ServiceLevelObjective, roles: [ReplicaRole] = []) {
+        self.objective = objective
+        self.roles = roles
+    }
 
     mutating func consume(_ event: SimulationEvent, replica: Int) {
         while sinks.count <= replica { sinks.append(GoodputSink(objective: objective)) }
@@ -217,7 +222,7 @@ struct ReplicaGoodput: ClusterEventSink {
     /// The replicas' counts together.
     var total: GoodputCounter {
         var sum = GoodputCounter(objective: objective)
-        for s in sinks { sum.merge(s.counter) }
+        for (k, s) in sinks.enumerated() where k >= roles.count || roles[k] != .prefill { sum.merge(s.counter) }
         return sum
     }
 }

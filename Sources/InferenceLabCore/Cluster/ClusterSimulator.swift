@@ -1,7 +1,14 @@
 import HeapModule
 
-/// A fleet: `[cluster] replicas` copies of the node the config describes, each a
-/// ``Simulator`` fed by its own ``ReplicaQueue``, behind one ``Router`` (docs/fleet.md).
+/// A fleet: `[cluster] replicas` copies of the node the config describes, or the replicas of
+/// its `[[cluster.pool]]` entries, each a ``Simulator`` fed by its own ``ReplicaQueue``,
+/// behind a ``Router`` (docs/fleet.md).
+///
+/// With prefill and decode pools (disaggregated serving) an arrival is routed among the
+/// prefill replicas, which compute its prompt and first token; when that output reaches the
+/// router, a second decision places the decode phase among the decode replicas, the KV cache
+/// moves there (``KVTransferRecord``), and the decode replica admits the request when it has
+/// arrived (``RequestSpec/doRemotePrefill``).
 ///
 /// The cluster owns the fleet's clock. It always runs what happens first: the next arrival of
 /// the fleet's source, routed at its arrival time with the loads the router may see, or the
@@ -37,6 +44,19 @@ public struct ClusterSimulator<Source: RequestSource> {
     @usableFromInline var prefixBlocks: [Int]
     var chain: [UInt64] = []
     let hasher: BlockHasher
+    /// Each replica's role, and the replicas arrivals go to (mixed or prefill) and those the
+    /// decode phase goes to (empty unless disaggregated).
+    public let roles: [ReplicaRole]
+    @usableFromInline let entryReplicas: [Int]
+    @usableFromInline let decodeReplicas: [Int]
+    /// Routes the decode phase of disaggregated requests.
+    @usableFromInline var decodeRouter: Router
+    /// Per replica: KV bytes per token on each of its GPUs, and its block size.
+    let kvBytesPerTokenPerGPU: [Double]
+    /// Disaggregated requests between their prefill and their decode replica, by time.
+    @usableFromInline var handoffs = Heap<Handoff>()
+    @usableFromInline var handoffSerial = 0
+    var transfer = KVTransferRecord()
     @usableFromInline var _status: RunStatus? = nil
     @usableFromInline var _now = 0.0
     @usableFromInline var _routedCount = 0
@@ -58,6 +78,22 @@ public struct ClusterSimulator<Source: RequestSource> {
         @inlinable static func < (a: Action, b: Action) -> Bool {
             a.time < b.time || (a.time == b.time && a.replica < b.replica)
         }
+    }
+
+    /// A disaggregated request on its way from prefill to decode: at `time` its prefill output
+    /// reaches the router (`toReplica` nil: the decode replica is still to be chosen), or its
+    /// KV cache has reached `toReplica`.
+    @usableFromInline
+    struct Handoff: Comparable {
+        @usableFromInline var time: Double
+        @usableFromInline var serial: Int
+        @usableFromInline var spec: RequestSpec
+        @usableFromInline var fromReplica: Int
+        @usableFromInline var toReplica: Int?
+        @inlinable static func < (a: Handoff, b: Handoff) -> Bool {
+            a.time < b.time || (a.time == b.time && a.serial < b.serial)
+        }
+        @inlinable static func == (a: Handoff, b: Handoff) -> Bool { a.time == b.time && a.serial == b.serial }
     }
 
     /// The request source.
@@ -83,14 +119,22 @@ public struct ClusterSimulator<Source: RequestSource> {
     /// - Throws: the first error-severity ``ConfigIssue`` of the config.
     public init(config: SimulatorConfig, source: Source) throws(ConfigIssue) {
         if let error = config.validate().first(where: { $0.severity == .error }) { throw error }
-        let n = max(config.cluster.replicas, 1)
+        let nodes = config.replicaNodes
+        let n = nodes.count
         self.config = config
         self.source = source
         var replicas: [Simulator<ReplicaQueue>] = []
         replicas.reserveCapacity(n)
-        for _ in 0..<n { replicas.append(try Simulator(config: config, source: ReplicaQueue())) }
+        for node in nodes { replicas.append(try Simulator(config: node.config, source: ReplicaQueue())) }
         _replicas = replicas
-        router = Router(config.cluster)
+        let roles = nodes.map { $0.role }
+        self.roles = roles
+        kvBytesPerTokenPerGPU = nodes.map { $0.config.kvBytesPerTokenPerGPU }
+        entryReplicas = (0..<n).filter { roles[$0] != .decode }
+        decodeReplicas = (0..<n).filter { roles[$0] == .decode }
+        router = Router(config.cluster, replicas: entryReplicas.count, seed: config.cluster.routerSeed)
+        decodeRouter = Router(config.cluster, replicas: max(decodeReplicas.count, 1),
+                              seed: config.cluster.routerSeed ^ 0x9E37_79B9_7F4A_7C15)
         blocked = Array(repeating: false, count: n)
         trackers = Array(repeating: ReplicaLoadTracker(), count: n)
         versions = Array(repeating: 0, count: n)
@@ -98,6 +142,7 @@ public struct ClusterSimulator<Source: RequestSource> {
         visible = Array(repeating: ReplicaLoad(), count: n)
         prefixBlocks = Array(repeating: 0, count: n)
         hasher = BlockHasher(blockSize: config.scheduler.blockSize, hashBlockSize: config.scheduler.prefixHashBlockSize)
+        for k in 0..<n where roles[k] == .prefill { trackers[k].handsOff = true }
     }
 
     /// Replaces the router (tests: a router with its own session key).
@@ -137,6 +182,21 @@ public struct ClusterSimulator<Source: RequestSource> {
         while let top = actions.min, top.version != versions[top.replica] { _ = actions.removeMin() }
         let arrival = source.peekArrivalTime()
         let action = actions.min
+        // At one time: arrivals, then handoffs, then replica actions.
+        if let h = handoffs.min, arrival.map({ h.time < $0 }) ?? true, action.map({ h.time <= $0.time }) ?? true {
+            _ = handoffs.removeMin()
+            refresh(upTo: h.time)
+            _now = max(_now, h.time)
+            if let k = h.toReplica {
+                var spec = h.spec
+                spec.doRemotePrefill = true
+                _replicas[k]._source.push(spec, at: h.time)
+                reschedule(k)
+            } else {
+                routeDecode(h, &sink)
+            }
+            return true
+        }
         if let a = arrival, action == nil || a <= action!.time {
             guard a.isFinite else {
                 // Replica 0 reports it, as a one-node run does.
@@ -158,6 +218,7 @@ public struct ClusterSimulator<Source: RequestSource> {
             var b = blocked[k]
             withReplicaSink(k, &sink) { sim, s in sim.replicaAdvance(blocked: &b, into: &s) }
             blocked[k] = b
+            if !trackers[k].handedOff.isEmpty { queueHandoffs(from: k) }
             passOnCompletions(k)
             if _replicas[k].status == .failed {
                 fail(into: &sink)
@@ -166,7 +227,7 @@ public struct ClusterSimulator<Source: RequestSource> {
             reschedule(k)
             return true
         }
-        // Nothing more can happen.
+        // Nothing more can happen (no arrival, handoff or replica action is left).
         var failed = false
         for k in 0..<_replicas.count {
             _replicas[k]._source.close()
@@ -180,18 +241,20 @@ public struct ClusterSimulator<Source: RequestSource> {
     /// Routes the source's next request and queues it on the chosen replica.
     @inlinable
     mutating func routeNext<Sink: ClusterEventSink>(_ sink: inout Sink) {
-        let spec = source.next()
-        let promptBlocks = spec.promptTokens / config.scheduler.blockSize
-        if router.usesPrefix { countCachedPrefix(spec) }
-        let loads: [ReplicaLoad]
-        if config.cluster.routerRefreshInterval > 0 { loads = visible } else { loads = liveLoads() }
-        let k = router.choose(spec, loads: loads, prefixBlocks: prefixBlocks, promptBlocks: promptBlocks, scores: &route.scores)
+        var spec = source.next()
+        let disaggregated = !decodeReplicas.isEmpty
+        let k = choose(spec, among: entryReplicas, decode: false)
         route.time = spec.arrivalTime
         route.id = spec.id
         route.replica = k
-        route.phase = .mixed
+        route.phase = disaggregated ? .prefill : .mixed
         sink.route(route)
         _routedCount += 1
+        if disaggregated {
+            // vLLM's disaggregated proxy asks the prefill instance for one token.
+            trackers[k].pushed.append(spec)
+            spec.outputTokens = 1
+        }
         if _replicas[k]._scheduler.rejection(promptTokens: spec.promptTokens, outputTokens: spec.outputTokens) == nil {
             trackers[k].outstanding += 1
             trackers[k].tokens += spec.promptTokens + spec.outputTokens
@@ -200,13 +263,74 @@ public struct ClusterSimulator<Source: RequestSource> {
         reschedule(k)
     }
 
-    /// Every replica's load now.
+    /// The replica among `candidates` (fleet indices) that the router (or, for a decode phase,
+    /// the decode router) picks for `spec`; `route.scores` holds the candidates' scores.
     @inlinable
-    func liveLoads() -> [ReplicaLoad] {
-        var loads: [ReplicaLoad] = []
-        loads.reserveCapacity(_replicas.count)
-        for k in 0..<_replicas.count { loads.append(load(k)) }
-        return loads
+    mutating func choose(_ spec: RequestSpec, among candidates: [Int], decode: Bool) -> Int {
+        let all = candidates.count == _replicas.count
+        let uses = decode ? decodeRouter.usesPrefix : router.usesPrefix
+        if uses { countCachedPrefix(spec, on: candidates) }
+        let promptBlocks = spec.promptTokens / config.scheduler.blockSize
+        var loads: [ReplicaLoad]
+        if config.cluster.routerRefreshInterval > 0 {
+            loads = all ? visible : candidates.map { visible[$0] }
+        } else {
+            loads = []
+            loads.reserveCapacity(candidates.count)
+            for k in candidates { loads.append(load(k)) }
+        }
+        let i = decode
+            ? decodeRouter.choose(spec, loads: loads, prefixBlocks: prefixBlocks, promptBlocks: promptBlocks, scores: &route.scores)
+            : router.choose(spec, loads: loads, prefixBlocks: prefixBlocks, promptBlocks: promptBlocks, scores: &route.scores)
+        return candidates[i]
+    }
+
+    /// The prefill output of `h` reached the router: route its decode phase and start moving
+    /// its KV cache.
+    @usableFromInline
+    mutating func routeDecode<Sink: ClusterEventSink>(_ h: Handoff, _ sink: inout Sink) {
+        let spec = h.spec
+        let k = choose(spec, among: decodeReplicas, decode: true)
+        route.time = h.time
+        route.id = spec.id
+        route.replica = k
+        route.phase = .decode
+        sink.route(route)
+        if _replicas[k]._scheduler.rejection(promptTokens: spec.promptTokens, outputTokens: spec.outputTokens) == nil {
+            trackers[k].outstanding += 1
+            trackers[k].tokens += spec.promptTokens + spec.outputTokens
+        }
+        // vLLM's decode side pulls the prompt's blocks it does not hold already.
+        let blockSize = _replicas[k]._scheduler.kvCacheManager.blockSize
+        let localBlocks = cachedPrefixBlocks(spec, on: k)
+        let tokens = max(spec.promptTokens - localBlocks * blockSize, 0)
+        let blocks = (tokens + blockSize - 1) / blockSize
+        let bytes = Double(blocks * blockSize) * kvBytesPerTokenPerGPU[h.fromReplica]
+        let bandwidth = config.cluster.kvTransferBandwidth
+        transfer.id = spec.id
+        transfer.from = h.fromReplica
+        transfer.to = k
+        transfer.start = h.time
+        transfer.end = h.time + config.cluster.kvTransferLatency + (bandwidth > 0 ? bytes / bandwidth : 0)
+        transfer.tokens = tokens
+        transfer.bytes = bytes
+        sink.kvTransfer(transfer)
+        var next = h
+        next.time = transfer.end
+        next.toReplica = k
+        next.serial = handoffSerial
+        handoffSerial += 1
+        handoffs.insert(next)
+    }
+
+    /// Queues the requests prefill replica `k` finished, for their decode phase.
+    @usableFromInline
+    mutating func queueHandoffs(from k: Int) {
+        for (spec, time) in trackers[k].handedOff {
+            handoffs.insert(Handoff(time: max(time, _now), serial: handoffSerial, spec: spec, fromReplica: k, toReplica: nil))
+            handoffSerial += 1
+        }
+        trackers[k].handedOff.removeAll(keepingCapacity: true)
     }
 
     @inlinable
@@ -229,22 +353,29 @@ public struct ClusterSimulator<Source: RequestSource> {
         if nextRefresh <= t { nextRefresh = t + interval }
     }
 
-    /// The request's leading full blocks cached on each replica (vLLM's `get_computed_blocks`
-    /// lookup, without touching the pool).
+    /// The request's leading full blocks cached on each of `candidates` (vLLM's
+    /// `get_computed_blocks` lookup, without touching the pool), into ``prefixBlocks``.
     @usableFromInline
-    mutating func countCachedPrefix(_ spec: RequestSpec) {
-        for k in 0..<prefixBlocks.count { prefixBlocks[k] = 0 }
-        guard config.scheduler.enablePrefixCaching, spec.promptTokens > 0 else { return }
-        let maxHit = (spec.promptTokens - 1) / config.scheduler.blockSize
+    mutating func countCachedPrefix(_ spec: RequestSpec, on candidates: [Int]) {
+        prefixBlocks.removeAll(keepingCapacity: true)
+        for k in candidates { prefixBlocks.append(cachedPrefixBlocks(spec, on: k)) }
+    }
+
+    /// The request's leading full blocks cached on replica `k` (at most all but the block of
+    /// its last prompt token, as vLLM looks them up).
+    @usableFromInline
+    mutating func cachedPrefixBlocks(_ spec: RequestSpec, on k: Int) -> Int {
+        let scheduler = _replicas[k]._scheduler
+        guard scheduler.prefixCaching, spec.promptTokens > 0 else { return 0 }
+        let blockSize = scheduler.kvCacheManager.blockSize
+        let maxHit = (spec.promptTokens - 1) / blockSize
         let shared = min(maxHit, hasher.sharedBlockCount(promptTokens: spec.promptTokens, prefixHashes: spec.prefixHashes))
-        guard shared > 0 else { return }
+        guard shared > 0 else { return 0 }
         chain.removeAll(keepingCapacity: true)
         hasher.extend(&chain, to: shared, prefixHashes: spec.prefixHashes)
-        for k in 0..<_replicas.count {
-            var i = 0
-            while i < chain.count, _replicas[k]._scheduler.kvCacheManager.blockPool.lookup(chain[i]) != nil { i += 1 }
-            prefixBlocks[k] = i
-        }
+        var i = 0
+        while i < chain.count, scheduler.kvCacheManager.blockPool.lookup(chain[i]) != nil { i += 1 }
+        return i
     }
 
     /// Puts replica `k`'s next action in the heap when its time changed.
@@ -262,6 +393,8 @@ public struct ClusterSimulator<Source: RequestSource> {
     mutating func passOnCompletions(_ k: Int) {
         guard !_replicas[k]._source.completions.isEmpty else { return }
         for c in _replicas[k]._source.completions {
+            // A prefill replica's finish is not the request's: its decode phase follows.
+            if c.finished && roles[k] == .prefill { continue }
             source.requestCompleted(sessionKey: c.sessionKey, finished: c.finished, at: c.time)
         }
         _replicas[k]._source.clearCompletions()
@@ -290,7 +423,32 @@ struct ReplicaLoadTracker {
     @usableFromInline var tokens = 0
     /// Prompt plus output tokens of the request in each slot.
     @usableFromInline var slotTokens: [Int] = []
+    /// A prefill replica: the requests it finishes go on to a decode replica.
+    @usableFromInline var handsOff = false
+    /// Its requests pushed and not yet admitted or rejected, in order (the whole request, as
+    /// the client sent it), then each slot's, and those it finished with when their output
+    /// reached the router.
+    @usableFromInline var pushed: [RequestSpec] = []
+    @usableFromInline var pushedHead = 0
+    @usableFromInline var slotSpecs: [RequestSpec?] = []
+    @usableFromInline var handedOff: [(RequestSpec, Double)] = []
+    @usableFromInline var lastStepClientTime = 0.0
     @inlinable init() {}
+
+    /// The oldest pushed request not yet admitted or rejected.
+    @inlinable
+    mutating func popPushed() -> RequestSpec {
+        let spec = pushed[pushedHead]
+        pushedHead += 1
+        if pushedHead == pushed.count {
+            pushed.removeAll(keepingCapacity: true)
+            pushedHead = 0
+        } else if pushedHead > 1024 && pushedHead * 2 > pushed.count {
+            pushed.removeFirst(pushedHead)
+            pushedHead = 0
+        }
+        return spec
+    }
 }
 
 /// Replica `replica`'s events on their way to the fleet's sink, keeping its load.
@@ -312,9 +470,23 @@ struct ReplicaSink<Base: ClusterEventSink>: EventSink {
             let s = Int(a.slot)
             while tracker.slotTokens.count <= s { tracker.slotTokens.append(0) }
             tracker.slotTokens[s] = a.promptTokens + a.outputTokens
+            if tracker.handsOff {
+                while tracker.slotSpecs.count <= s { tracker.slotSpecs.append(nil) }
+                tracker.slotSpecs[s] = tracker.popPushed()
+            }
+        case .rejected:
+            if tracker.handsOff { _ = tracker.popPushed() }
+        case .timedOut(_, let slot):
+            if tracker.handsOff { tracker.slotSpecs[Int(slot)] = nil }
+        case .step(let r):
+            if tracker.handsOff { tracker.lastStepClientTime = r.clientTime }
         case .finished(_, _, let slot, _):
             tracker.outstanding -= 1
             tracker.tokens -= tracker.slotTokens[Int(slot)]
+            if tracker.handsOff, let spec = tracker.slotSpecs[Int(slot)] {
+                tracker.slotSpecs[Int(slot)] = nil
+                tracker.handedOff.append((spec, tracker.lastStepClientTime))
+            }
         default: break
         }
         base.pointee.consume(event, replica: replica)

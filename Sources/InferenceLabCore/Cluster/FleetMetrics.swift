@@ -8,10 +8,14 @@ public struct FleetMetrics: ClusterEventSink {
     /// Requests routed to each replica.
     public var routed: [Int] { _routed }
 
+    /// Each replica's role (all `mixed` unless the fleet is disaggregated).
+    public private(set) var roles: [ReplicaRole]
+
     public init(config: SimulatorConfig) {
-        let n = max(config.cluster.replicas, 1)
-        _replicas = Array(repeating: MetricsReducer(config: config), count: n)
-        _routed = Array(repeating: 0, count: n)
+        let nodes = config.replicaNodes
+        _replicas = nodes.map { MetricsReducer(config: $0.config) }
+        _routed = Array(repeating: 0, count: nodes.count)
+        roles = nodes.map { $0.role }
     }
 
     /// A fleet of `replicas` nodes with these hardware peaks (the analyzer).
@@ -19,6 +23,19 @@ public struct FleetMetrics: ClusterEventSink {
         _replicas = Array(repeating: MetricsReducer(computeFlops: computeFlops, memoryBandwidth: memoryBandwidth),
                           count: max(n, 1))
         _routed = Array(repeating: 0, count: max(n, 1))
+        roles = Array(repeating: .mixed, count: max(n, 1))
+    }
+
+    /// Sets the replicas' roles and their hardware peaks (the analyzer, from a log's header).
+    public mutating func setReplicas(roles: [ReplicaRole], peaks: [(computeFlops: Double, memoryBandwidth: Double)]) {
+        for (k, peak) in peaks.enumerated() {
+            grow(to: k)
+            if _replicas[k].computeFlops != peak.computeFlops || _replicas[k].memoryBandwidth != peak.memoryBandwidth {
+                _replicas[k] = MetricsReducer(computeFlops: peak.computeFlops, memoryBandwidth: peak.memoryBandwidth)
+            }
+        }
+        if !roles.isEmpty { grow(to: roles.count - 1) }
+        for (k, role) in roles.enumerated() { self.roles[k] = role }
     }
 
     @inlinable
@@ -30,6 +47,11 @@ public struct FleetMetrics: ClusterEventSink {
     public mutating func route(_ record: RouteRecord) {
         grow(to: record.replica)
         _routed[record.replica] += 1
+        switch record.phase {
+        case .mixed: break
+        case .prefill: roles[record.replica] = .prefill
+        case .decode: roles[record.replica] = .decode
+        }
     }
 
     /// Makes sure replicas 0 … n − 1 exist (a replica that never got a request has none of
@@ -41,11 +63,12 @@ public struct FleetMetrics: ClusterEventSink {
         while _replicas.count <= replica {
             _replicas.append(MetricsReducer(computeFlops: _replicas[0].computeFlops, memoryBandwidth: _replicas[0].memoryBandwidth))
             _routed.append(0)
+            roles.append(.mixed)
         }
     }
 
     /// The whole fleet's summary.
-    public func summary() -> Summary { MetricsReducer.fleetSummary(_replicas) }
+    public func summary() -> Summary { MetricsReducer.fleetSummary(_replicas, roles: roles) }
 
     /// Replica `k`'s summary alone.
     public func replicaSummary(_ k: Int) -> Summary { _replicas[k].summary() }

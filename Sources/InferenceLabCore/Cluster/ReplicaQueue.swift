@@ -1,8 +1,14 @@
-/// The request source of one replica: the requests the router has placed on it, in arrival
-/// order. It is never exhausted until the cluster says no request will come
+/// The request source of one replica: the requests the router has placed on it, in the order
+/// they reach it. It is never exhausted until the cluster says no request will come
 /// (``close()``); completions are kept for the cluster to pass on to the fleet's source.
+///
+/// A request reaches a replica at its arrival, or, for the decode phase of a disaggregated
+/// request, when its KV cache has arrived (``push(_:at:)``); the spec keeps the client's
+/// arrival time, from which its latencies are measured.
 public struct ReplicaQueue: RequestSource {
     var queue = RingBuffer<RequestSpec>()
+    /// When each queued request reaches the replica.
+    var times = RingBuffer<Double>()
     var closed = false
     /// A request that left the replica: its session (if any), whether it finished (or was
     /// refused or timed out), and when.
@@ -16,8 +22,16 @@ public struct ReplicaQueue: RequestSource {
 
     public init() {}
 
-    /// Places `spec` at the end of the queue (its arrival is not before the last one's).
-    public mutating func push(_ spec: RequestSpec) { queue.append(spec) }
+    /// Places `spec` at the end of the queue, reaching the replica at its arrival time (not
+    /// before the last one's).
+    public mutating func push(_ spec: RequestSpec) { push(spec, at: spec.arrivalTime) }
+
+    /// Places `spec` at the end of the queue, reaching the replica at `time` (not before the
+    /// last one's).
+    public mutating func push(_ spec: RequestSpec, at time: Double) {
+        queue.append(spec)
+        times.append(time)
+    }
 
     /// No request will be pushed again.
     public mutating func close() { closed = true }
@@ -25,8 +39,11 @@ public struct ReplicaQueue: RequestSource {
     /// Requests routed here that the replica has not taken yet.
     public var count: Int { queue.count }
 
-    public mutating func peekArrivalTime() -> Double? { queue.first?.arrivalTime }
-    public mutating func next() -> RequestSpec { queue.popFirst()! }
+    public mutating func peekArrivalTime() -> Double? { times.first }
+    public mutating func next() -> RequestSpec {
+        _ = times.popFirst()
+        return queue.popFirst()!
+    }
     public mutating func requestCompleted(sessionKey: UInt64?, finished: Bool, at t: Double) {
         completions.append(Completion(sessionKey: sessionKey, finished: finished, time: t))
     }

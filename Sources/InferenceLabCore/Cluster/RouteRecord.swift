@@ -2,7 +2,9 @@
 public enum RoutePhase: String, Sendable {
     /// The whole request on one replica (no prefill/decode disaggregation).
     case mixed
+    /// The prompt and the first token, on a prefill replica.
     case prefill
+    /// The output tokens, on a decode replica, once the KV cache has moved there.
     case decode
 }
 
@@ -32,6 +34,13 @@ public struct RouteRecord: Sendable {
 public protocol ClusterEventSink {
     mutating func consume(_ event: SimulationEvent, replica: Int)
     mutating func route(_ record: RouteRecord)
+    /// A disaggregated request's KV cache starts moving (at `record.start`).
+    mutating func kvTransfer(_ record: KVTransferRecord)
+}
+
+extension ClusterEventSink {
+    /// Sinks that do not look at transfers ignore them.
+    public mutating func kvTransfer(_ record: KVTransferRecord) {}
 }
 
 /// Sends every fleet event to two sinks, first `a` then `b`.
@@ -49,12 +58,17 @@ public struct TeeClusterSink<A: ClusterEventSink, B: ClusterEventSink>: ClusterE
         a.route(record)
         b.route(record)
     }
+    public mutating func kvTransfer(_ record: KVTransferRecord) {
+        a.kvTransfer(record)
+        b.kvTransfer(record)
+    }
 }
 
 /// Keeps every fleet event in memory (tests).
 public struct RecordingClusterSink: ClusterEventSink {
     public var events: [(replica: Int, event: SimulationEvent)] = []
     public var routes: [RouteRecord] = []
+    public var transfers: [KVTransferRecord] = []
     public init() {}
     public mutating func consume(_ event: SimulationEvent, replica: Int) {
         if case .step(let r) = event {
@@ -64,4 +78,5 @@ public struct RecordingClusterSink: ClusterEventSink {
         }
     }
     public mutating func route(_ record: RouteRecord) { routes.append(record) }
+    public mutating func kvTransfer(_ record: KVTransferRecord) { transfers.append(record) }
 }

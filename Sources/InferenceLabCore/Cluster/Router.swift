@@ -16,10 +16,16 @@ public struct Router: Sendable {
     var sessions: [UInt64: Int] = [:]
     /// Reads a request's session key (nil: no session). The one place the session is read.
     public init(_ cluster: ClusterConfig) {
+        self.init(cluster, replicas: cluster.replicas, seed: cluster.routerSeed)
+    }
+
+    /// A router of `cluster`'s policy over `replicas` candidates (a disaggregated fleet has one
+    /// for its prefill replicas and one for its decode replicas), with its own seed.
+    public init(_ cluster: ClusterConfig, replicas: Int, seed: UInt64) {
         policy = cluster.router
-        replicas = max(cluster.replicas, 1)
+        self.replicas = max(replicas, 1)
         weights = (cluster.weightOutstanding, cluster.weightTokens, cluster.weightKV, cluster.weightPrefix)
-        rng = Xoshiro256(seed: cluster.routerSeed)
+        rng = Xoshiro256(seed: seed)
     }
 
     /// Whether the router needs each replica's cached prefix blocks.

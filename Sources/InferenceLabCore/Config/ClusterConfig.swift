@@ -20,14 +20,23 @@ public enum RouterPolicy: String, CaseIterable, Sendable {
     case weighted
 }
 
-/// `[cluster]`: a fleet of identical replicas of the node the rest of the config describes,
-/// behind one router. A config without the table runs one node (``isEnabled`` false).
+/// `[cluster]`: a fleet of replicas behind one router: `replicas` identical copies of the node
+/// the rest of the config describes, or the `[[cluster.pool]]` entries (``pools``), each with
+/// its own node and role. A config without the table runs one node (``isEnabled`` false).
 public struct ClusterConfig: Sendable, Equatable {
     /// Whether the config has a `[cluster]` table: the run is a fleet and its event log uses
     /// schema `inference-lab.events/2`.
     public var isEnabled: Bool
-    /// Number of replicas (≥ 1).
+    /// Number of replicas (≥ 1): with pools, their sum.
     public var replicas: Int
+    /// The `[[cluster.pool]]` entries, in the order of their replicas (pool 0's replicas come
+    /// first); empty: `replicas` copies of the config's own node, all `mixed`.
+    public var pools: [ReplicaPool]
+    /// Bytes per second of the link that moves a request's KV cache from a prefill replica to
+    /// a decode replica, per GPU (each GPU of the prefill replica sends its shard in parallel).
+    public var kvTransferBandwidth: Double
+    /// Seconds each KV transfer costs besides its bytes (connection, notification).
+    public var kvTransferLatency: Double
     public var router: RouterPolicy
     /// Seconds between refreshes of the load the router sees; 0: exact current state.
     public var routerRefreshInterval: Double
@@ -41,9 +50,13 @@ public struct ClusterConfig: Sendable, Equatable {
 
     public init(isEnabled: Bool = false, replicas: Int = 1, router: RouterPolicy = .roundRobin,
                 routerRefreshInterval: Double = 0, routerSeed: UInt64 = 0,
-                weightOutstanding: Double = 1, weightTokens: Double = 0, weightKV: Double = 1, weightPrefix: Double = 1) {
+                weightOutstanding: Double = 1, weightTokens: Double = 0, weightKV: Double = 1, weightPrefix: Double = 1,
+                pools: [ReplicaPool] = [], kvTransferBandwidth: Double = 50e9, kvTransferLatency: Double = 0.0005) {
         self.isEnabled = isEnabled
         self.replicas = replicas
+        self.pools = pools
+        self.kvTransferBandwidth = kvTransferBandwidth
+        self.kvTransferLatency = kvTransferLatency
         self.router = router
         self.routerRefreshInterval = routerRefreshInterval
         self.routerSeed = routerSeed

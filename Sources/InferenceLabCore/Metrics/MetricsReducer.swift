@@ -236,7 +236,12 @@ extension MetricsReducer {
     /// replica's samples; throughputs and utilisations span the fleet's first arrival to its
     /// last finish (last step end), utilisations averaged over the replicas; the peak KV use
     /// is the highest replica's. One part gives exactly its own summary.
-    public static func fleetSummary(_ parts: [MetricsReducer]) -> Summary {
+    ///
+    /// With disaggregated pools (`roles`), a request is counted once: it arrives (and queues)
+    /// at its prefill replica and completes at its decode replica, whose latencies are measured
+    /// from the client's arrival; the prefill replicas' one-token completions are not the
+    /// client's. Steps, busy time, KV use and prefix hits are every replica's.
+    public static func fleetSummary(_ parts: [MetricsReducer], roles: [ReplicaRole] = []) -> Summary {
         if parts.count == 1 { return parts[0].summary() }
         var s = Summary()
         guard !parts.isEmpty else { return s }
@@ -244,20 +249,28 @@ extension MetricsReducer {
         var itl = WeightedSamples()
         var firstArrival = Double.infinity, lastFinish = -Double.infinity, lastStepEnd = -Double.infinity
         var computeBusy = 0.0, bandwidthBusy = 0.0, kvArea = 0.0, kvPeak = 0.0, hitPromptTokens = 0
-        for p in parts {
-            ttft += p.measuredTTFT(); tpot += p.tpot; e2e += p.e2e; queue += p.queue
-            for i in 0..<p.itl.values.count { itl.append(p.itl.values[i], weight: p.itl.weights[i]) }
+        for (k, p) in parts.enumerated() {
+            let role = k < roles.count ? roles[k] : .mixed
+            let t = p.totals
+            if role != .prefill {
+                ttft += p.measuredTTFT(); tpot += p.tpot; e2e += p.e2e
+                for i in 0..<p.itl.values.count { itl.append(p.itl.values[i], weight: p.itl.weights[i]) }
+                s.completed += t.completed
+                s.totalInputTokens += t.totalInputTokens; s.totalOutputTokens += t.totalOutputTokens
+                lastFinish = max(lastFinish, p.lastFinish)
+            }
+            if role != .decode {
+                queue += p.queue
+                s.arrived += t.arrived
+            }
             firstArrival = min(firstArrival, p.firstArrival)
-            lastFinish = max(lastFinish, p.lastFinish)
             lastStepEnd = max(lastStepEnd, p.lastStepEnd)
             computeBusy += p.computeBusy
             bandwidthBusy += p.bandwidthBusy
             kvArea += p.kvArea
             kvPeak = max(kvPeak, p.kvPeak)
             hitPromptTokens += p.hitPromptTokens
-            let t = p.totals
-            s.arrived += t.arrived; s.completed += t.completed; s.rejected += t.rejected; s.timedOut += t.timedOut
-            s.totalInputTokens += t.totalInputTokens; s.totalOutputTokens += t.totalOutputTokens
+            s.rejected += t.rejected; s.timedOut += t.timedOut
             s.steps += t.steps; s.preemptions += t.preemptions
             s.prefixCacheHitTokens += t.prefixCacheHitTokens; s.resumeHitTokens += t.resumeHitTokens
         }

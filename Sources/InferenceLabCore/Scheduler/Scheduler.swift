@@ -32,6 +32,9 @@ public struct Scheduler: Sendable {
     /// Session keys (``RequestSpec/sessionKey``), by slot: not used for scheduling, kept so
     /// that a finish can be reported to the request's source with its session.
     private var sessionKeys: [UInt64?] = []
+    /// Per slot: the request's prompt KV comes from a prefill replica (``RequestSpec/doRemotePrefill``),
+    /// until it is first scheduled (vLLM loads remote KV once per request).
+    private var remotePrefill: [Bool] = []
     /// Slots of finished requests, free for reuse.
     private var freeSlots: [RequestSlot] = []
     private var nextSerial: UInt64 = 0
@@ -114,11 +117,13 @@ public struct Scheduler: Sendable {
             rows[Int(slot)] = request
             ids[Int(slot)] = spec.id
             sessionKeys[Int(slot)] = spec.sessionKey
+            remotePrefill[Int(slot)] = spec.doRemotePrefill
         } else {
             slot = RequestSlot(requests.count)
             requests.append(request)
             ids.append(spec.id)
             sessionKeys.append(spec.sessionKey)
+            remotePrefill.append(spec.doRemotePrefill)
         }
         kvCacheManager.addRequest(slot, prefixHashes: spec.prefixHashes)
         waiting.append(slot, request, id: spec.id)
@@ -223,6 +228,12 @@ public struct Scheduler: Sendable {
             if request.numComputed == 0 && prefixCaching {
                 numComputedTokens = kvCacheManager.getComputedBlocks(for: request, slot: slot, into: &newComputedBlocks)
             }
+            let numLocalComputedTokens = numComputedTokens
+            if remotePrefill[Int(slot)] {
+                // The prompt's KV arrived from a prefill replica: all but its last token count as
+                // computed (vLLM's `_update_waiting_for_remote_kv`), the local hit first.
+                numComputedTokens = max(numComputedTokens, request.promptTokens - 1)
+            }
             var numNewTokens = request.numTokens - numComputedTokens
             if threshold > 0 && threshold < numNewTokens { numNewTokens = threshold }
             if !chunkedPrefill && numNewTokens > tokenBudget { break }
@@ -234,12 +245,13 @@ public struct Scheduler: Sendable {
                 newComputedBlocks: newComputedBlocks, numNewComputedTokens: numComputedTokens,
                 watermarkBlocks: running.isEmpty ? 0 : watermarkBlocks, reserveFullPrompt: reserveFullPrompt)
             if !allocated { break }
+            remotePrefill[Int(slot)] = false
             waiting.pop()
             running.append(slot)
             rows[Int(slot)].status = .running
             rows[Int(slot)].numComputed = numComputedTokens
-            if numComputedTokens > 0 {
-                batch.cacheHits.append((slot, numComputedTokens, request.status == .preempted))
+            if numLocalComputedTokens > 0 {
+                batch.cacheHits.append((slot, numLocalComputedTokens, request.status == .preempted))
             }
             batch.append(slot: slot, serial: request.serial, tokens: numNewTokens, context: numComputedTokens)
             tokenBudget -= numNewTokens

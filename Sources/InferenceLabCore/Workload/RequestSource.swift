@@ -23,6 +23,13 @@ public struct RequestSpec: Sendable, Equatable {
     /// runs like any request but is excluded from the metrics.
     public var warmup: Bool
 
+    /// The decode phase of a disaggregated request (vLLM's `do_remote_prefill`): a prefill
+    /// replica computed the prompt and its KV cache has arrived, so the scheduler counts all
+    /// but the last prompt token as computed (less any local prefix hit) and allocates their
+    /// blocks when it admits the request; the last prompt token is computed again to sample
+    /// the first output token, as vLLM's decode instance does.
+    public var doRemotePrefill = false
+
     public init(id: String, arrivalTime: Double, promptTokens: Int, outputTokens: Int,
                 priority: Int = 0, prefixHashes: [UInt64] = [], sessionKey: UInt64? = nil, turn: Int? = nil,
                 warmup: Bool = false) {

@@ -35,10 +35,20 @@ extension ConfigSchema {
                   get: { $0.weightKV }, set: { $0.weightKV = $1 }),
         weightKey("weight_prefix", default: 1, doc: "≥ 0, finite; `weighted` router: weight of the prefix scorer (cached leading blocks / the prompt's blocks)",
                   get: { $0.weightPrefix }, set: { $0.weightPrefix = $1 }),
+        ConfigKey("kv_transfer_bandwidth", .number, default: .value(.number(50e9)), range: .positive, unit: "bytes/s",
+                  doc: "> 0, finite; disaggregated pools: bytes per second each GPU of a prefill replica sends its shard of a request's KV cache at (50e9: a 400 Gb/s RDMA NIC per GPU)",
+                  inHeaderWhen: { $0.isDisaggregated },
+                  get: { .number($0.cluster.kvTransferBandwidth) },
+                  set: { c, v in if let x = v?.numberValue { c.cluster.kvTransferBandwidth = x } }),
+        ConfigKey("kv_transfer_latency", .number, default: .value(.number(0.0005)), range: .nonNegativeSeconds, unit: "s",
+                  doc: "≥ 0, finite; disaggregated pools: seconds each KV transfer costs besides its bytes",
+                  inHeaderWhen: { $0.isDisaggregated },
+                  get: { .number($0.cluster.kvTransferLatency) },
+                  set: { c, v in if let x = v?.numberValue { c.cluster.kvTransferLatency = x } }),
     ], resolve: { _, c in
         c.cluster.isEnabled = true
         return []
-    }, inHeaderWhen: { $0.cluster.isEnabled })
+    }, rules: { c, issues in c.clusterRules(&issues) }, inHeaderWhen: { $0.cluster.isEnabled })
 
     /// A scorer weight of the `weighted` router.
     private static func weightKey(

@@ -1,0 +1,82 @@
+/// `[[cluster.pool]]`: the pools of a fleet, each read as the fleet's document with the pool's
+/// own `[hardware]`, `[scheduler]`, `[compute]` and `[engine]` keys over the fleet's
+/// (`[cluster.pool.hardware]` after a `[[cluster.pool]]` header belongs to that pool).
+///
+/// A pool's node goes through the same reading as the fleet's (presets, a derived KV pool, the
+/// GPU's calibration profile); a problem in a key the pool sets is reported at the pool's key
+/// (`cluster.pool[1].hardware.tensor_parallel_size`, pools counted from 0), anything else at
+/// the fleet's.
+extension ConfigDocumentReader {
+    /// Reads every pool of `entries` (the value of `cluster.pool`).
+    mutating func readPools(_ entries: TOMLNode) -> [ReplicaPool] {
+        guard case .array(let items) = entries else {
+            diagnostics.report(.value, at: ["cluster", "pool"],
+                               "expected an array of tables ([[cluster.pool]] entries), got \(entries.kindAndValue)")
+            return []
+        }
+        var pools: [ReplicaPool] = []
+        for (i, item) in items.enumerated() {
+            if let pool = readPool(item, index: i) { pools.append(pool) }
+        }
+        return pools
+    }
+
+    private mutating func readPool(_ item: TOMLNode, index i: Int) -> ReplicaPool? {
+        let path = ["cluster", "pool[\(i)]"]
+        guard case .table(let entries) = item else {
+            diagnostics.report(.value, at: path, "expected a table ([[cluster.pool]]), got \(item.kindAndValue)")
+            return nil
+        }
+        let own = ConfigTableReader(path: path, node: item)
+        own.rejectUnknownKeys(allowed: ReplicaPool.keyNames + ReplicaPool.tableNames,
+                              context: "a [[cluster.pool]] entry", &diagnostics)
+        var name: String?
+        if own.has("name") {
+            name = own.string("name", &diagnostics)
+            if name?.isEmpty == true {
+                diagnostics.report(.value, at: path + ["name"], "must not be empty")
+                name = nil
+            }
+        } else {
+            diagnostics.report(.missing, at: path + ["name"], "is required but missing from a [[cluster.pool]] entry")
+        }
+        let replicas = own.integer("replicas", minimum: 1, &diagnostics) ?? 1
+        var role = ReplicaRole.mixed
+        if let raw = own.choice("role", among: ReplicaRole.allCases.map(\.rawValue), what: "role", &diagnostics) {
+            role = ReplicaRole(rawValue: raw) ?? .mixed
+        }
+
+        // The fleet's document with the pool's tables merged over its own.
+        var merged = root
+        var overridden: [String: Set<String>] = [:]
+        for table in ReplicaPool.tableNames {
+            guard let node = entries[table] else { continue }
+            guard case .table(let poolKeys) = node else {
+                diagnostics.report(.value, at: path + [table], "expected a table ([cluster.pool.\(table)]), got \(node.kindAndValue)")
+                continue
+            }
+            var base: [String: TOMLNode] = [:]
+            if case .table(let t)? = root[table] { base = t }
+            // A pool that names its own preset starts from it, not from the fleet's preset.
+            for (key, value) in poolKeys { base[key] = value }
+            merged[table] = .table(base)
+            overridden[table] = Set(poolKeys.keys)
+        }
+        merged["cluster"] = nil
+        var poolDiagnostics = diagnostics.child { dotted in
+            guard let table = dotted.first, let keys = overridden[table] else { return dotted }
+            if dotted.count == 1 || keys.contains(dotted[1]) { return path + dotted }
+            return dotted
+        }
+        var reader = ConfigDocumentReader(root: merged, diagnostics: poolDiagnostics, configDirectory: configDirectory)
+        let node = reader.read()
+        poolDiagnostics = reader.diagnostics
+        diagnostics.absorb(poolDiagnostics)
+        for (warningPath, message) in reader.warnings {
+            let mapped = poolDiagnostics.mapped(warningPath)
+            if mapped != warningPath { warnings.append((mapped, message)) }
+        }
+        guard let name else { return nil }
+        return ReplicaPool(name: name, role: role, replicas: replicas, node: node)
+    }
+}

@@ -1,0 +1,21 @@
+/// The move of one disaggregated request's KV cache from the prefill replica that computed its
+/// prompt to the decode replica the router chose (docs/fleet.md, "Disaggregated prefill and
+/// decode").
+///
+/// It starts when the prefill replica's output reaches the router (the client-visible end of
+/// the step that computed the prompt) and ends `latency + bytes / bandwidth` later; the decode
+/// replica admits the request at ``end``.
+public struct KVTransferRecord: Sendable, Equatable {
+    public var id: String = ""
+    /// The prefill replica (source) and the decode replica (destination).
+    public var from: Int = 0
+    public var to: Int = 0
+    public var start: Double = 0
+    public var end: Double = 0
+    /// Prompt tokens whose KV moves: the prompt less the decode replica's cached prefix.
+    public var tokens: Int = 0
+    /// Bytes each GPU of the prefill replica sends (its shard of those tokens' blocks).
+    public var bytes: Double = 0
+
+    public init() {}
+}
