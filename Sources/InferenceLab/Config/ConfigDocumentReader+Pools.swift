@@ -1,6 +1,7 @@
 /// `[[cluster.pool]]`: the pools of a fleet, each read as the fleet's document with the pool's
 /// own `[hardware]`, `[scheduler]`, `[compute]` and `[engine]` keys over the fleet's
-/// (`[cluster.pool.hardware]` after a `[[cluster.pool]]` header belongs to that pool).
+/// (`[cluster.pool.hardware]` after a `[[cluster.pool]]` header belongs to that pool). A pool
+/// table that names a `preset` replaces the fleet's table instead: it starts from the preset.
 ///
 /// A pool's node goes through the same reading as the fleet's (presets, a derived KV pool, the
 /// GPU's calibration profile); a problem in a key the pool sets is reported at the pool's key
@@ -55,9 +56,10 @@ extension ConfigDocumentReader {
                 diagnostics.report(.value, at: path + [table], "expected a table ([cluster.pool.\(table)]), got \(node.kindAndValue)")
                 continue
             }
+            // A pool table that names a preset starts from that preset alone; otherwise its
+            // keys go over the fleet's table.
             var base: [String: TOMLNode] = [:]
-            if case .table(let t)? = root[table] { base = t }
-            // A pool that names its own preset starts from it, not from the fleet's preset.
+            if poolKeys["preset"] == nil, case .table(let t)? = root[table] { base = t }
             for (key, value) in poolKeys { base[key] = value }
             merged[table] = .table(base)
             overridden[table] = Set(poolKeys.keys)
