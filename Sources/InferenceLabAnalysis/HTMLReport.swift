@@ -36,7 +36,7 @@ public enum HTMLReport {
         html += "<h2>Over time</h2>\n"
         html += "<p class=\"note\">Time is simulated seconds since the first arrival. Each point is a window of \(TextFormat.compact(b.width)) s (\(b.used) windows); lines are window means (time-weighted for queue lengths and KV use), shaded bands the window's min–max.</p>\n"
         if data.replicas != nil {
-            html += "<p class=\"note\">A fleet: KV cache use, running and waiting requests and batch tokens pool the steps of every replica (so they are per-replica means, not fleet totals; the per-replica section below separates them); throughput and request rates are the whole fleet's.</p>\n"
+            html += "<p class=\"note\">A fleet: KV cache use, running and waiting requests and batch tokens pool the steps of every replica (averages over the replicas’ steps, not fleet totals; the per-replica section below separates them); throughput and request rates are the whole fleet's.</p>\n"
         }
         html += "<div class=\"grid\">\n"
         html += figure("KV cache use", timeChart(data, [(.kvUsed, "KV blocks used", colors.green)], y: "KV cache used (%)", yMax: 100))
