@@ -3,8 +3,8 @@
 /// prints), its steps, the `route` records naming it, and where its time series sit in the
 /// report's ``TimeBuckets``.
 ///
-/// Memory: a few numbers per replica, and `windows × replicas × 3` bucket entries for the
-/// series; no per-request state beyond the per-replica reducers the report already keeps.
+/// Memory: a few numbers per replica, and `windows × 3` bucket entries per replica that ran a
+/// step; no per-request state beyond the per-replica reducers the report already keeps.
 public struct ReplicaReport: Sendable {
     /// The per-replica time series: each replica's step values, as the one-node charts plot
     /// them for the node.
@@ -32,27 +32,28 @@ public struct ReplicaReport: Sendable {
 }
 
 /// Where each replica's series sit in a ``TimeBuckets``: after the fleet-wide series, three per
-/// replica (``ReplicaReport/Metric``), added as replicas are seen so that they share the
-/// fleet-wide windows.
+/// replica (``ReplicaReport/Metric``), added when the replica's first step is read so that they
+/// share the fleet-wide windows. A replica that ran no step has none (its values are 0): a
+/// stray high replica index costs one integer per lower index, not their series.
 public struct ReplicaSeriesLayout: Sendable, Equatable {
-    /// Index of replica 0's first series.
-    public let first: Int
-    /// Replicas with series.
-    public private(set) var replicas = 0
+    /// Per replica, the index of its first series, or -1 when it has none.
+    private var base: [Int] = []
 
-    /// A layout whose series start at `first`, the fleet-wide series count of `buckets`.
-    public init(first: Int) { self.first = first }
+    public init() {}
 
-    /// The series index of `metric` of `replica`.
-    public func index(_ replica: Int, _ metric: ReplicaReport.Metric) -> Int {
-        first + replica * ReplicaReport.Metric.allCases.count + metric.rawValue
+    /// The series index of `metric` of `replica`; nil when the replica ran no step.
+    public func index(_ replica: Int, _ metric: ReplicaReport.Metric) -> Int? {
+        guard replica >= 0, replica < base.count, base[replica] >= 0 else { return nil }
+        return base[replica] + metric.rawValue
     }
 
-    /// Adds the series of replicas up to `replica` to `buckets` if they are not there yet.
-    public mutating func ensure(_ replica: Int, in buckets: inout TimeBuckets) {
-        guard replica >= replicas else { return }
-        buckets.addSeries((replica + 1 - replicas) * ReplicaReport.Metric.allCases.count)
-        replicas = replica + 1
+    /// The index of replica `replica`'s first series (its ``ReplicaReport/Metric`` series
+    /// follow in order), added to `buckets` if it has none yet.
+    public mutating func ensure(_ replica: Int, in buckets: inout TimeBuckets) -> Int {
+        if let i = index(replica, .running) { return i - ReplicaReport.Metric.running.rawValue }
+        while base.count <= replica { base.append(-1) }
+        base[replica] = buckets.addSeries(ReplicaReport.Metric.allCases.count)
+        return base[replica]
     }
 }
 
@@ -79,22 +80,29 @@ extension ReportData {
         }
     }
 
-    /// Replica `replica`'s `metric` per window (``windowValues(_:carries:)``; 0 before its first step).
+    /// Replica `replica`'s `metric` per window (``windowValues(_:carries:)``; 0 before its
+    /// first step, and throughout for a replica that ran none).
     public func replicaValues(_ replica: Int, _ metric: ReplicaReport.Metric) -> [Double] {
-        guard let replicas, replica < replicas.layout.replicas else { return Array(repeating: 0, count: buckets.used) }
-        return windowValues(replicas.layout.index(replica, metric), carries: true)
+        guard let index = replicas?.layout.index(replica, metric) else { return Array(repeating: 0, count: buckets.used) }
+        return windowValues(index, carries: true)
     }
 
     /// Per window, the minimum, median and maximum of `metric` across the replicas (the
     /// median of an even count is the mean of the middle two). Empty for a one-node log.
+    /// Replicas that ran no step count as zeros without being stored.
     public func replicaSpread(_ metric: ReplicaReport.Metric) -> [(min: Double, median: Double, max: Double)] {
         guard let replicas, replicas.count > 0 else { return [] }
-        let series = (0..<replicas.count).map { replicaValues($0, metric) }
+        let series = (0..<replicas.count).compactMap { replicas.layout.index($0, metric) }.map { windowValues($0, carries: true) }
+        let zeros = replicas.count - series.count
         return (0..<buckets.used).map { i in
+            // The sorted values of the replicas with series, and `zeros` zeros slotted in
+            // where 0 belongs.
             let v = series.map { $0[i] }.sorted()
-            let n = v.count
-            let median = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2
-            return (v[0], median, v[n - 1])
+            let p = v.firstIndex { $0 >= 0 } ?? v.count
+            func rank(_ j: Int) -> Double { j < p ? v[j] : j < p + zeros ? 0 : v[j - zeros] }
+            let n = replicas.count
+            let median = n % 2 == 1 ? rank(n / 2) : (rank(n / 2 - 1) + rank(n / 2)) / 2
+            return (rank(0), median, rank(n - 1))
         }
     }
 

@@ -31,7 +31,7 @@ public struct ReportData: Sendable {
         var ttft: [Double] = [], e2e: [Double] = []
         // A fleet: each replica's series after the fleet-wide ones, and its route records.
         let fleet = reader.isFleet
-        var layout = ReplicaSeriesLayout(first: Series.allCases.count)
+        var layout = ReplicaSeriesLayout()
         let routes = RouteCounts()
         if fleet { reader.onRoute = { _, _, replica, _ in routes.add(replica) } }
         while let event = try reader.next() {
@@ -58,8 +58,9 @@ public struct ReportData: Sendable {
                 // A step may be longer than a window: its values count in every window it
                 // overlaps, weighted by the overlap, and its output tokens are spread over them.
                 let start = r.time, end = r.time + r.duration
+                // A fleet: this replica's series (added at its first step).
                 let replica = reader.replica
-                if fleet { layout.ensure(replica, in: &buckets) }
+                let base = fleet ? layout.ensure(replica, in: &buckets) : 0
                 let last = buckets.index(end)  // first: this may widen the windows
                 let first = buckets.index(start)
                 let kv = r.kvBlocksTotal > 0 ? Double(r.kvBlocksUsed) / Double(r.kvBlocksTotal) : 0
@@ -72,9 +73,9 @@ public struct ReportData: Sendable {
                     buckets.add(series: Series.kvUsed.rawValue, at: i, kv * 100, weight: overlap)
                     buckets.add(series: Series.running.rawValue, at: i, Double(r.running), weight: overlap)
                     if fleet {
-                        buckets.add(series: layout.index(replica, .running), at: i, Double(r.running), weight: overlap)
-                        buckets.add(series: layout.index(replica, .waiting), at: i, Double(r.waiting), weight: overlap)
-                        buckets.add(series: layout.index(replica, .kvUsed), at: i, kv * 100, weight: overlap)
+                        buckets.add(series: base + ReplicaReport.Metric.running.rawValue, at: i, Double(r.running), weight: overlap)
+                        buckets.add(series: base + ReplicaReport.Metric.waiting.rawValue, at: i, Double(r.waiting), weight: overlap)
+                        buckets.add(series: base + ReplicaReport.Metric.kvUsed.rawValue, at: i, kv * 100, weight: overlap)
                     }
                     buckets.add(series: Series.waiting.rawValue, at: i, Double(r.waiting), weight: overlap)
                     buckets.add(series: Series.prefillTokens.rawValue, at: i, Double(r.prefillTokens), weight: overlap)
@@ -93,7 +94,6 @@ public struct ReportData: Sendable {
             // A replica that never got a request has no events of its own.
             metrics.ensureReplicas(routes.counts.count)
             let n = metrics.replicas.count
-            layout.ensure(n - 1, in: &buckets)
             // The rows and coefficients of `summary --by-replica` (FleetMetrics.balance()),
             // from summaries computed once, which also give the steps.
             let summaries = metrics.replicas.map { $0.summary() }

@@ -87,7 +87,7 @@ struct ReplicaReportTests {
         let r = try #require(data.replicas)
         // Totals over the windows do not depend on the windows: Σ value × overlap and Σ overlap.
         func totals(_ k: Int, _ m: ReplicaReport.Metric) -> (Double, Double) {
-            let s = data.buckets.buckets[r.layout.index(k, m)]
+            let s = data.buckets.buckets[r.layout.index(k, m)!]
             return (s.reduce(0) { $0 + $1.weightedSum }, s.reduce(0) { $0 + $1.weight })
         }
         // Replica 0: running 1 for 0.125 s of its 0.625 busy seconds; KV 1/8 = 12.5 % as long.
@@ -121,6 +121,32 @@ struct ReplicaReportTests {
             #expect(html.components(separatedBy: "class=\"lg\">replica \(k)</text>").count - 1 == 3)
         }
         #expect(!html.contains("min / median / max"))
+    }
+
+    @Test("a replica that ran no step: a row, a bar and zeros, but no stored series")
+    func replicaWithoutSteps() throws {
+        // Request `z` is routed to replica 2 at 0.5 and rejected there (no step, no series).
+        let log = Self.twoReplicaLog
+            .replacingOccurrences(of: #"{"type":"step","replica":1,"step":1,"#, with: """
+                {"type":"route","replica":2,"t":0.5,"id":"z","phase":"mixed","scores":[]}
+                {"type":"rejected","replica":2,"t":0.5,"id":"z","reason":"prompt_too_long"}
+                {"type":"step","replica":1,"step":1,
+                """)
+            .replacingOccurrences(of: #""arrived":3,"finished":3,"rejected":0"#, with: #""arrived":4,"finished":3,"rejected":1"#)
+        let data = try Self.withLog(log) { try ReportData.read(path: $0, buckets: 10) }
+        let r = try #require(data.replicas)
+        #expect(r.count == 3 && r.routed == [2, 1, 1] && r.steps == [3, 2, 0])
+        #expect(r.balance.rows[2].requests == 1 && r.balance.rows[2].completed == 0)
+        #expect(r.layout.index(2, .running) == nil)
+        #expect(data.buckets.seriesCount == ReportData.Series.allCases.count + 2 * ReplicaReport.Metric.allCases.count)
+        #expect(data.replicaValues(2, .kvUsed).allSatisfy { $0 == 0 })
+        // Window 3 [0.384, 0.512): running {0, 1} and replica 2's 0.
+        let spread = data.replicaSpread(.running)
+        #expect(spread[3].min == 0 && spread[3].median == 0 && spread[3].max == 1)
+        let html = HTMLReport.render(data)
+        #expect(html.contains("<tr><td>2</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0.000</td><td>-</td><td>-</td><td>-</td><td>-</td></tr>"))
+        #expect(html.contains("<title>2: 1</title></rect>"))
+        #expect(html.components(separatedBy: "class=\"lg\">replica 2</text>").count - 1 == 3)
     }
 
     /// `n` replicas; replica k runs one request `r<k>` in one step [0, 1) with `running` k + 1
