@@ -35,6 +35,9 @@ public enum HTMLReport {
         let b = data.buckets
         html += "<h2>Over time</h2>\n"
         html += "<p class=\"note\">Time is simulated seconds since the first arrival. Each point is a window of \(TextFormat.compact(b.width)) s (\(b.used) windows); lines are window means (time-weighted for queue lengths and KV use), shaded bands the window's min–max.</p>\n"
+        if data.replicas != nil {
+            html += "<p class=\"note\">A fleet: KV cache use, running and waiting requests and batch tokens pool the steps of every replica (averages over the replicas’ steps, not fleet totals; the per-replica section below separates them); throughput and request rates are the whole fleet's.</p>\n"
+        }
         html += "<div class=\"grid\">\n"
         html += figure("KV cache use", timeChart(data, [(.kvUsed, "KV blocks used", colors.green)], y: "KV cache used (%)", yMax: 100))
         html += figure("Running and waiting requests", timeChart(data, [(.running, "running", colors.blue), (.waiting, "waiting", colors.orange)], y: "requests"))
@@ -48,6 +51,7 @@ public enum HTMLReport {
                                                 lines: [.init(name: "arrivals", color: colors.orange, points: arrivals),
                                                         .init(name: "completions", color: colors.green, points: finishes)]).render())
         html += "</div>\n"
+        if let replicas = data.replicas { html += replicaSection(data, replicas) }
         html += "<details><summary>Resolved config (from the log's header)</summary><pre>\(HTMLText.escape(prettyJSON(data.header.configJSON)))</pre></details>\n"
         html += "<p class=\"foot\">inference-lab-analyze \(HTMLText.escape(InferenceLabVersion.string)) · event log schema \(HTMLText.escape(data.header.schema))</p>\n"
         html += "</body>\n</html>\n"
@@ -96,16 +100,13 @@ public enum HTMLReport {
     static func timeChart(_ data: ReportData, _ series: [(ReportData.Series, String, String)], y: String,
                           yMax: Double? = nil, bands: Bool = true) -> String {
         let origin = data.buckets.origin
+        let centres = data.windowCentres
         let lines = series.map { (s, name, color) -> SVGChart.Line in
             let pts = data.points(s)
             // Windows without a step: queue lengths and KV use keep their last value (the
             // node is idle), batch tokens are 0.
             let carries = s == .kvUsed || s == .running || s == .waiting
-            var last = 0.0
-            let mean = pts.map { p -> (x: Double, y: Double) in
-                if p.stats.count > 0 { last = p.stats.mean } else if !carries { last = 0 }
-                return (x: p.t - origin, y: last)
-            }
+            let mean = zip(centres, data.windowValues(s.rawValue, carries: carries)).map { (x: $0, y: $1) }
             let band = bands ? pts.filter { $0.stats.count > 0 }.map { (x: $0.t - origin, lo: $0.stats.min, hi: $0.stats.max) } : []
             return SVGChart.Line(name: name, color: color, points: mean, band: band)
         }
@@ -160,6 +161,11 @@ public enum HTMLReport {
         var rows: [(String, String)] = [
             ("Model", get("model", "name")),
             ("Hardware", get("hardware", "name")),
+        ]
+        if let replicas = data.replicas {
+            rows.append(("Fleet", "\(replicas.count) replica\(replicas.count == 1 ? "" : "s"), router \(get("cluster", "router"))"))
+        }
+        rows += [
             ("Scheduler", "\(get("scheduler", "policy")), \(get("scheduler", "max_num_batched_tokens")) tokens/step, \(get("scheduler", "max_num_seqs")) seqs"),
             ("Workload", "\(get("workload", "arrival_pattern")), \(get("workload", "arrival_rate")) req/s, \(get("workload", "num_requests")) requests"),
             ("Simulator", "\(data.header.version)" + (data.header.seed.map { ", seed \($0)" } ?? "")),

@@ -1,7 +1,8 @@
 /// What the HTML report plots, gathered from an event log in one pass.
 ///
 /// Time series are downsampled into ``TimeBuckets`` (bounded memory); the TTFT and E2E
-/// distributions keep one sample per finished request, as every summary does.
+/// distributions keep one sample per finished request, as every summary does. A fleet's log
+/// (schema 2) adds ``replicas``: each replica's row and its own series on the same windows.
 public struct ReportData: Sendable {
     /// Series indices in ``buckets``.
     public enum Series: Int, CaseIterable, Sendable {
@@ -16,6 +17,8 @@ public struct ReportData: Sendable {
     /// Sorted samples in milliseconds.
     public var ttftMs: [Double]
     public var e2eMs: [Double]
+    /// A fleet's log (schema 2): the per-replica table, routes and series; nil for one node.
+    public var replicas: ReplicaReport?
 
     /// Reads the log at `path` (`-`: standard input).
     public static func read(path: String, allowIncomplete: Bool = false, buckets capacity: Int = 400) throws(InputError) -> ReportData {
@@ -26,6 +29,11 @@ public struct ReportData: Sendable {
         var tracker = RequestTracker()
         var buckets = TimeBuckets(series: Series.allCases.count, capacity: capacity)
         var ttft: [Double] = [], e2e: [Double] = []
+        // A fleet: each replica's series after the fleet-wide ones, and its route records.
+        let fleet = reader.isFleet
+        var layout = ReplicaSeriesLayout()
+        let routes = RouteCounts()
+        if fleet { reader.onRoute = { _, _, replica, _ in routes.add(replica) } }
         while let event = try reader.next() {
             metrics.consume(event, replica: reader.replica)
             if let o = tracker.consume(event), o.status == .finished, metrics.roles[reader.replica] != .prefill {
@@ -50,6 +58,9 @@ public struct ReportData: Sendable {
                 // A step may be longer than a window: its values count in every window it
                 // overlaps, weighted by the overlap, and its output tokens are spread over them.
                 let start = r.time, end = r.time + r.duration
+                // A fleet: this replica's series (added at its first step).
+                let replica = reader.replica
+                let base = fleet ? layout.ensure(replica, in: &buckets) : 0
                 let last = buckets.index(end)  // first: this may widen the windows
                 let first = buckets.index(start)
                 let kv = r.kvBlocksTotal > 0 ? Double(r.kvBlocksUsed) / Double(r.kvBlocksTotal) : 0
@@ -61,6 +72,11 @@ public struct ReportData: Sendable {
                     guard share > 0 || i == first else { continue }
                     buckets.add(series: Series.kvUsed.rawValue, at: i, kv * 100, weight: overlap)
                     buckets.add(series: Series.running.rawValue, at: i, Double(r.running), weight: overlap)
+                    if fleet {
+                        buckets.add(series: base + ReplicaReport.Metric.running.rawValue, at: i, Double(r.running), weight: overlap)
+                        buckets.add(series: base + ReplicaReport.Metric.waiting.rawValue, at: i, Double(r.waiting), weight: overlap)
+                        buckets.add(series: base + ReplicaReport.Metric.kvUsed.rawValue, at: i, kv * 100, weight: overlap)
+                    }
                     buckets.add(series: Series.waiting.rawValue, at: i, Double(r.waiting), weight: overlap)
                     buckets.add(series: Series.prefillTokens.rawValue, at: i, Double(r.prefillTokens), weight: overlap)
                     buckets.add(series: Series.decodeTokens.rawValue, at: i, Double(r.decodeTokens), weight: overlap)
@@ -72,8 +88,22 @@ public struct ReportData: Sendable {
         }
         ttft.sort()
         e2e.sort()
+        var replicas: ReplicaReport?
+        if fleet {
+            reader.onRoute = nil
+            // A replica that never got a request has no events of its own.
+            metrics.ensureReplicas(routes.counts.count)
+            let n = metrics.replicas.count
+            // The rows and coefficients of `summary --by-replica` (FleetMetrics.balance()),
+            // from summaries computed once, which also give the steps.
+            let summaries = metrics.replicas.map { $0.summary() }
+            replicas = ReplicaReport(balance: FleetBalance(summaries, busy: metrics.replicas.map(\.busySeconds)),
+                                     steps: summaries.map(\.steps),
+                                     routed: (0..<n).map { $0 < routes.counts.count ? routes.counts[$0] : 0 },
+                                     layout: layout)
+        }
         return ReportData(name: reader.name, header: reader.header, end: reader.end, summary: metrics.summary(),
-                          buckets: buckets, ttftMs: ttft, e2eMs: e2e)
+                          buckets: buckets, ttftMs: ttft, e2eMs: e2e, replicas: replicas)
     }
 
     /// A series' bucket statistics, with the bucket's centre time.

@@ -51,8 +51,13 @@ public struct SVGChart: Sendable {
     }
 
     public func render() -> String {
-        let left = 64.0, right = 16.0, top = 30.0, bottom = 46.0
-        let plotW = width - left - right, plotH = height - top - bottom
+        let left = 64.0, right = 16.0, bottom = 46.0
+        let plotW = width - left - right
+        // Legend rows above the plot: one, or more when the names do not fit in one (the
+        // plot then starts lower).
+        let legendRows = Self.legendRows(lines.map { Self.legendWidth($0.name) }, within: plotW)
+        let top = 30.0 + Double(legendRows.count - 1) * 14
+        let plotH = height - top - bottom
         var xs: [Double] = [], ys: [Double] = []
         for l in lines {
             for p in l.points where p.x.isFinite { xs.append(p.x); if p.y.isFinite { ys.append(p.y) } }
@@ -113,16 +118,39 @@ public struct SVGChart: Sendable {
             let flip = x > left + plotW * 0.75
             s += "<text x=\"\(f(flip ? x - 3 : x + 3))\" y=\"\(f(top + 11))\" class=\"ml\" text-anchor=\"\(flip ? "end" : "start")\">\(HTMLText.escape(m.label))</text>\n"
         }
-        // Legend, right-aligned above the plot.
-        var x = left + plotW
-        for l in lines.reversed() {
-            let w = Double(l.name.count) * 6.6 + 22
-            x -= w
-            s += "<rect x=\"\(f(x))\" y=\"12\" width=\"12\" height=\"10\" fill=\"\(l.color)\"/>"
-            s += "<text x=\"\(f(x + 16))\" y=\"21\" class=\"lg\">\(HTMLText.escape(l.name))</text>\n"
+        // Legend, right-aligned above the plot, row by row.
+        for (row, members) in legendRows.enumerated() {
+            var x = left + plotW
+            for i in members.reversed() {
+                let l = lines[i]
+                x -= Self.legendWidth(l.name)
+                s += "<rect x=\"\(f(x))\" y=\"\(12 + 14 * row)\" width=\"12\" height=\"10\" fill=\"\(l.color)\"/>"
+                s += "<text x=\"\(f(x + 16))\" y=\"\(21 + 14 * row)\" class=\"lg\">\(HTMLText.escape(l.name))</text>\n"
+            }
         }
         s += "</svg>\n"
         return s
+    }
+}
+
+extension SVGChart {
+    /// Width of a legend entry: the swatch, a gap and the name.
+    static func legendWidth(_ name: String) -> Double { Double(name.count) * 6.6 + 22 }
+
+    /// The line indices of each legend row: in order, a new row when the next entry would make
+    /// the row wider than `available` (a single row however wide when every entry fits alone).
+    static func legendRows(_ widths: [Double], within available: Double) -> [[Int]] {
+        var rows: [[Int]] = [[]]
+        var used = 0.0
+        for (i, w) in widths.enumerated() {
+            if !rows[rows.count - 1].isEmpty && used + w > available {
+                rows.append([])
+                used = 0
+            }
+            rows[rows.count - 1].append(i)
+            used += w
+        }
+        return rows
     }
 }
 

@@ -46,7 +46,8 @@ public struct BucketStats: Sendable, Equatable {
 public struct TimeBuckets: Sendable {
     /// The most buckets kept.
     public var capacity: Int { grid.capacity }
-    public let seriesCount: Int
+    /// Series kept; ``addSeries(_:)`` adds more.
+    public private(set) var seriesCount: Int
     /// Start of bucket 0 (the first time seen).
     public private(set) var origin = Double.nan
     /// Width of one bucket (seconds).
@@ -74,6 +75,16 @@ public struct TimeBuckets: Sendable {
         let i = grid.index(of: t - origin)
         used = Swift.max(used, i + 1)
         return i
+    }
+
+    /// Adds `n` empty series on the same windows (a fleet's replicas, as they are seen) and
+    /// returns the index of the first one.
+    @discardableResult
+    public mutating func addSeries(_ n: Int) -> Int {
+        let first = seriesCount
+        for _ in 0..<max(n, 0) { buckets.append(Array(repeating: BucketStats(), count: capacity)) }
+        seriesCount += max(n, 0)
+        return first
     }
 
     public mutating func add(series: Int, at index: Int, _ v: Double, weight: Double = 0) {

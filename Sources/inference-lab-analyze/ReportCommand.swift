@@ -10,7 +10,10 @@ struct ReportCommand: ParsableCommand {
         discussion: """
             One HTML file with inline CSS and SVG: no scripts, no network. Time series are \
             downsampled into at most --windows time windows (min, max and mean per window), so \
-            memory stays bounded whatever the length of the log.
+            memory stays bounded whatever the length of the log. A fleet's log (schema 2) adds a \
+            per-replica section: the table of `summary --by-replica` with the load imbalance, \
+            requests routed per replica, and each replica's running and waiting requests and \
+            KV-cache use over time (min / median / max across replicas above 8 replicas).
             """
     )
 

@@ -134,6 +134,39 @@ struct FleetEndToEndTests {
         #expect(summary.stdout == json, "\(summary.stderr)")
     }
 
+    @Test("report of a fleet log: the per-replica table equals summary --by-replica; round robin routes i to i mod N; 9 replicas: min / median / max")
+    func reportPerReplica() throws {
+        let dir = try Scratch()
+        defer { dir.remove() }
+        let config = try fleetConfig(dir, "rr.toml", replicas: 2, router: "round_robin")
+        let (log, _) = try dir.simulate(config, "rr.jsonl.gz")
+        let out = dir.file("rr.html")
+        let r = try Tool.analyze(["report", log, "-o", out])
+        #expect(r.status == 0 && r.stderr.isEmpty, "\(r.stderr)")
+        let html = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(html.contains("<h2>Per replica</h2>") && html.contains("<td>Fleet</td><td>2 replicas, router round_robin</td>"))
+        // Round robin: requests 0, 2, 4, … on replica 0 and 1, 3, 5, … on replica 1: 30 each.
+        #expect(html.contains("<title>0: 30</title></rect>") && html.contains("<title>1: 30</title></rect>"))
+        let by = try jsonObject(try Tool.analyze(["summary", log, "--by-replica", "--json"]).stdout)
+        let rows = try #require(by["replicas"] as? [[String: Any]])
+        #expect(rows.count == 2)
+        for row in rows {
+            let n = { (k: String) in (row[k] as! NSNumber).intValue }
+            #expect(n("requests") == 30)
+            #expect(html.contains("<tr><td>\(n("replica"))</td><td>\(n("requests"))</td><td>\(n("completed"))</td><td>\(n("tokens"))</td>"), "replica \(n("replica"))")
+        }
+        #expect(html.components(separatedBy: "class=\"lg\">replica 1</text>").count - 1 == 3)
+        #expect(!html.contains("http") && !html.contains("<script"))
+
+        let wide = try fleetConfig(dir, "w.toml", replicas: 9, router: "least_outstanding")
+        let (wideLog, _) = try dir.simulate(wide, "w.jsonl")
+        let page = try Tool.analyze(["report", wideLog, "-o", "-"])
+        #expect(page.status == 0, "\(page.stderr)")
+        #expect(page.stdout.contains("<figcaption>Running requests per replica (min / median / max of 9 replicas)</figcaption>"))
+        #expect(page.stdout.contains("<tr><td>8</td>") && !page.stdout.contains("<tr><td>9</td>"))  // replicas 0 … 8
+        #expect(!page.stdout.contains("class=\"lg\">replica 0</text>"))
+    }
+
     @Test("errors: bad [cluster] keys, --replica out of range, conflicting options")
     func errors() throws {
         let dir = try Scratch()

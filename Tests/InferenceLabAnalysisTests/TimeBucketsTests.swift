@@ -18,4 +18,20 @@ struct TimeBucketsTests {
         #expect(b.width == 32 && b.used == 4)
         #expect(b.buckets[0][0].sum == 9)
     }
+
+    @Test("series added later share the windows and merge with the others")
+    func addSeries() {
+        var b = TimeBuckets(series: 1, capacity: 4, initialWidth: 1)
+        b.add(series: 0, at: b.index(0.5), 1)
+        b.add(series: 0, at: b.index(5), 1)  // width 2: index 2
+        #expect(b.addSeries(2) == 1 && b.seriesCount == 3)
+        #expect(b.buckets[2].count == 4 && b.buckets[2].allSatisfy { $0.count == 0 })
+        b.add(series: 2, at: b.index(3), 7)  // index 1
+        b.add(series: 2, at: b.index(6.5), 9)  // index 3
+        _ = b.index(9)  // width 4: windows 0+1 and 2+3 merge
+        #expect(b.width == 4)
+        #expect(b.buckets[0].prefix(2).map(\.count) == [1, 1])
+        #expect(b.buckets[2].prefix(2).map(\.sum) == [7, 9])
+        #expect(b.buckets[1].allSatisfy { $0.count == 0 })
+    }
 }

@@ -1,0 +1,73 @@
+/// A bar chart rendered as inline SVG, one bar per category (a fleet's replicas): a y axis
+/// from 0 with tick labels, axis titles, a category label under the bars (every k-th when they
+/// are dense) and each bar's value above it when there is room. Same look as ``SVGChart``; no
+/// scripts, no external references.
+public struct SVGBarChart: Sendable {
+    public struct Bar: Sendable, Equatable {
+        public var label: String
+        public var value: Double
+        public init(label: String, value: Double) { self.label = label; self.value = value }
+    }
+
+    public var title: String
+    public var xLabel: String
+    public var yLabel: String
+    public var bars: [Bar]
+    public var color: String
+    /// Counts: the y axis reaches at least 5 so that its ticks are whole numbers.
+    public var integer = true
+    public var width = 560.0
+    public var height = 300.0
+
+    public init(title: String, xLabel: String, yLabel: String, bars: [Bar], color: String, integer: Bool = true) {
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.bars = bars
+        self.color = color
+        self.integer = integer
+    }
+
+    public func render() -> String {
+        let left = 64.0, right = 16.0, top = 30.0, bottom = 46.0
+        let plotW = width - left - right, plotH = height - top - bottom
+        var high = 0.0
+        for b in bars where b.value.isFinite { high = Swift.max(high, b.value) }
+        let yScale = AxisScale(lo: 0, hi: integer ? Swift.max(high, 5) : high, target: 5)
+        func py(_ y: Double) -> Double { top + (1 - yScale.fraction(y)) * plotH }
+        func f(_ v: Double) -> String { TextFormat.fixed(v, 1) }
+
+        var s = "<svg class=\"chart\" viewBox=\"0 0 \(f(width)) \(f(height))\" width=\"\(f(width))\" height=\"\(f(height))\" role=\"img\" aria-label=\"\(HTMLText.escape(title))\">\n"
+        s += "<title>\(HTMLText.escape(title))</title>\n"
+        for t in yScale.ticks {
+            let y = py(t)
+            s += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y))\" class=\"grid\"/>"
+            s += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" class=\"tl\" text-anchor=\"end\">\(TextFormat.compact(t))</text>\n"
+        }
+        let n = Swift.max(bars.count, 1)
+        let slot = plotW / Double(n)
+        let barW = slot * 0.7
+        // Category labels at least 28 px apart; values above the bars when a slot is wide enough.
+        let labelEvery = Swift.max(1, Int((28 / slot).rounded(.up)))
+        for (i, b) in bars.enumerated() {
+            let centre = left + slot * (Double(i) + 0.5)
+            let value = b.value.isFinite ? Swift.max(b.value, 0) : 0
+            let y = py(value)
+            s += "<rect x=\"\(f(centre - barW / 2))\" y=\"\(f(y))\" width=\"\(f(barW))\" height=\"\(f(top + plotH - y))\" fill=\"\(color)\">"
+            s += "<title>\(HTMLText.escape(b.label)): \(TextFormat.compact(b.value))</title></rect>"
+            if i % labelEvery == 0 {
+                s += "<text x=\"\(f(centre))\" y=\"\(f(top + plotH + 17))\" class=\"tl\" text-anchor=\"middle\">\(HTMLText.escape(b.label))</text>"
+            }
+            if slot >= 30 {
+                s += "<text x=\"\(f(centre))\" y=\"\(f(y - 4))\" class=\"ml\" text-anchor=\"middle\">\(TextFormat.compact(b.value))</text>"
+            }
+            s += "\n"
+        }
+        s += "<line x1=\"\(f(left))\" y1=\"\(f(top + plotH))\" x2=\"\(f(left + plotW))\" y2=\"\(f(top + plotH))\" class=\"axis\"/>"
+        s += "<line x1=\"\(f(left))\" y1=\"\(f(top))\" x2=\"\(f(left))\" y2=\"\(f(top + plotH))\" class=\"axis\"/>\n"
+        s += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 6))\" class=\"at\" text-anchor=\"middle\">\(HTMLText.escape(xLabel))</text>\n"
+        s += "<text transform=\"translate(14 \(f(top + plotH / 2))) rotate(-90)\" class=\"at\" text-anchor=\"middle\">\(HTMLText.escape(yLabel))</text>\n"
+        s += "</svg>\n"
+        return s
+    }
+}
