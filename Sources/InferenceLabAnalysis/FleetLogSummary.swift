@@ -75,7 +75,11 @@ public struct FleetLogSummary {
         var out = "{\n  \"replicas\": [\n"
         for (i, r) in b.rows.enumerated() {
             var fields: [(String, String)] = [
-                ("replica", "\(r.replica)"), ("requests", "\(r.requests)"), ("completed", "\(r.completed)"),
+                ("replica", "\(r.replica)"),
+            ]
+            if b.isDisaggregated { fields.append(("role", "\"\(r.role.rawValue)\"")) }
+            fields += [
+                ("requests", "\(r.requests)"), ("completed", "\(r.completed)"),
                 ("tokens", "\(r.tokens)"), ("busy_seconds", JSONText.number(r.busySeconds)),
                 ("p50_ttft_ms", JSONText.number(r.ttftP50)), ("p99_ttft_ms", JSONText.number(r.ttftP99)),
                 ("p50_e2e_ms", JSONText.number(r.e2eP50)), ("p99_e2e_ms", JSONText.number(r.e2eP99)),
@@ -97,15 +101,17 @@ public struct FleetLogSummary {
         let b = balance
         func pad(_ s: String, _ w: Int) -> String { String(repeating: " ", count: max(w - s.count, 0)) + s }
         var out = "REPLICAS (\(b.rows.count))\n"
-        out += pad("replica", 8) + pad("requests", 10) + pad("completed", 11) + pad("tokens", 12) + pad("busy s", 11)
+        let roles = b.isDisaggregated
+        out += pad("replica", 8) + (roles ? pad("role", 8) : "") + pad("requests", 10) + pad("completed", 11) + pad("tokens", 12) + pad("busy s", 11)
             + pad("TTFT p50", 11) + pad("TTFT p99", 11) + pad("E2E p50", 11) + pad("E2E p99", 11) + "\n"
         for r in b.rows {
-            out += pad("\(r.replica)", 8) + pad("\(r.requests)", 10) + pad("\(r.completed)", 11) + pad("\(r.tokens)", 12)
+            out += pad("\(r.replica)", 8) + (roles ? pad(r.role.rawValue, 8) : "") + pad("\(r.requests)", 10) + pad("\(r.completed)", 11) + pad("\(r.tokens)", 12)
                 + pad(TextFormat.fixed(r.busySeconds, 1), 11)
                 + pad(TextFormat.fixed(r.ttftP50, 1), 11) + pad(TextFormat.fixed(r.ttftP99, 1), 11)
                 + pad(TextFormat.fixed(r.e2eP50, 1), 11) + pad(TextFormat.fixed(r.e2eP99, 1), 11) + "\n"
         }
-        out += "\nIMBALANCE (coefficient of variation across replicas)\n"
+        out += roles ? "\nIMBALANCE (coefficient of variation across replicas of one role, the larger)\n"
+            : "\nIMBALANCE (coefficient of variation across replicas)\n"
         out += "  Requests:           \(TextFormat.fixed(b.requestsCV, 4))\n"
         out += "  Tokens:             \(TextFormat.fixed(b.tokensCV, 4))\n"
         out += "  Busy time:          \(TextFormat.fixed(b.busyCV, 4))\n"
@@ -114,9 +120,10 @@ public struct FleetLogSummary {
 
     /// `--by-replica --csv`: one row per replica.
     public func renderByReplicaCSV() -> String {
-        var out = "replica,requests,completed,tokens,busy_seconds,p50_ttft_ms,p99_ttft_ms,p50_e2e_ms,p99_e2e_ms\n"
+        let roles = balance.isDisaggregated
+        var out = "replica," + (roles ? "role," : "") + "requests,completed,tokens,busy_seconds,p50_ttft_ms,p99_ttft_ms,p50_e2e_ms,p99_e2e_ms\n"
         for r in balance.rows {
-            out += "\(r.replica),\(r.requests),\(r.completed),\(r.tokens),\(TextFormat.number(r.busySeconds)),"
+            out += "\(r.replica)," + (roles ? "\(r.role.rawValue)," : "") + "\(r.requests),\(r.completed),\(r.tokens),\(TextFormat.number(r.busySeconds)),"
             out += "\(TextFormat.number(r.ttftP50)),\(TextFormat.number(r.ttftP99)),\(TextFormat.number(r.e2eP50)),\(TextFormat.number(r.e2eP99))\n"
         }
         return out

@@ -167,6 +167,58 @@ struct FleetEndToEndTests {
         #expect(!page.stdout.contains("class=\"lg\">replica 0</text>"))
     }
 
+    @Test("disaggregated prefill/decode: analyzer equals the simulator, one route per phase, kv_transfer records, roles in --by-replica, report")
+    func disaggregated() throws {
+        let dir = try Scratch()
+        defer { dir.remove() }
+        let base = try dir.config("pd.base.toml", requests: 40, rate: 20)
+        let text = try String(contentsOfFile: base, encoding: .utf8) + """
+
+            [cluster]
+            router = "least_outstanding"
+            kv_transfer_bandwidth = 10e9
+            [[cluster.pool]]
+            name = "p"
+            role = "prefill"
+            replicas = 1
+            [[cluster.pool]]
+            name = "d"
+            role = "decode"
+            replicas = 2
+
+            """
+        let config = try dir.write(text, "pd.toml")
+        let (log, simJSON) = try dir.simulate(config, "pd.jsonl.gz")
+        let r = try Tool.analyze(["summary", log, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == simJSON)
+        let fleet = try jsonObject(simJSON)
+        #expect((fleet["arrived"] as? NSNumber)?.intValue == 40)
+
+        let plain = try Tool.simulate(["-c", config, "-q", "--events", "-"])
+        let lines = plain.stdout.split(separator: "\n")
+        let routes = lines.filter { $0.hasPrefix("{\"type\":\"route\"") }
+        #expect(routes.filter { $0.contains("\"phase\":\"prefill\"") }.count == 40)
+        let decodes = routes.filter { $0.contains("\"phase\":\"decode\"") }
+        let transfers = lines.filter { $0.hasPrefix("{\"type\":\"kv_transfer\"") }
+        #expect(decodes.count == transfers.count && transfers.count > 0)
+        #expect(transfers.allSatisfy { $0.contains("\"from\":0,\"to\":") })
+        #expect(lines[0].contains("\"pools\":[{\"name\":\"p\",\"role\":\"prefill\",\"replicas\":1"))
+
+        let by = try jsonObject(try Tool.analyze(["summary", log, "--by-replica", "--json"]).stdout)
+        let rows = try #require(by["replicas"] as? [[String: Any]])
+        #expect(rows.map { $0["role"] as? String } == ["prefill", "decode", "decode"])
+        let csv = try Tool.analyze(["summary", log, "--by-replica", "--csv"])
+        #expect(csv.stdout.hasPrefix("replica,role,requests,"))
+        let page = try Tool.analyze(["report", log, "-o", "-"])
+        #expect(page.status == 0 && page.stdout.contains("<h2>Per replica</h2>"), "\(page.stderr)")
+
+        // A prefill pool without a decode pool is refused, at its line.
+        let lone = try dir.write("[cluster]\n[[cluster.pool]]\nname = \"p\"\nrole = \"prefill\"\n", "lone.toml")
+        let e = try Tool.simulate(["-c", lone, "-q"])
+        #expect(e.status == 2 && e.stderr.contains("lone.toml:2") && e.stderr.contains("decode pool"), "\(e.stderr)")
+    }
+
     @Test("errors: bad [cluster] keys, --replica out of range, conflicting options")
     func errors() throws {
         let dir = try Scratch()

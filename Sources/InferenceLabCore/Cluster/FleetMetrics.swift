@@ -74,15 +74,20 @@ public struct FleetMetrics: ClusterEventSink {
     public func replicaSummary(_ k: Int) -> Summary { _replicas[k].summary() }
 
     /// The per-replica rows and the imbalance.
-    public func balance() -> FleetBalance { FleetBalance(_replicas.map { $0.summary() }, busy: _replicas.map { $0.busySeconds }) }
+    public func balance() -> FleetBalance {
+        FleetBalance(_replicas.map { $0.summary() }, busy: _replicas.map { $0.busySeconds }, roles: roles)
+    }
 }
 
 /// How evenly a fleet's work was spread: per replica its requests, tokens and busy time, and
 /// for each the coefficient of variation (population standard deviation over the mean; 0 for
-/// equal loads or a zero mean).
+/// equal loads or a zero mean). In a disaggregated fleet the replicas are compared within
+/// their role (prefill with prefill, decode with decode) and each coefficient is the larger
+/// of the two.
 public struct FleetBalance: Sendable, Equatable {
     public struct Row: Sendable, Equatable {
         public var replica: Int
+        public var role: ReplicaRole = .mixed
         /// Requests that arrived at the replica (accepted or rejected).
         public var requests: Int
         public var completed: Int
@@ -97,18 +102,25 @@ public struct FleetBalance: Sendable, Equatable {
     public var tokensCV: Double
     public var busyCV: Double
 
-    public init(_ summaries: [Summary], busy: [Double]) {
+    public init(_ summaries: [Summary], busy: [Double], roles: [ReplicaRole] = []) {
         var rows: [Row] = []
         for (k, s) in summaries.enumerated() {
-            rows.append(Row(replica: k, requests: s.arrived, completed: s.completed,
+            rows.append(Row(replica: k, role: k < roles.count ? roles[k] : .mixed, requests: s.arrived, completed: s.completed,
                             tokens: s.totalInputTokens + s.totalOutputTokens, busySeconds: busy[k],
                             ttftP50: s.ttft.p50, ttftP99: s.ttft.p99, e2eP50: s.e2e.p50, e2eP99: s.e2e.p99))
         }
         self.rows = rows
-        requestsCV = Self.cv(rows.map { Double($0.requests) })
-        tokensCV = Self.cv(rows.map { Double($0.tokens) })
-        busyCV = Self.cv(rows.map { $0.busySeconds })
+        requestsCV = 0; tokensCV = 0; busyCV = 0
+        for role in ReplicaRole.allCases {
+            let group = rows.filter { $0.role == role }
+            requestsCV = max(requestsCV, Self.cv(group.map { Double($0.requests) }))
+            tokensCV = max(tokensCV, Self.cv(group.map { Double($0.tokens) }))
+            busyCV = max(busyCV, Self.cv(group.map { $0.busySeconds }))
+        }
     }
+
+    /// Whether some replica is a prefill or decode replica.
+    public var isDisaggregated: Bool { rows.contains { $0.role != .mixed } }
 
     /// Coefficient of variation: σ / μ (population σ); 0 when μ is 0.
     public static func cv(_ xs: [Double]) -> Double {
