@@ -15,13 +15,22 @@ import Testing
         try String(contentsOf: repositoryRoot.appendingPathComponent("docs/configuration.md"), encoding: .utf8)
     }
 
-    /// The text under the level-2 heading `` ## `[table]` `` up to the next level-2 heading.
-    static func section(_ table: String, in page: String) -> String? {
-        let heading = "## `[\(table)]`"
+    /// The text under the heading `` ## `[table]` `` up to the next level-2 or level-3 heading.
+    static func section(_ table: String, in page: String, level: String = "##") -> String? {
+        let heading = "\(level) `[\(table)]`"
         guard let start = page.range(of: "\n" + heading + "\n") else { return nil }
         let rest = page[start.upperBound...]
-        let end = rest.range(of: "\n## ")?.lowerBound ?? rest.endIndex
+        let end = [rest.range(of: "\n## ")?.lowerBound, rest.range(of: "\n### ")?.lowerBound]
+            .compactMap { $0 }.min() ?? rest.endIndex
         return String(rest[..<end])
+    }
+
+    /// `[[cluster.pool]]` (keys read by the pool reader, not schema keys): its subsection lists
+    /// exactly the pool's own keys and names the tables a pool may set.
+    @Test func poolKeysAreDocumented() throws {
+        let section = try #require(Self.section("[cluster.pool]", in: try Self.page(), level: "###"))
+        #expect(Self.keyRows(in: section).keys.sorted() == ReplicaPool.keyNames.sorted())
+        #expect(Self.missing(ReplicaPool.tableNames.map { "[\($0)]" }, in: section).isEmpty)
     }
 
     /// The rows of the section's key table (`` | `key` | type | default | unit | … | ``),
