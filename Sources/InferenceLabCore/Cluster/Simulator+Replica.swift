@@ -52,18 +52,7 @@ extension Simulator {
             if _timedOutCount != timedOutBefore { blocked = false }
         }
         if inFlight.count < depth && _scheduler.hasUnfinishedRequests && !blocked {
-            var entry = spare.popLast() ?? InFlight()
-            _scheduler.schedule(into: &entry.batch)
-            if entry.batch.isEmpty {
-                let preempted = !entry.batch.preempted.isEmpty
-                if preempted { carriedPreempted.append(contentsOf: entry.batch.preempted) }
-                spare.append(entry)
-                // vLLM schedules again at once after a preemption with nothing in flight.
-                if !(preempted && inFlight.isEmpty) { blocked = true }
-            } else {
-                guard launch(&entry) else { return }
-                inFlight.append(entry)
-            }
+            if scheduleStep() == .nothing { blocked = true }
             return
         }
         if !inFlight.isEmpty {

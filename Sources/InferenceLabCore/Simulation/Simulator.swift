@@ -170,17 +170,11 @@ public struct Simulator<Source: RequestSource> {
         admitArrivals(upTo: _now, into: &sink)
         if requestTimeout != nil { abortTimedOut(into: &sink) }
         if inFlight.count < depth && _scheduler.hasUnfinishedRequests {
-            var entry = spare.popLast() ?? InFlight()
-            _scheduler.schedule(into: &entry.batch)
-            if entry.batch.isEmpty {
-                let preempted = !entry.batch.preempted.isEmpty
-                if preempted { carriedPreempted.append(contentsOf: entry.batch.preempted) }
-                spare.append(entry)
-                if preempted && inFlight.isEmpty { return true }  // vLLM schedules again at once
-            } else {
-                guard launch(&entry) else { return false }
-                inFlight.append(entry)
-                if inFlight.count < depth { return true }
+            switch scheduleStep() {
+            case .launched: if inFlight.count < depth { return true }
+            case .nothing: break
+            case .again: return true
+            case .failed: return false
             }
         }
         if !inFlight.isEmpty {
@@ -347,6 +341,37 @@ public struct Simulator<Source: RequestSource> {
         guard _scheduler.hasUnfinishedRequests else { return nil }
         deadlines.dropFinished(_scheduler)
         return deadlines.earliest
+    }
+
+    /// What ``scheduleStep()`` did.
+    @usableFromInline
+    enum ScheduleOutcome {
+        /// A step was launched.
+        case launched
+        /// Nothing could be scheduled.
+        case nothing
+        /// Nothing was scheduled but requests were preempted with no step in flight: vLLM
+        /// schedules again at once.
+        case again
+        /// The step's time is not finite (``error`` says where).
+        case failed
+    }
+
+    /// Schedules a step and launches it; an empty schedule keeps the requests it preempted
+    /// for the next step's record.
+    @inlinable
+    mutating func scheduleStep() -> ScheduleOutcome {
+        var entry = spare.popLast() ?? InFlight()
+        _scheduler.schedule(into: &entry.batch)
+        if entry.batch.isEmpty {
+            let preempted = !entry.batch.preempted.isEmpty
+            if preempted { carriedPreempted.append(contentsOf: entry.batch.preempted) }
+            spare.append(entry)
+            return preempted && inFlight.isEmpty ? .again : .nothing
+        }
+        guard launch(&entry) else { return .failed }
+        inFlight.append(entry)
+        return .launched
     }
 
     @inlinable
