@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The fleet speed check of docs/performance.md: CPU per request of a 64-replica replay of
-# 1,000,000 requests with its full event log, against a one-node replay of 100,000 requests
+# 1,000,000 requests with its full event log, against a one-node replay of as many requests
 # with its log, at the same load per node (the default node of Benchmarks/configs/replay-100k.toml
-# at RATE requests/s per node; the fleet gets 64 × RATE behind `least_outstanding`).
+# at RATE requests/s per node; the fleet gets 64 × RATE behind `least_outstanding`). The
+# latency samples and their sorting grow with the requests, so both runs replay the same number.
 #
 #   tools/fleet/bench-fleet.sh                 # full size
 #   SCALE=0.05 tools/fleet/bench-fleet.sh      # both request counts × 0.05
+#   ONE=100000 tools/fleet/bench-fleet.sh      # another one-node size
 #
 # Release build (BIN=.build/release); prints one row per run and the ratio.
 set -euo pipefail
@@ -17,7 +19,7 @@ BIN="${BIN:-.build/release}"
 [ -x "$BIN/inference-lab" ] || swift build -c release >/dev/null
 WORK="$(mktemp -d /tmp/inference-lab-fleet-bench.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
-ONE=$(python3 -c "print(max(1, round(100000 * $SCALE)))")
+ONE="${ONE:-$(python3 -c "print(max(1, round(1000000 * $SCALE)))")}"
 MANY=$(python3 -c "print(max(1, round(1000000 * $SCALE)))")
 sed -e "s/^num_requests = .*/num_requests = $ONE/" -e "s/^arrival_rate = .*/arrival_rate = $RATE/" \
     Benchmarks/configs/replay-100k.toml > "$WORK/one.toml"
