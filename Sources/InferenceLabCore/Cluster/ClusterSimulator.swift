@@ -252,7 +252,7 @@ public struct ClusterSimulator<Source: RequestSource> {
         _routedCount += 1
         if disaggregated {
             // vLLM's disaggregated proxy asks the prefill instance for one token.
-            trackers[k].pushed.append(spec)
+            trackers[k].push(spec)
             spec.outputTokens = 1
         }
         if _replicas[k]._scheduler.rejection(promptTokens: spec.promptTokens, outputTokens: spec.outputTokens) == nil {
@@ -428,27 +428,19 @@ struct ReplicaLoadTracker {
     /// Its requests pushed and not yet admitted or rejected, in order (the whole request, as
     /// the client sent it), then each slot's, and those it finished with when their output
     /// reached the router.
-    @usableFromInline var pushed: [RequestSpec] = []
-    @usableFromInline var pushedHead = 0
+    var pushed = RingBuffer<RequestSpec>()
     @usableFromInline var slotSpecs: [RequestSpec?] = []
     @usableFromInline var handedOff: [(RequestSpec, Double)] = []
     @usableFromInline var lastStepClientTime = 0.0
     @inlinable init() {}
 
+    /// A request routed here for its prefill.
+    @usableFromInline
+    mutating func push(_ spec: RequestSpec) { pushed.append(spec) }
+
     /// The oldest pushed request not yet admitted or rejected.
-    @inlinable
-    mutating func popPushed() -> RequestSpec {
-        let spec = pushed[pushedHead]
-        pushedHead += 1
-        if pushedHead == pushed.count {
-            pushed.removeAll(keepingCapacity: true)
-            pushedHead = 0
-        } else if pushedHead > 1024 && pushedHead * 2 > pushed.count {
-            pushed.removeFirst(pushedHead)
-            pushedHead = 0
-        }
-        return spec
-    }
+    @usableFromInline
+    mutating func popPushed() -> RequestSpec { pushed.popFirst()! }
 }
 
 /// Replica `replica`'s events on their way to the fleet's sink, keeping its load.
