@@ -76,30 +76,25 @@ private func scratchString(_ s: WasmState, from: Int, count: Int) -> String {
 
 @_cdecl("il_config_set_number")
 public func il_config_set_number(_ keyLength: Int32, _ value: Double) -> Int32 {
-    withState { s in
-        let key = scratchString(s, from: 0, count: Int(keyLength))
-        do throws(ConfigIssue) {
-            try s.config.set(key, .number(value))
-            return 0
-        } catch {
-            s.error = error.description
-            return 1
-        }
-    }
+    withState { s in setConfig(&s, scratchString(s, from: 0, count: Int(keyLength)), .number(value)) }
 }
 
 @_cdecl("il_config_set_text")
 public func il_config_set_text(_ keyLength: Int32, _ valueLength: Int32) -> Int32 {
     withState { s in
         let key = scratchString(s, from: 0, count: Int(keyLength))
-        let value = scratchString(s, from: Int(keyLength), count: Int(valueLength))
-        do throws(ConfigIssue) {
-            try s.config.set(key, .text(value))
-            return 0
-        } catch {
-            s.error = error.description
-            return 1
-        }
+        return setConfig(&s, key, .text(scratchString(s, from: Int(keyLength), count: Int(valueLength))))
+    }
+}
+
+/// Sets one flat key of the config: 0, or 1 with the error kept for `il_text(0)`.
+private func setConfig(_ s: inout WasmState, _ key: String, _ value: FlatConfig.Value) -> Int32 {
+    do throws(ConfigIssue) {
+        try s.config.set(key, value)
+        return 0
+    } catch {
+        s.error = error.description
+        return 1
     }
 }
 

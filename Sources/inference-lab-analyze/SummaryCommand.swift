@@ -53,43 +53,41 @@ struct SummaryCommand: ParsableCommand {
         let result = try reportingErrors {
             try LogSummary.read(path: events, allowIncomplete: log.allowIncomplete, objective: objective)
         }
-        warnIfUnfinished(name: events == "-" ? "<stdin>" : events, end: result.end)
-        if json {
-            try writeOutput(result.renderJSON() + "\n")
-        } else if csv {
-            try writeOutput(result.renderCSV())
-        } else {
-            try writeOutput(result.renderText())
-        }
+        warnIfUnfinished(name: eventsName, end: result.end)
+        try write(json: result.renderJSON(), csv: result.renderCSV(), text: result.renderText())
     }
+
+    /// The log's name in messages.
+    private var eventsName: String { events == "-" ? "<stdin>" : events }
 
     /// `--by-replica` and `--replica K`.
     private func runFleet(_ objective: ServiceLevelObjective?) throws {
         let fleet = try reportingErrors {
             try FleetLogSummary.read(path: events, allowIncomplete: log.allowIncomplete, objective: objective)
         }
-        warnIfUnfinished(name: events == "-" ? "<stdin>" : events, end: fleet.end)
+        warnIfUnfinished(name: eventsName, end: fleet.end)
         if let replica {
             guard replica < fleet.replicaCount else {
-                printError("error: \(events == "-" ? "<stdin>" : events): --replica \(replica): the log has \(fleet.replicaCount) replica\(fleet.replicaCount == 1 ? "" : "s") (0…\(fleet.replicaCount - 1))")
+                printError("error: \(eventsName): --replica \(replica): the log has \(fleet.replicaCount) replica\(fleet.replicaCount == 1 ? "" : "s") (0…\(fleet.replicaCount - 1))")
                 throw ExitStatus.badInput
             }
             let result = fleet.replica(replica)
-            if json {
-                try writeOutput(result.renderJSON() + "\n")
-            } else if csv {
-                try writeOutput(result.renderCSV())
-            } else {
-                try writeOutput(result.renderText())
-            }
+            try write(json: result.renderJSON(), csv: result.renderCSV(), text: result.renderText())
             return
         }
-        if json {
-            try writeOutput(fleet.renderByReplicaJSON() + "\n")
-        } else if csv {
-            try writeOutput(fleet.renderByReplicaCSV())
+        try write(json: fleet.renderByReplicaJSON(), csv: fleet.renderByReplicaCSV(), text: fleet.renderByReplicaText())
+    }
+
+    /// Writes the summary in the format asked for: `--json`, `--csv` or the text table (only
+    /// that one is rendered).
+    private func write(json: @autoclosure () -> String, csv: @autoclosure () -> String,
+                       text: @autoclosure () -> String) throws {
+        if self.json {
+            try writeOutput(json() + "\n")
+        } else if self.csv {
+            try writeOutput(csv())
         } else {
-            try writeOutput(fleet.renderByReplicaText())
+            try writeOutput(text())
         }
     }
 }

@@ -158,25 +158,36 @@ struct SimulateCommand: ParsableCommand {
 
     /// Runs the simulation to the end, with a progress line on a terminal.
     static func drive<Source: RequestSource, Sink: EventSink>(_ sim: inout Simulator<Source>, into sink: inout Sink, progress: Bool) -> RunStatus {
+        runToEnd(progress: progress, checkEvery: 1024,
+                 advance: { sim.advance(into: &sink) }, interrupt: { sim.interrupt(into: &sink) },
+                 progressLine: { "t=\(Int(sim.now))s  steps \(sim.stepCount)  finished \(sim.finishedCount)/\(sim.arrivedCount)  running \(sim.scheduler.runningCount)  waiting \(sim.scheduler.waitingCount)" })
+        // A trace whose reading a stop signal ended looks complete to the simulator.
+        if stopSignal != 0 && sim.status == .complete { return .interrupted }
+        return sim.status ?? .complete
+    }
+
+    /// The loop of a run, one node or a fleet: `advance` until it returns false, or
+    /// `interrupt` once a stop signal has come; on a terminal, `progressLine` is shown on
+    /// stderr (checked every `checkEvery` iterations, a power of two; redrawn at most twice a
+    /// second) and cleared at the end.
+    static func runToEnd(progress: Bool, checkEvery: Int, advance: () -> Bool, interrupt: () -> Void,
+                         progressLine: () -> String) {
         let showProgress = progress && stderrIsTerminal
         var nextReport = wallSeconds() + 0.5
         var iterations = 0
         while true {
             if stopSignal != 0 {
-                sim.interrupt(into: &sink)
+                interrupt()
                 break
             }
-            guard sim.advance(into: &sink) else { break }
+            guard advance() else { break }
             iterations += 1
-            if showProgress && iterations & 1023 == 0 && wallSeconds() >= nextReport {
+            if showProgress && iterations & (checkEvery - 1) == 0 && wallSeconds() >= nextReport {
                 nextReport = wallSeconds() + 0.5
-                writeText("\r\u{1B}[K  t=\(Int(sim.now))s  steps \(sim.stepCount)  finished \(sim.finishedCount)/\(sim.arrivedCount)  running \(sim.scheduler.runningCount)  waiting \(sim.scheduler.waitingCount)", fd: 2)
+                writeText("\r\u{1B}[K  " + progressLine(), fd: 2)
             }
         }
         if showProgress { writeText("\r\u{1B}[K", fd: 2) }
-        // A trace whose reading a stop signal ended looks complete to the simulator.
-        if stopSignal != 0 && sim.status == .complete { return .interrupted }
-        return sim.status ?? .complete
     }
 
     /// The configuration block printed before the run.

@@ -39,69 +39,76 @@ struct SimulationRun {
     private func measure<Source: RequestSource>(_ source: Source, skipped: (Source) -> SkippedLines,
                                                 sourceError: (Source) -> InputError?) throws {
         if config.cluster.isEnabled { return try executeFleet(source, skipped: skipped, sourceError: sourceError) }
-        let eventsToStdout = events == "-"
-        let textOut: Int32 = eventsToStdout || json ? 2 : 1
-        /// The header and the table: checked on stdout, where they are the output.
-        func writeReport(_ text: String) throws {
-            if textOut == 1 { try writeOutput(text) } else { writeText(text, fd: textOut) }
-        }
-
         var metrics = MetricsReducer(config: config)
         let status: RunStatus
-        var writer: EventLogWriter? = nil
-        // Opened before the run, so that a bad output path stops it before any work and no
-        // event log is left without its summary; dropped unwritten (removed) on any error.
-        let summaryFile = try output.map { path in try reportingErrors { try OutputFile(path: path, compression: .none) } }
-        if let path = events {
-            writer = try reportingErrors {
-                try EventLogWriter(path: path, version: InferenceLabVersion.string, seed: config.workload.seed,
-                                   configJSON: resolvedConfigJSON(config))
-            }
-        }
-        if !quiet && !json {
-            try writeReport(SimulateCommand.header(config, configName: configName))
-        }
+        let outputs = try openOutputs(fleet: false)
         var sim = try reportingErrors { try Simulator(config: config, source: source) }
-        if var log = writer {
+        var eventLog = outputs.eventLog
+        if let log = eventLog {
             var sink = TeeSink(log, metrics)
             status = SimulateCommand.drive(&sim, into: &sink, progress: !quiet)
-            log = sink.a
-            metrics = sink.b
-            if let error = sourceError(sim.source) {
-                log.abort()
-                printError("error: \(error)")
-                throw ExitStatus.badInput
-            }
-            if let issue = sim.error {
-                log.abort()
-                printError("error: \(ConfigLoader.locate(issue, path: configPath))")
-                throw ExitStatus.badInput
-            }
-            try reportingErrors { try log.finish(status: status, simTime: sim.now, skipped: skipped(sim.source)) }
+            (eventLog, metrics) = (sink.a, sink.b)
         } else {
             status = SimulateCommand.drive(&sim, into: &metrics, progress: !quiet)
-            if let error = sourceError(sim.source) {
-                printError("error: \(error)")
-                throw ExitStatus.badInput
-            }
-            if let issue = sim.error {
-                printError("error: \(ConfigLoader.locate(issue, path: configPath))")
-                throw ExitStatus.badInput
+        }
+        try stopOnBadInput(sourceError(sim.source), sim.error) { eventLog?.abort() }
+        try reportingErrors { try eventLog?.finish(status: status, simTime: sim.now, skipped: skipped(sim.source)) }
+
+        try report(metrics.summary(), skipped: skipped(sim.source), status: status, outputs: outputs,
+                   unfinished: sim.scheduler.waitingCount + sim.scheduler.runningCount, now: sim.now, steps: sim.stepCount)
+    }
+
+    /// What a run opens before it starts, one node or a fleet.
+    struct Outputs {
+        /// The `--output` summary file, if any.
+        let summaryFile: OutputFile?
+        /// The event log, if any (schema 2 for a fleet).
+        let eventLog: EventLogWriter?
+        /// Where the header and the table go: stdout, or stderr when stdout carries the event
+        /// log or the JSON summary.
+        let textFD: Int32
+    }
+
+    /// Opens the summary file and the event log, then prints the config header. Opened before
+    /// the run, so that a bad output path stops it before any work and no event log is left
+    /// without its summary; dropped unwritten (removed) on any error.
+    func openOutputs(fleet: Bool) throws -> Outputs {
+        let summaryFile = try output.map { path in try reportingErrors { try OutputFile(path: path, compression: .none) } }
+        let eventLog = try events.map { path in
+            try reportingErrors {
+                try EventLogWriter(path: path, version: InferenceLabVersion.string, seed: config.workload.seed,
+                                   configJSON: resolvedConfigJSON(config), fleet: fleet)
             }
         }
+        let outputs = Outputs(summaryFile: summaryFile, eventLog: eventLog, textFD: events == "-" || json ? 2 : 1)
+        if !quiet && !json {
+            try writeReport(SimulateCommand.header(config, configName: configName), outputs)
+        }
+        return outputs
+    }
 
-        try report(metrics.summary(), skipped: skipped(sim.source), status: status, summaryFile: summaryFile,
-                   writeReport: writeReport, unfinished: sim.scheduler.waitingCount + sim.scheduler.runningCount,
-                   now: sim.now, steps: sim.stepCount)
+    /// Writes the header or the table: checked on stdout, where they are the output.
+    func writeReport(_ text: String, _ outputs: Outputs) throws {
+        if outputs.textFD == 1 { try writeOutput(text) } else { writeText(text, fd: outputs.textFD) }
+    }
+
+    /// After the run: when the source stopped on bad input, or the run on a value that is not
+    /// finite (`issue`), calls `abortLog` (nothing is left under the event log's name), prints
+    /// the error and exits with status 2.
+    func stopOnBadInput(_ inputError: InputError?, _ issue: ConfigIssue?, abortLog: () -> Void) throws {
+        guard let error = inputError ?? issue.map({ ConfigLoader.locate($0, path: configPath) }) else { return }
+        abortLog()
+        printError("error: \(error)")
+        throw ExitStatus.badInput
     }
 
     /// What every run does at its end, one node or a fleet: the summary as JSON (stdout and
     /// `--output`) and as the text table, then the exit status the run's end calls for.
-    func report(_ summary: Summary, skipped: SkippedLines, status: RunStatus, summaryFile: OutputFile?,
-                writeReport: (String) throws -> Void, unfinished: Int, now: Double, steps: Int) throws {
+    func report(_ summary: Summary, skipped: SkippedLines, status: RunStatus, outputs: Outputs,
+                unfinished: Int, now: Double, steps: Int) throws {
         let summaryJSON = SummaryJSON.render(summary, skipped: skipped)
         if json { try writeOutput(summaryJSON + "\n") }
-        if let file = summaryFile {
+        if let file = outputs.summaryFile {
             try reportingErrors {
                 var buffer = ByteBuffer(capacity: 4096)
                 for b in (summaryJSON + "\n").utf8 { buffer.append(b) }
@@ -110,7 +117,7 @@ struct SimulationRun {
             }
         }
         if !quiet && !json {
-            try writeReport(SummaryTable.render(summary, wallSeconds: wallSeconds() - started))
+            try writeReport(SummaryTable.render(summary, wallSeconds: wallSeconds() - started), outputs)
         }
         switch status {
         case .complete: return

@@ -202,21 +202,37 @@ struct SweepCommand: ParsableCommand {
             }
         }
         let final = state.withLock { $0 }
+        if let stopped = try stoppedOutcome(final, final.cells, runner, lacking: "points have no stored result") {
+            return stopped
+        }
+        for index in 0..<count {
+            let leading = axisCells(spec, index)
+            table.append(leading: leading, cells: final.cells[index]!)
+        }
+        return Outcome(computed: final.computed, reused: final.reused)
+    }
+
+    /// The row's leading cells: the values of the axes at grid point `index`.
+    private func axisCells(_ spec: SweepSpec, _ index: Int) -> [SweepCell] {
+        zip(spec.axes, spec.valueIndices(of: index)).map { SweepCell.axisValue($0.valueTexts[$1]) }
+    }
+
+    /// What the workers left, before the table is assembled: a point's failure exits with
+    /// status 1; with --collect, points missing from `results` (`lacking` says what they
+    /// lack) exit with status 2; otherwise missing points mean the run stopped at
+    /// --max-points, and the outcome to report is returned (nil: every point is there).
+    private func stoppedOutcome<Result>(_ final: WorkState, _ results: [Result?], _ runner: SweepRunner,
+                                        lacking: String) throws -> Outcome? {
+        let missing = results.filter { $0 == nil }.count, count = results.count
         if let failure = final.failure {
             printError("error: \(failure)")
             throw ExitStatus.failure
         }
-        let missing = final.cells.filter { $0 == nil }.count
         if collect && missing > 0 {
-            printError("error: \(missing) of \(count) points have no stored result in \(runner.resultsDirectory) (--collect computes nothing)")
+            printError("error: \(missing) of \(count) \(lacking) in \(runner.resultsDirectory) (--collect computes nothing)")
             throw ExitStatus.badInput
         }
-        if missing > 0 { return Outcome(computed: final.computed, reused: final.reused, missing: missing, stopped: true) }
-        for index in 0..<count {
-            let leading = zip(spec.axes, spec.valueIndices(of: index)).map { SweepCell.axisValue($0.valueTexts[$1]) }
-            table.append(leading: leading, cells: final.cells[index]!)
-        }
-        return Outcome(computed: final.computed, reused: final.reused)
+        return missing > 0 ? Outcome(computed: final.computed, reused: final.reused, missing: missing, stopped: true) : nil
     }
 
     /// Runs the traffic search for every point of the axes, `workers` at once.
@@ -264,19 +280,12 @@ struct SweepCommand: ParsableCommand {
             }
         }
         let final = state.withLock { $0 }
-        if let failure = final.failure {
-            printError("error: \(failure)")
-            throw ExitStatus.failure
+        if let stopped = try stoppedOutcome(final, final.search, runner, lacking: "searches lack stored probes") {
+            return stopped
         }
-        let missing = final.search.filter { $0 == nil }.count
-        if collect && missing > 0 {
-            printError("error: \(missing) of \(count) searches lack stored probes in \(runner.resultsDirectory) (--collect computes nothing)")
-            throw ExitStatus.badInput
-        }
-        if missing > 0 { return Outcome(computed: final.computed, reused: final.reused, missing: missing, stopped: true) }
         for index in 0..<count {
             let row = final.search[index]!
-            var leading = zip(spec.axes, spec.valueIndices(of: index)).map { SweepCell.axisValue($0.valueTexts[$1]) }
+            var leading = axisCells(spec, index)
             leading += [row.value.map(SweepCell.number) ?? .empty, .number(Double(row.probes))]
             table.append(leading: leading, cells: row.cells)
         }

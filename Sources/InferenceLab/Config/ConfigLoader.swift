@@ -80,19 +80,7 @@ public enum ConfigLoader {
             let line = text.utf8[..<nul].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
             throw InputError(file: file, line: line, message: "contains a NUL byte; a config must be TOML text")
         }
-        var root: [String: TOMLNode]
-        do {
-            root = try TOMLNode.parseDocument(text)
-        } catch let error as TOMLHeaderCheck.Failure {
-            throw InputError(file: file, line: error.line, column: error.column, message: "TOML syntax error: \(error.message)")
-        } catch let error as TOMLParseError {
-            let position = error.source.begin
-            throw InputError(file: file, line: position.line > 0 ? position.line : nil,
-                             column: position.column > 0 ? position.column : nil,
-                             message: "TOML syntax error: \(error.description)")
-        } catch {
-            throw InputError(file: file, message: "TOML syntax error: \(error)")
-        }
+        var root = try TOMLNode.parseDocument(text, file: file)
 
         try ConfigOverride.apply(overrides, to: &root)
         let locator = TOMLKeyLocator(source: text)

@@ -164,6 +164,22 @@ extension TOMLKeyLocator {
             return String(decoding: raw, as: UTF8.self)
         }
 
+        /// The comma-separated entries of an array or inline table (the scanner is at its
+        /// opening bracket), each read by `entry`, through the `close` bracket. Always moves
+        /// on, so that a malformed entry cannot stall it.
+        mutating func scanEntries(until close: UInt8, newlines: Bool, _ entry: (inout Scanner) -> Void) {
+            advance()
+            while current != nil, current != close {
+                skipBlanksAndComments(newlines: newlines)
+                if current == close { break }
+                let start = index
+                entry(&self)
+                skipBlanksAndComments(newlines: newlines)
+                if current == UInt8(ascii: ",") { advance() } else if index == start { advance() }
+            }
+            if current == close { advance() }
+        }
+
         /// One value: a string, an array, an inline table or a scalar.
         mutating func scanValue(at path: [String]) {
             guard let c = current else { return }
@@ -171,27 +187,10 @@ extension TOMLKeyLocator {
             case UInt8(ascii: "\""), UInt8(ascii: "'"):
                 skipString(quote: c)
             case UInt8(ascii: "["):
-                advance()
-                while current != nil, current != UInt8(ascii: "]") {
-                    skipBlanksAndComments(newlines: true)
-                    if current == UInt8(ascii: "]") { break }
-                    let start = index
-                    scanValue(at: path)
-                    skipBlanksAndComments(newlines: true)
-                    if current == UInt8(ascii: ",") { advance() } else if index == start { advance() }
-                }
-                if current == UInt8(ascii: "]") { advance() }
+                // An array may span lines; an inline table may not.
+                scanEntries(until: UInt8(ascii: "]"), newlines: true) { $0.scanValue(at: path) }
             case UInt8(ascii: "{"):
-                advance()
-                while current != nil, current != UInt8(ascii: "}") {
-                    skipBlanksAndComments(newlines: false)
-                    if current == UInt8(ascii: "}") { break }
-                    let start = index
-                    scanKeyValue(in: path)
-                    skipBlanksAndComments(newlines: false)
-                    if current == UInt8(ascii: ",") { advance() } else if index == start { advance() }
-                }
-                if current == UInt8(ascii: "}") { advance() }
+                scanEntries(until: UInt8(ascii: "}"), newlines: false) { $0.scanKeyValue(in: path) }
             default:
                 // Numbers, booleans, dates (which may contain one space): up to a delimiter.
                 while let b = current, b != UInt8(ascii: ","), b != UInt8(ascii: "]"),

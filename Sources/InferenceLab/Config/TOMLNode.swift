@@ -22,6 +22,23 @@ enum TOMLNode {
         return convert(try TOMLTable(string: text))
     }
 
+    /// Parses a TOML document; a syntax error is an ``InputError`` naming `file` and, where
+    /// the parser knows them, the line and column.
+    static func parseDocument(_ text: String, file: String) throws(InputError) -> [String: TOMLNode] {
+        do {
+            return try parseDocument(text)
+        } catch let error as TOMLHeaderCheck.Failure {
+            throw InputError(file: file, line: error.line, column: error.column, message: "TOML syntax error: \(error.message)")
+        } catch let error as TOMLParseError {
+            let position = error.source.begin
+            throw InputError(file: file, line: position.line > 0 ? position.line : nil,
+                             column: position.column > 0 ? position.column : nil,
+                             message: "TOML syntax error: \(error.description)")
+        } catch {
+            throw InputError(file: file, message: "TOML syntax error: \(error)")
+        }
+    }
+
     private static func convert(_ table: TOMLTable) -> [String: TOMLNode] {
         var entries: [String: TOMLNode] = [:]
         // `keys` and `values` come from the same ordered walk of the underlying table.

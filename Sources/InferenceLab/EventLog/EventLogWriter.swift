@@ -113,13 +113,7 @@ public struct EventLogWriter: EventSink {
             buffer.appendJSONString(reason.rawValue)
             buffer.append(ascii: "}\n")
         case .cacheHit(let t, let step, let slot, let tokens, let resumed):
-            note(t)
-            begin(#"{"type":"cache_hit""#)
-            buffer.append(t)
-            buffer.append(ascii: #","step":"#)
-            buffer.append(step)
-            buffer.append(ascii: #","id":"#)
-            appendID(slot)
+            beginRequestRecord(#"{"type":"cache_hit""#, t: t, step: step, slot: slot)
             buffer.append(ascii: #","tokens":"#)
             buffer.append(tokens)
             buffer.append(ascii: resumed ? #","resumed":true}"# : #","resumed":false}"#)
@@ -127,43 +121,21 @@ public struct EventLogWriter: EventSink {
         case .step(let r):
             writeStep(r)
         case .firstToken(let t, let step, let slot):
-            note(t)
-            begin(#"{"type":"first_token""#)
-            buffer.append(t)
-            buffer.append(ascii: #","step":"#)
-            buffer.append(step)
-            buffer.append(ascii: #","id":"#)
-            appendID(slot)
+            beginRequestRecord(#"{"type":"first_token""#, t: t, step: step, slot: slot)
             appendClientTime(step: step)
             buffer.append(ascii: "}\n")
         case .preempted(let t, let step, let slot):
-            note(t)
-            begin(#"{"type":"preempted""#)
-            buffer.append(t)
-            buffer.append(ascii: #","step":"#)
-            buffer.append(step)
-            buffer.append(ascii: #","id":"#)
-            appendID(slot)
+            beginRequestRecord(#"{"type":"preempted""#, t: t, step: step, slot: slot)
             buffer.append(ascii: "}\n")
         case .finished(let t, let step, let slot, let outputTokens):
             counts.finished += 1
-            note(t)
-            begin(#"{"type":"finished""#)
-            buffer.append(t)
-            buffer.append(ascii: #","step":"#)
-            buffer.append(step)
-            buffer.append(ascii: #","id":"#)
-            appendID(slot)
+            beginRequestRecord(#"{"type":"finished""#, t: t, step: step, slot: slot)
             buffer.append(ascii: #","output_tokens":"#)
             buffer.append(outputTokens)
             appendClientTime(step: step)
             buffer.append(ascii: "}\n")
         case .timedOut(let t, let slot):
-            note(t)
-            begin(#"{"type":"timed_out""#)
-            buffer.append(t)
-            buffer.append(ascii: #","id":"#)
-            appendID(slot)
+            beginRequestRecord(#"{"type":"timed_out""#, t: t, slot: slot)
             buffer.append(ascii: "}\n")
         case .warmupEnded(let t):
             note(t)
@@ -175,6 +147,21 @@ public struct EventLogWriter: EventSink {
     }
 
     /// `{"type":"…"`, then in a fleet's log `,"replica":k`, then `,"t":` (or `then`).
+    /// Opens a record about one request: `{"type":…,"t":…` (with the step, for records a step
+    /// causes) `,"id":"…"`, its time noted for the `end` record.
+    @inline(__always)
+    private mutating func beginRequestRecord(_ type: StaticString, t: Double, step: Int? = nil, slot: RequestSlot) {
+        note(t)
+        begin(type)
+        buffer.append(t)
+        if let step {
+            buffer.append(ascii: #","step":"#)
+            buffer.append(step)
+        }
+        buffer.append(ascii: #","id":"#)
+        appendID(slot)
+    }
+
     @inline(__always)
     private mutating func begin(_ type: StaticString, then next: StaticString = #","t":"#) {
         buffer.append(ascii: type)
@@ -200,10 +187,8 @@ public struct EventLogWriter: EventSink {
         note(r.time + r.duration)
         begin(#"{"type":"step""#, then: #","step":"#)
         buffer.append(r.step)
-        buffer.append(ascii: #","t":"#)
-        buffer.append(r.time)
-        buffer.append(ascii: #","dt":"#)
-        buffer.append(r.duration)
+        field(#","t":"#, r.time)
+        field(#","dt":"#, r.duration)
         buffer.append(ascii: #","batch":["#)
         appendBatch(r.batchSlots, r.batchTokens)
         buffer.append(ascii: #"],"no_token":"#)
@@ -212,27 +197,33 @@ public struct EventLogWriter: EventSink {
         appendIDs(r.preemptedSlots)
         buffer.append(ascii: #","finished":"#)
         appendIDs(r.finishedSlots)
-        buffer.append(ascii: #","prefill_tokens":"#)
-        buffer.append(r.prefillTokens)
-        buffer.append(ascii: #","decode_tokens":"#)
-        buffer.append(r.decodeTokens)
-        buffer.append(ascii: #","running":"#)
-        buffer.append(r.running)
-        buffer.append(ascii: #","waiting":"#)
-        buffer.append(r.waiting)
-        buffer.append(ascii: #","kv_blocks_used":"#)
-        buffer.append(r.kvBlocksUsed)
-        buffer.append(ascii: #","kv_blocks_total":"#)
-        buffer.append(r.kvBlocksTotal)
-        buffer.append(ascii: #","flops":"#)
-        buffer.append(r.flops)
-        buffer.append(ascii: #","bytes":"#)
-        buffer.append(r.bytes)
+        field(#","prefill_tokens":"#, r.prefillTokens)
+        field(#","decode_tokens":"#, r.decodeTokens)
+        field(#","running":"#, r.running)
+        field(#","waiting":"#, r.waiting)
+        field(#","kv_blocks_used":"#, r.kvBlocksUsed)
+        field(#","kv_blocks_total":"#, r.kvBlocksTotal)
+        field(#","flops":"#, r.flops)
+        field(#","bytes":"#, r.bytes)
         if let seen = lastStepClientTime {
             buffer.append(ascii: #","client_t":"#)
             buffer.append(seen)
         }
         buffer.append(ascii: "}\n")
+    }
+
+    /// Appends `key` (written with its comma, quotes and colon: `,"running":`) and the value.
+    @inline(__always)
+    private mutating func field(_ key: StaticString, _ value: Int) {
+        buffer.append(ascii: key)
+        buffer.append(value)
+    }
+
+    /// Appends `key` and the number.
+    @inline(__always)
+    private mutating func field(_ key: StaticString, _ value: Double) {
+        buffer.append(ascii: key)
+        buffer.append(value)
     }
 
     private mutating func note(_ t: Double) {
@@ -304,16 +295,11 @@ public struct EventLogWriter: EventSink {
         if let simTime { counts.simTime = simTime }
         buffer.append(ascii: #"{"type":"end","status":"#)
         buffer.appendJSONString(status.rawValue)
-        buffer.append(ascii: #","steps":"#)
-        buffer.append(counts.steps)
-        buffer.append(ascii: #","arrived":"#)
-        buffer.append(counts.arrived)
-        buffer.append(ascii: #","finished":"#)
-        buffer.append(counts.finished)
-        buffer.append(ascii: #","rejected":"#)
-        buffer.append(counts.rejected)
-        buffer.append(ascii: #","sim_time":"#)
-        buffer.append(counts.simTime)
+        field(#","steps":"#, counts.steps)
+        field(#","arrived":"#, counts.arrived)
+        field(#","finished":"#, counts.finished)
+        field(#","rejected":"#, counts.rejected)
+        field(#","sim_time":"#, counts.simTime)
         if skipped.count > 0 {
             buffer.append(ascii: #","skipped_lines":"#)
             buffer.append(skipped.count)
@@ -360,10 +346,8 @@ extension EventLogWriter: ClusterEventSink {
     public mutating func route(_ r: RouteRecord) {
         guard !closed && failure == nil else { return }
         note(r.time)
-        buffer.append(ascii: #"{"type":"route","replica":"#)
-        buffer.append(r.replica)
-        buffer.append(ascii: #","t":"#)
-        buffer.append(r.time)
+        field(#"{"type":"route","replica":"#, r.replica)
+        field(#","t":"#, r.time)
         buffer.append(ascii: #","id":"#)
         buffer.appendJSONString(r.id)
         buffer.append(ascii: #","phase":"#)

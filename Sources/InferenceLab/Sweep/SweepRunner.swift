@@ -143,17 +143,14 @@ public struct SweepRunner: Sendable {
         do throws(ConfigIssue) {
             sim = try Simulator(config: config, source: source)
         } catch {
-            return ["error": .text("\(spec.base): \(error.key): \(error.message)")]
+            return errorCell(error)
         }
         var sink = TeeSink(MetricsReducer(config: config), GoodputSink(objective: spec.slo ?? ServiceLevelObjective()))
         while sim.advance(into: &sink) {}
-        if let e = sourceError(sim.source) { return ["error": .text(e)] }
-        if let issue = sim.error { return ["error": .text("\(spec.base): \(issue.key): \(issue.message)")] }
-        if sim.status == .failed {
-            let stuck = sim.scheduler.waitingCount + sim.scheduler.runningCount
-            return ["error": .text("the run could not finish: \(stuck) requests can never be scheduled")]
+        return ended(sourceError: sourceError(sim.source), issue: sim.error, status: sim.status,
+                     stuck: sim.scheduler.waitingCount + sim.scheduler.runningCount) {
+            cells(config, summary: sink.a.summary(), counter: sink.b.counter)
         }
-        return cells(config, summary: sink.a.summary(), counter: sink.b.counter)
     }
 
     /// A fleet point (`[cluster]`): the fleet's summary, goodput counted per replica (request
@@ -164,17 +161,32 @@ public struct SweepRunner: Sendable {
         do throws(ConfigIssue) {
             fleet = try ClusterSimulator(config: config, source: source)
         } catch {
-            return ["error": .text("\(spec.base): \(error.key): \(error.message)")]
+            return errorCell(error)
         }
         var sink = TeeClusterSink(FleetMetrics(config: config),
                                   ReplicaGoodput(objective: spec.slo ?? ServiceLevelObjective(), roles: fleet.roles))
         while fleet.advance(into: &sink) {}
-        if let e = sourceError(fleet.requestSource) { return ["error": .text(e)] }
-        if let issue = fleet.error { return ["error": .text("\(spec.base): \(issue.key): \(issue.message)")] }
-        if fleet.status == .failed {
-            return ["error": .text("the run could not finish: \(fleet.unfinishedCount) requests can never be scheduled")]
+        return ended(sourceError: sourceError(fleet.requestSource), issue: fleet.error, status: fleet.status,
+                     stuck: fleet.unfinishedCount) {
+            cells(config, summary: sink.a.summary(), counter: sink.b.total)
         }
-        return cells(config, summary: sink.a.summary(), counter: sink.b.total)
+    }
+
+    /// The error cell of a config the simulator refused, or of a run stopped by a value that
+    /// is not finite.
+    private func errorCell(_ issue: ConfigIssue) -> [String: SweepCell] {
+        ["error": .text("\(spec.base): \(issue.key): \(issue.message)")]
+    }
+
+    /// A point's cells once its run has ended, one node or a fleet: an error cell for bad
+    /// input, an issue found during the run, or a run that could not finish (`stuck` requests
+    /// can never be scheduled); otherwise `summarize()`.
+    private func ended(sourceError: String?, issue: ConfigIssue?, status: RunStatus?, stuck: @autoclosure () -> Int,
+                       summarize: () -> [String: SweepCell]) -> [String: SweepCell] {
+        if let sourceError { return ["error": .text(sourceError)] }
+        if let issue { return errorCell(issue) }
+        if status == .failed { return ["error": .text("the run could not finish: \(stuck()) requests can never be scheduled")] }
+        return summarize()
     }
 
     /// The row's cells from a run's summary and goodput counter.

@@ -101,19 +101,7 @@ public struct SweepSpec: Sendable {
     /// Parses spec text (see ``load(path:)``); relative paths are resolved against `file`'s
     /// directory.
     public static func parse(_ text: String, file: String) throws(InputError) -> SweepSpec {
-        let root: [String: TOMLNode]
-        do {
-            root = try TOMLNode.parseDocument(text)
-        } catch let error as TOMLHeaderCheck.Failure {
-            throw InputError(file: file, line: error.line, column: error.column, message: "TOML syntax error: \(error.message)")
-        } catch let error as TOMLParseError {
-            let position = error.source.begin
-            throw InputError(file: file, line: position.line > 0 ? position.line : nil,
-                             column: position.column > 0 ? position.column : nil,
-                             message: "TOML syntax error: \(error.description)")
-        } catch {
-            throw InputError(file: file, message: "TOML syntax error: \(error)")
-        }
+        let root = try TOMLNode.parseDocument(text, file: file)
         let locator = TOMLKeyLocator(source: text)
         func fail(_ path: [String], _ message: String) -> InputError {
             InputError(file: file, line: locator.line(of: path), field: path.joined(separator: "."), message)

@@ -100,15 +100,7 @@ enum TraceLineParser {
                     guard scanner.peek() == UInt8(ascii: "\"") else {
                         throw TraceLineError(field.name, "expected a string, got \(describeValue(&scanner))")
                     }
-                    let quote = scanner.index
-                    let id = try scanner.readString()
-                    guard !id.isEmpty else { throw TraceLineError(field.name, "must not be empty") }
-                    // Escapes are ASCII, so the raw bytes are valid UTF-8 exactly when the id is.
-                    let raw = UnsafeBufferPointer(rebasing: bytes[quote..<scanner.index])
-                    if raw.contains(where: { $0 >= 0x80 }), String(validating: raw, as: UTF8.self) == nil {
-                        throw TraceLineError(field.name, "is not valid UTF-8 text")
-                    }
-                    line.requestID = id
+                    line.requestID = try text(&scanner, field)
                 case .priority:
                     if try scanner.takeNull() { continue }
                     let p = try integer(&scanner, field)
@@ -119,14 +111,7 @@ enum TraceLineParser {
                 case .sessionID:
                     if try scanner.takeNull() { continue }
                     if scanner.peek() == UInt8(ascii: "\"") {
-                        let quote = scanner.index
-                        let id = try scanner.readString()
-                        guard !id.isEmpty else { throw TraceLineError(field.name, "must not be empty") }
-                        let raw = UnsafeBufferPointer(rebasing: bytes[quote..<scanner.index])
-                        if raw.contains(where: { $0 >= 0x80 }), String(validating: raw, as: UTF8.self) == nil {
-                            throw TraceLineError(field.name, "is not valid UTF-8 text")
-                        }
-                        line.sessionKey = SessionKey.of(utf8: id.utf8)
+                        line.sessionKey = SessionKey.of(utf8: try text(&scanner, field).utf8)
                     } else {
                         let c = scanner.peek()
                         guard c == UInt8(ascii: "-") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) else {
@@ -178,6 +163,19 @@ enum TraceLineParser {
         if line.turn != nil && line.sessionKey == nil {
             throw TraceLineError(Field.turn.name, "needs a session_id on the same line (a turn counts within its session)")
         }
+    }
+
+    /// A non-empty string of valid UTF-8 text (the scanner is at its opening quote).
+    private static func text(_ scanner: inout JSONScanner, _ field: Field) throws -> String {
+        let quote = scanner.index
+        let text = try scanner.readString()
+        guard !text.isEmpty else { throw TraceLineError(field.name, "must not be empty") }
+        // Escapes are ASCII, so the raw bytes are valid UTF-8 exactly when the text is.
+        let raw = UnsafeBufferPointer(rebasing: scanner.bytes[quote..<scanner.index])
+        if raw.contains(where: { $0 >= 0x80 }), String(validating: raw, as: UTF8.self) == nil {
+            throw TraceLineError(field.name, "is not valid UTF-8 text")
+        }
+        return text
     }
 
     /// A number, with a message naming what was found instead.

@@ -1,10 +1,8 @@
 extension ConfigSchema {
     /// `[compute]`: which step-time model prices a scheduled batch, and its parameters.
     public static let compute = ConfigTableSchema("compute", keys: [
-        ConfigKey("model", .choice(choices(ComputeModelKind.self), label: "compute model"), default: .value(.text("roofline")),
-                  doc: "`roofline`, `linear` or `calibrated`",
-                  get: { .text($0.compute.model.rawValue) },
-                  set: { c, v in if let m = choice(v, as: ComputeModelKind.self) { c.compute.model = m } }),
+        .choice("model", ComputeModelKind.roofline, label: "compute model", doc: "`roofline`, `linear` or `calibrated`",
+                get: { $0.compute.model }, set: { $0.compute.model = $1 }),
         linearKey("base_seconds", doc: "≥ 0; `linear`: fixed time per step",
                   get: { $0.compute.baseSeconds }, set: { $0.compute.baseSeconds = $1 }),
         linearKey("per_token_seconds", doc: "≥ 0; `linear`: time per scheduled token",
@@ -17,30 +15,14 @@ extension ConfigSchema {
     /// The calibrated model's factor keys: setting any of them by hand means the file
     /// describes its own factors (no calibration profile is picked for it).
     private static let calibrationFactorDeclarations: [ConfigKey] = [
-        calibrationKey("compute_efficiency", 1, .fraction, "fraction",
-                       doc: "(0, 1]; `calibrated`: share of peak FLOP/s the weight matmuls reach",
-                       get: { $0.computeEfficiency }, set: { $0.computeEfficiency = $1 }),
-        calibrationKey("memory_efficiency", 1, .fraction, "fraction",
-                       doc: "(0, 1]; `calibrated`: share of peak bandwidth the weight matmuls reach",
-                       get: { $0.memoryEfficiency }, set: { $0.memoryEfficiency = $1 }),
-        calibrationKey("attention_compute_efficiency", 1, .fraction, "fraction",
-                       doc: "(0, 1]; `calibrated`: share of peak FLOP/s attention reaches",
-                       get: { $0.attentionComputeEfficiency }, set: { $0.attentionComputeEfficiency = $1 }),
-        calibrationKey("attention_memory_efficiency", 1, .fraction, "fraction",
-                       doc: "(0, 1]; `calibrated`: share of peak bandwidth attention reaches reading the paged KV cache",
-                       get: { $0.attentionMemoryEfficiency }, set: { $0.attentionMemoryEfficiency = $1 }),
-        calibrationKey("interconnect_efficiency", 1, .fraction, "fraction",
-                       doc: "(0, 1]; `calibrated`: share of `interconnect_bandwidth` the all-reduces reach",
-                       get: { $0.interconnectEfficiency }, set: { $0.interconnectEfficiency = $1 }),
-        calibrationKey("step_overhead_seconds", 0, .nonNegativeSeconds, "seconds",
-                       doc: "≥ 0; `calibrated`: added to every non-empty step",
-                       get: { $0.stepOverheadSeconds }, set: { $0.stepOverheadSeconds = $1 }),
-        calibrationKey("layer_overhead_seconds", 0, .nonNegativeSeconds, "seconds",
-                       doc: "≥ 0; `calibrated`: added per layer per step",
-                       get: { $0.layerOverheadSeconds }, set: { $0.layerOverheadSeconds = $1 }),
-        calibrationKey("token_overhead_seconds", 0, .nonNegativeSeconds, "seconds",
-                       doc: "≥ 0; `calibrated`: per token per layer, divided by the TP size",
-                       get: { $0.tokenOverheadSeconds }, set: { $0.tokenOverheadSeconds = $1 }),
+        calibrationKey("compute_efficiency", .efficiency, "share of peak FLOP/s the weight matmuls reach", { $0.computeEfficiency }, { $0.computeEfficiency = $1 }),
+        calibrationKey("memory_efficiency", .efficiency, "share of peak bandwidth the weight matmuls reach", { $0.memoryEfficiency }, { $0.memoryEfficiency = $1 }),
+        calibrationKey("attention_compute_efficiency", .efficiency, "share of peak FLOP/s attention reaches", { $0.attentionComputeEfficiency }, { $0.attentionComputeEfficiency = $1 }),
+        calibrationKey("attention_memory_efficiency", .efficiency, "share of peak bandwidth attention reaches reading the paged KV cache", { $0.attentionMemoryEfficiency }, { $0.attentionMemoryEfficiency = $1 }),
+        calibrationKey("interconnect_efficiency", .efficiency, "share of `interconnect_bandwidth` the all-reduces reach", { $0.interconnectEfficiency }, { $0.interconnectEfficiency = $1 }),
+        calibrationKey("step_overhead_seconds", .overhead, "added to every non-empty step", { $0.stepOverheadSeconds }, { $0.stepOverheadSeconds = $1 }),
+        calibrationKey("layer_overhead_seconds", .overhead, "added per layer per step", { $0.layerOverheadSeconds }, { $0.layerOverheadSeconds = $1 }),
+        calibrationKey("token_overhead_seconds", .overhead, "per token per layer, divided by the TP size", { $0.tokenOverheadSeconds }, { $0.tokenOverheadSeconds = $1 }),
     ]
 
     /// The names of the calibration-factor keys of `[compute]`, in declaration order.
@@ -66,23 +48,30 @@ extension ConfigSchema {
         get: @escaping @Sendable (SimulatorConfig) -> Double,
         set: @escaping @Sendable (inout SimulatorConfig, Double) -> Void
     ) -> ConfigKey {
-        ConfigKey(name, .number, default: .value(.number(0)), range: .nonNegative, unit: "seconds", doc: doc,
-                  checkedWhen: { $0.compute.model == .linear },
-                  get: { .number(get($0)) },
-                  set: { c, v in if let x = v?.numberValue { set(&c, x) } })
+        .field(name, 0, range: .nonNegative, unit: "seconds", doc: doc, checkedWhen: { $0.compute.model == .linear },
+               get: get, set: set)
+    }
+
+    /// The two kinds of calibration factor: an efficiency (a fraction in (0, 1], default 1)
+    /// or an overhead (seconds, ≥ 0, default 0).
+    private enum CalibrationFactorKind {
+        case efficiency, overhead
     }
 
     /// A calibration factor: checked, and written into the header, only for
-    /// `model = "calibrated"`.
+    /// `model = "calibrated"`; `meaning` follows the range in the doc.
     private static func calibrationKey(
-        _ name: String, _ defaultValue: Double, _ range: ConfigRange, _ unit: String, doc: String,
-        get: @escaping @Sendable (CalibrationFactors) -> Double,
-        set: @escaping @Sendable (inout CalibrationFactors, Double) -> Void
+        _ name: String, _ kind: CalibrationFactorKind, _ meaning: String,
+        _ get: @escaping @Sendable (CalibrationFactors) -> Double,
+        _ set: @escaping @Sendable (inout CalibrationFactors, Double) -> Void
     ) -> ConfigKey {
-        ConfigKey(name, .number, default: .value(.number(defaultValue)), range: range, unit: unit, doc: doc,
-                  checkedWhen: { $0.compute.model == .calibrated },
-                  inHeaderWhen: { $0.compute.model == .calibrated },
-                  get: { .number(get($0.compute.calibration)) },
-                  set: { c, v in if let x = v?.numberValue { set(&c.compute.calibration, x) } })
+        let efficiency = kind == .efficiency
+        return ConfigKey(name, .number, default: .value(.number(efficiency ? 1 : 0)),
+                         range: efficiency ? .fraction : .nonNegativeSeconds, unit: efficiency ? "fraction" : "seconds",
+                         doc: (efficiency ? "(0, 1]" : "≥ 0") + "; `calibrated`: " + meaning,
+                         checkedWhen: { $0.compute.model == .calibrated },
+                         inHeaderWhen: { $0.compute.model == .calibrated },
+                         get: { .number(get($0.compute.calibration)) },
+                         set: { c, v in if let x = v?.numberValue { set(&c.compute.calibration, x) } })
     }
 }

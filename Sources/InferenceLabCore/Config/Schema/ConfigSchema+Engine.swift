@@ -23,10 +23,9 @@ extension ConfigSchema {
                 get: { $0.stepRequestSeconds }, set: { $0.stepRequestSeconds = $1 }),
         costKey("step_token_seconds", doc: "≥ 0, finite; engine-core CPU time per scheduled token",
                 get: { $0.stepTokenSeconds }, set: { $0.stepTokenSeconds = $1 }),
-        ConfigKey("gpu_time_scale", .number, default: .value(.number(1)), range: .positive, unit: "×",
-                  doc: "> 0, finite; multiplies every step's duration from the step-time model: the part of a served forward pass a kernel-level model does not see (norms, rotary embeddings, sampling, gaps between kernels)",
-                  get: { .number($0.engine.gpuTimeScale) },
-                  set: { c, v in if let x = v?.numberValue { c.engine.gpuTimeScale = x } }),
+        .field("gpu_time_scale", 1, range: .positive, unit: "×",
+               doc: "> 0, finite; multiplies every step's duration from the step-time model: the part of a served forward pass a kernel-level model does not see (norms, rotary embeddings, sampling, gaps between kernels)",
+               get: { $0.engine.gpuTimeScale }, set: { $0.engine.gpuTimeScale = $1 }),
     ], inHeaderWhen: { $0.engine.isActive || $0.engine.vllmVersion != nil })
 
     /// A cost in seconds, ≥ 0, default 0.
@@ -35,9 +34,8 @@ extension ConfigSchema {
         get: @escaping @Sendable (EngineConfig) -> Double,
         set: @escaping @Sendable (inout EngineConfig, Double) -> Void
     ) -> ConfigKey {
-        ConfigKey(name, .number, default: .value(.number(0)), range: .nonNegativeSeconds, unit: "seconds", doc: doc,
-                  get: { .number(get($0.engine)) },
-                  set: { c, v in if let x = v?.numberValue { set(&c.engine, x) } })
+        .field(name, 0, range: .nonNegativeSeconds, unit: "seconds", doc: doc,
+               get: { get($0.engine) }, set: { set(&$0.engine, $1) })
     }
 
     /// The document-level hook of `[engine] vllm_version`: the `[scheduler]` values the config

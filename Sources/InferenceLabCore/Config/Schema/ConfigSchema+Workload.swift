@@ -4,10 +4,9 @@ extension ConfigSchema {
 
     /// `[workload]`: how requests arrive and how long they are.
     public static let workload = ConfigTableSchema("workload", keys: [
-        ConfigKey("arrival_pattern", .choice(choices(ArrivalPattern.self), label: "arrival pattern"), default: .required,
-                  doc: "`poisson`, `gamma`, `uniform`, `fixed_rate`, `burst`, `batched`, `closed_loop`, `sessions`, `trace` (below)",
-                  get: { .text($0.workload.arrivalPattern.rawValue) },
-                  set: { c, v in if let p = choice(v, as: ArrivalPattern.self) { c.workload.arrivalPattern = p } }),
+        .choice("arrival_pattern", nil, label: "arrival pattern",
+                doc: "`poisson`, `gamma`, `uniform`, `fixed_rate`, `burst`, `batched`, `closed_loop`, `sessions`, `trace` (below)",
+                get: { $0.workload.arrivalPattern }, set: { $0.workload.arrivalPattern = $1 }),
         ConfigKey("arrival_rate", .number, default: .value(.number(0)), range: .positive, unit: "requests/s",
                   doc: "≥ 1e-300, finite (the largest gap, 36.8/`arrival_rate` s for Poisson and up to 343·max(1, `cv`²)/`arrival_rate` s for gamma, must be finite); *required* for `poisson`, `gamma`, `uniform`, `fixed_rate` and `sessions` (where it counts sessions per second); ignored by the other patterns",
                   documentedDefault: "—",
@@ -26,14 +25,12 @@ extension ConfigSchema {
                   ignoredWhen: usedOnlyBy([.gamma, .sessions]),
                   get: { .number($0.workload.cv) },
                   set: { c, v in if let x = v?.numberValue { c.workload.cv = x } }),
-        ConfigKey("num_requests", .count, default: .unset, range: .positive, unit: "requests",
-                  doc: "≥ 1; total requests; see the table below for when it is required",
-                  get: { c in c.workload.numRequests.map { .integer($0) } },
-                  set: { c, v in c.workload.numRequests = v?.integerValue }),
-        ConfigKey("duration_secs", .number, default: .unset, range: .positive, unit: "seconds",
-                  doc: "> 0; no arrivals after this time; requests in flight still finish",
-                  get: { c in c.workload.durationSecs.map { .number($0) } },
-                  set: { c, v in c.workload.durationSecs = v?.numberValue }),
+        .optionalField("num_requests", range: .positive, unit: "requests",
+                       doc: "≥ 1; total requests; see the table below for when it is required",
+                       get: { $0.workload.numRequests }, set: { $0.workload.numRequests = $1 }),
+        .optionalField("duration_secs", range: .positive, unit: "seconds",
+                       doc: "> 0; no arrivals after this time; requests in flight still finish",
+                       get: { $0.workload.durationSecs }, set: { $0.workload.durationSecs = $1 }),
         ConfigKey("num_concurrent_users", .count, default: .unset, range: .positive, unit: "users",
                   doc: "≥ 1; *required* for `closed_loop`",
                   checkedWhen: { $0.workload.arrivalPattern == .closedLoop },
@@ -45,17 +42,8 @@ extension ConfigSchema {
                   ignoredWhen: usedOnlyBy([.closedLoop]),
                   get: { .number($0.workload.thinkTime) },
                   set: { c, v in if let x = v?.numberValue { c.workload.thinkTime = x } }),
-        // Read as a signed integer: a negative seed is an error, never a trap.
-        ConfigKey("seed", .integer(0...Int.max), default: .value(.unsigned(42)),
-                  doc: "0 … 2⁶³−1; the same config and seed give byte-identical results; `--seed` overrides it",
-                  get: { .unsigned($0.workload.seed) },
-                  set: { c, v in
-                      switch v {
-                      case .unsigned(let u)?: c.workload.seed = u
-                      case .integer(let i)? where i >= 0: c.workload.seed = UInt64(i)
-                      default: break
-                      }
-                  }),
+        .seed("seed", 42, doc: "0 … 2⁶³−1; the same config and seed give byte-identical results; `--seed` overrides it",
+              get: { $0.workload.seed }, set: { $0.workload.seed = $1 }),
         ConfigKey("trace_path", .text, default: .unset, unit: "path",
                   doc: "*required* for `trace`; relative to the working directory (not to the config file)",
                   unavailableInBrowser: "trace replay needs files: use the command-line tool",
@@ -69,10 +57,9 @@ extension ConfigSchema {
                   ignoredWhen: usedOnlyBy([.trace]),
                   get: { .number($0.workload.timeScale) },
                   set: { c, v in if let x = v?.numberValue { c.workload.timeScale = x } }),
-        ConfigKey("request_timeout", .number, default: .unset, range: .positive, unit: "seconds",
-                  doc: "> 0, finite; a request not finished this long after the client sent it is aborted (freed at the next step boundary) and counted as `timed_out`; unset: no timeout",
-                  get: { c in c.workload.requestTimeout.map { .number($0) } },
-                  set: { c, v in c.workload.requestTimeout = v?.numberValue }),
+        .optionalField("request_timeout", range: .positive, unit: "seconds",
+                       doc: "> 0, finite; a request not finished this long after the client sent it is aborted (freed at the next step boundary) and counted as `timed_out`; unset: no timeout",
+                       get: { $0.workload.requestTimeout }, set: { $0.workload.requestTimeout = $1 }),
         ConfigKey("warmup_trace", .text, default: .unset, unit: "path",
                   doc: "trace replayed first, excluded from the metrics; the measured requests start when it has drained; relative to the working directory; `--warmup-trace` overrides it",
                   unavailableInBrowser: "a warmup trace needs files: use the command-line tool",
