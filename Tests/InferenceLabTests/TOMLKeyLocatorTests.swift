@@ -40,6 +40,10 @@ import Testing
 
     [[runs]]
     id = 1
+    [[runs]]
+    id = 2
+    [runs.sub]
+    x = 3
     """#
 
     var locator: TOMLKeyLocator { TOMLKeyLocator(source: source) }
@@ -59,6 +63,18 @@ import Testing
         #expect(locator.line(of: ["hardware", "after_date"]) == 22)
         #expect(locator.headerLine(of: ["runs"]) == 36)
         #expect(locator.line(of: ["runs", "id"]) == 37)
+    }
+
+    /// The entries of an array of tables are told apart by index (`[cluster.pool]` errors name
+    /// `cluster.pool[1]`); the plain path finds the first entry.
+    @Test func arrayOfTablesEntriesAreIndexed() {
+        #expect(locator.line(of: ["runs[0]", "id"]) == 37)
+        #expect(locator.headerLine(of: ["runs[1]"]) == 38)
+        #expect(locator.line(of: ["runs[1]", "id"]) == 39)
+        #expect(locator.headerLine(of: ["runs[1]", "sub"]) == 40)
+        #expect(locator.line(of: ["runs[1]", "sub", "x"]) == 41)
+        #expect(locator.line(of: ["runs[1]", "sub", "missing"]) == 40)
+        #expect(locator.line(of: ["runs", "sub", "x"]) == 41)
     }
 
     @Test func contentsOfStringsArraysAndCommentsAreNotKeys() {

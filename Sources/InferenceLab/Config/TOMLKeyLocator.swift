@@ -47,6 +47,8 @@ extension TOMLKeyLocator {
         var index = 0
         var line = 1
         var table: [String] = []
+        /// `table` without the array-of-tables indices.
+        var plainTable: [String] = []
         var keyLines: [[String]: Int] = [:]
         var headerLines: [[String]: Int] = [:]
         /// Headers of each array of tables seen so far.
@@ -96,6 +98,7 @@ extension TOMLKeyLocator {
                 if let n = arrayCounts[Array(path[...i])] { indexed[i] = "\(path[i])[\(n - 1)]" }
             }
             table = indexed
+            plainTable = path
             if headerLines[path] == nil { headerLines[path] = headerLine }
             if headerLines[indexed] == nil { headerLines[indexed] = headerLine }
         }
@@ -109,6 +112,14 @@ extension TOMLKeyLocator {
             for component in key {
                 path.append(component)
                 if keyLines[path] == nil { keyLines[path] = keyLine }
+            }
+            // Inside an array of tables the key is also found by its plain path (its first entry's).
+            if prefix != plainTable && prefix == table {
+                var plain = plainTable
+                for component in key {
+                    plain.append(component)
+                    if keyLines[plain] == nil { keyLines[plain] = keyLine }
+                }
             }
             skipBlanksAndComments(newlines: false)
             guard current == UInt8(ascii: "=") else { return }
