@@ -37,13 +37,9 @@ public struct SVGBarChart: Sendable {
         func py(_ y: Double) -> Double { top + (1 - yScale.fraction(y)) * plotH }
         func f(_ v: Double) -> String { TextFormat.fixed(v, 1) }
 
-        var s = "<svg class=\"chart\" viewBox=\"0 0 \(f(width)) \(f(height))\" width=\"\(f(width))\" height=\"\(f(height))\" role=\"img\" aria-label=\"\(HTMLText.escape(title))\">\n"
-        s += "<title>\(HTMLText.escape(title))</title>\n"
-        for t in yScale.ticks {
-            let y = py(t)
-            s += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y))\" class=\"grid\"/>"
-            s += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" class=\"tl\" text-anchor=\"end\">\(TextFormat.compact(t))</text>\n"
-        }
+        let frame = SVGFrame(width: width, height: height, left: left, top: top, plotW: plotW, plotH: plotH)
+        var s = frame.open(title: title)
+        s += frame.yGrid(yScale, py)
         let n = Swift.max(bars.count, 1)
         let slot = plotW / Double(n)
         let barW = slot * 0.7
@@ -63,10 +59,7 @@ public struct SVGBarChart: Sendable {
             }
             s += "\n"
         }
-        s += "<line x1=\"\(f(left))\" y1=\"\(f(top + plotH))\" x2=\"\(f(left + plotW))\" y2=\"\(f(top + plotH))\" class=\"axis\"/>"
-        s += "<line x1=\"\(f(left))\" y1=\"\(f(top))\" x2=\"\(f(left))\" y2=\"\(f(top + plotH))\" class=\"axis\"/>\n"
-        s += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 6))\" class=\"at\" text-anchor=\"middle\">\(HTMLText.escape(xLabel))</text>\n"
-        s += "<text transform=\"translate(14 \(f(top + plotH / 2))) rotate(-90)\" class=\"at\" text-anchor=\"middle\">\(HTMLText.escape(yLabel))</text>\n"
+        s += frame.axes(xLabel: xLabel, yLabel: yLabel)
         s += "</svg>\n"
         return s
     }

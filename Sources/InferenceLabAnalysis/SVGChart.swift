@@ -70,24 +70,17 @@ public struct SVGChart: Sendable {
         func py(_ y: Double) -> Double { top + (1 - yScale.fraction(y)) * plotH }
         func f(_ v: Double) -> String { TextFormat.fixed(v, 1) }
 
-        var s = "<svg class=\"chart\" viewBox=\"0 0 \(f(width)) \(f(height))\" width=\"\(f(width))\" height=\"\(f(height))\" role=\"img\" aria-label=\"\(HTMLText.escape(title))\">\n"
-        s += "<title>\(HTMLText.escape(title))</title>\n"
+        let frame = SVGFrame(width: width, height: height, left: left, top: top, plotW: plotW, plotH: plotH)
+        var s = frame.open(title: title)
         // Grid and tick labels.
-        for t in yScale.ticks {
-            let y = py(t)
-            s += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y))\" class=\"grid\"/>"
-            s += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" class=\"tl\" text-anchor=\"end\">\(TextFormat.compact(t))</text>\n"
-        }
+        s += frame.yGrid(yScale, py)
         for t in xScale.ticks {
             let x = px(t)
             s += "<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(top + plotH))\" class=\"grid\"/>"
             s += "<line x1=\"\(f(x))\" y1=\"\(f(top + plotH))\" x2=\"\(f(x))\" y2=\"\(f(top + plotH + 4))\" class=\"axis\"/>"
             s += "<text x=\"\(f(x))\" y=\"\(f(top + plotH + 17))\" class=\"tl\" text-anchor=\"middle\">\(TextFormat.compact(t))</text>\n"
         }
-        s += "<line x1=\"\(f(left))\" y1=\"\(f(top + plotH))\" x2=\"\(f(left + plotW))\" y2=\"\(f(top + plotH))\" class=\"axis\"/>"
-        s += "<line x1=\"\(f(left))\" y1=\"\(f(top))\" x2=\"\(f(left))\" y2=\"\(f(top + plotH))\" class=\"axis\"/>\n"
-        s += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 6))\" class=\"at\" text-anchor=\"middle\">\(HTMLText.escape(xLabel))</text>\n"
-        s += "<text transform=\"translate(14 \(f(top + plotH / 2))) rotate(-90)\" class=\"at\" text-anchor=\"middle\">\(HTMLText.escape(yLabel))</text>\n"
+        s += frame.axes(xLabel: xLabel, yLabel: yLabel)
 
         for l in lines where !l.band.isEmpty {
             var upper: [String] = [], lower: [String] = []
