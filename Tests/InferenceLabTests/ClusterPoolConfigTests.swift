@@ -78,6 +78,50 @@ import Testing
         #expect(SweepCost.gpus(c) == 8)
     }
 
+    /// A pool table in a file without the fleet's table goes over the built-in default's.
+    @Test func aPoolTableWithoutTheFleetsGoesOverTheBuiltInDefault() throws {
+        let text = "[cluster]\n[[cluster.pool]]\nname = \"fast\"\n[cluster.pool.hardware]\nmemory_bandwidth = 4.8e12\n"
+        let c = try ConfigLoader.parse(text, file: "t.toml").config
+        var expected = SimulatorConfig.default.hardware
+        expected.memoryBandwidth = 4.8e12
+        #expect(c.cluster.pools[0].hardware == expected)
+        #expect(c.cluster.pools[0].scheduler == SimulatorConfig.default.scheduler)
+    }
+
+    /// `--set cluster.pool[1].replicas=4` and sweep axes address a pool's keys by index.
+    @Test func overridesAndSweepAxesReachPoolKeys() throws {
+        let text = baseConfig + "\n" + pools
+        let set = try ConfigOverride(parsing: "cluster.pool[1].replicas=4")
+        let bandwidth = try ConfigOverride(parsing: "cluster.pool[0].hardware.memory_bandwidth=2e12")
+        let c = try ConfigLoader.parse(text, file: "t.toml", overrides: [set, bandwidth]).config
+        #expect(c.cluster.pools.map(\.replicas) == [2, 4] && c.cluster.replicas == 6)
+        #expect(c.cluster.pools[0].hardware.memoryBandwidth == 2e12 && c.cluster.pools[1].hardware.memoryBandwidth == 4.8e12)
+
+        let missing = try ConfigOverride(parsing: "cluster.pool[2].replicas=1")
+        #expect(throws: InputError.self) { try ConfigLoader.parse(text, file: "t.toml", overrides: [missing]) }
+        do {
+            _ = try ConfigLoader.parse(text, file: "t.toml", overrides: [missing])
+        } catch {
+            #expect(error.message.contains("no [[cluster.pool]] entry 2") && error.field == "cluster.pool[2].replicas", "\(error)")
+        }
+        // A bad value set by an override is reported where the override was given.
+        let zero = try ConfigOverride(parsing: "cluster.pool[1].replicas=0")
+        do {
+            _ = try ConfigLoader.parse(text, file: "t.toml", overrides: [zero])
+            Issue.record("replicas = 0 loaded")
+        } catch {
+            #expect(error.file == "--set" && error.field == "cluster.pool[1].replicas", "\(error)")
+        }
+
+        for key in ["cluster.pool[0].replicas", "cluster.pool[3].role", "cluster.pool[1].hardware.preset",
+                    "cluster.pool[0].scheduler.max_num_seqs"] {
+            #expect(throws: Never.self) { try SweepSpec.checkConfigKey(key, file: "s.toml", line: 3) }
+        }
+        for key in ["cluster.pool[0].gpus", "cluster.pool[0].model.num_layers", "cluster.pool[0].hardware.nope"] {
+            #expect(throws: InputError.self) { try SweepSpec.checkConfigKey(key, file: "s.toml", line: 3) }
+        }
+    }
+
     private func expectError(_ text: String, line: Int?, field: String, _ fragments: String...,
                              sourceLocation: SourceLocation = #_sourceLocation) {
         guard let error = configError(baseConfig + "\n" + text) else {

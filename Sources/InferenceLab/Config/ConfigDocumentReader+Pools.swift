@@ -1,7 +1,8 @@
 /// `[[cluster.pool]]`: the pools of a fleet, each read as the fleet's document with the pool's
 /// own `[hardware]`, `[scheduler]`, `[compute]` and `[engine]` keys over the fleet's
-/// (`[cluster.pool.hardware]` after a `[[cluster.pool]]` header belongs to that pool). A pool
-/// table that names a `preset` replaces the fleet's table instead: it starts from the preset.
+/// (`[cluster.pool.hardware]` after a `[[cluster.pool]]` header belongs to that pool), or over
+/// the built-in default's table when the file has none. A pool table that names a `preset`
+/// starts from that preset instead.
 ///
 /// A pool's node goes through the same reading as the fleet's (presets, a derived KV pool, the
 /// GPU's calibration profile); a problem in a key the pool sets is reported at the pool's key
@@ -59,7 +60,9 @@ extension ConfigDocumentReader {
             // A pool table that names a preset starts from that preset alone; otherwise its
             // keys go over the fleet's table.
             var base: [String: TOMLNode] = [:]
-            if poolKeys["preset"] == nil, case .table(let t)? = root[table] { base = t }
+            if poolKeys["preset"] == nil {
+                if case .table(let t)? = root[table] { base = t } else { base = Self.builtInTable(table) }
+            }
             for (key, value) in poolKeys { base[key] = value }
             merged[table] = .table(base)
             overridden[table] = Set(poolKeys.keys)
@@ -80,5 +83,23 @@ extension ConfigDocumentReader {
         }
         guard let name else { return nil }
         return ReplicaPool(name: name, role: role, replicas: replicas, node: node)
+    }
+
+    /// The built-in default's table `name` as TOML (what a file without the table gets), for a
+    /// pool that sets some of its keys.
+    static func builtInTable(_ name: String) -> [String: TOMLNode] {
+        var entries: [String: TOMLNode] = [:]
+        guard let schema = ConfigSchema.table(name) else { return entries }
+        for key in schema.keys {
+            switch key.get(SimulatorConfig.default) {
+            case .integer(let i)?: entries[key.name] = .integer(i)
+            case .unsigned(let u)?: entries[key.name] = .integer(Int(u))
+            case .number(let x)?: entries[key.name] = .float(x)
+            case .boolean(let b)?: entries[key.name] = .boolean(b)
+            case .text(let t)?: entries[key.name] = .string(t)
+            case .distribution?, nil: continue
+            }
+        }
+        return entries
     }
 }

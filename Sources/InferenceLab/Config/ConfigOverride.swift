@@ -64,28 +64,50 @@ public struct ConfigOverride: Sendable {
     static func apply(_ overrides: [ConfigOverride], to root: inout [String: TOMLNode]) throws(InputError) {
         for o in overrides {
             let path = o.path
-            if !set(o.value, at: path[...], in: &root) {
-                throw InputError(file: o.file, line: o.line, field: o.key,
-                                 "cannot set: a part of the key is already a value, not a table")
+            if let problem = set(o.value, at: path[...], in: &root, above: []) {
+                throw InputError(file: o.file, line: o.line, field: o.key, "cannot set: " + problem)
             }
         }
     }
 
-    private static func set(_ value: TOMLNode, at path: ArraySlice<String>, in table: inout [String: TOMLNode]) -> Bool {
+    /// Sets `path` in `table`, making the tables it names; a component `name[i]` is entry `i`
+    /// of the array of tables `name` (`cluster.pool[1].replicas`), which must exist.
+    /// - Returns: why it cannot, or nil.
+    private static func set(_ value: TOMLNode, at path: ArraySlice<String>, in table: inout [String: TOMLNode],
+                            above: [String]) -> String? {
         let head = path.first!
+        if let (name, index) = arrayEntry(head) {
+            let array = (above + [name]).joined(separator: ".")
+            guard case .array(var items)? = table[name], index < items.count, case .table(var entry) = items[index] else {
+                return "the config has no [[\(array)]] entry \(index) (entries are counted from 0)"
+            }
+            guard path.count > 1 else { return "\(head) is a whole [[\(array)]] entry; set its keys one by one" }
+            if let problem = set(value, at: path.dropFirst(), in: &entry, above: above + [head]) { return problem }
+            items[index] = .table(entry)
+            table[name] = .array(items)
+            return nil
+        }
         if path.count == 1 {
             table[head] = value
-            return true
+            return nil
         }
         var inner: [String: TOMLNode]
         switch table[head] {
         case nil: inner = [:]
         case .table(let t)?: inner = t
-        default: return false
+        default: return "a part of the key is already a value, not a table"
         }
-        guard set(value, at: path.dropFirst(), in: &inner) else { return false }
+        if let problem = set(value, at: path.dropFirst(), in: &inner, above: above + [head]) { return problem }
         table[head] = .table(inner)
-        return true
+        return nil
+    }
+
+    /// `name[i]` as (name, i).
+    private static func arrayEntry(_ component: String) -> (String, Int)? {
+        guard component.hasSuffix("]"), let open = component.firstIndex(of: "["),
+              let index = Int(component[component.index(after: open)..<component.index(before: component.endIndex)]),
+              index >= 0, open > component.startIndex else { return nil }
+        return (String(component[..<open]), index)
     }
 }
 

@@ -231,7 +231,17 @@ public struct SweepSpec: Sendable {
 
     /// Rejects a dotted key whose table or key the config schema does not declare.
     static func checkConfigKey(_ key: String, file: String, line: Int?) throws(InputError) {
-        let parts = key.split(separator: ".").map(String.init)
+        var parts = key.split(separator: ".").map(String.init)
+        // A pool's key (`cluster.pool[0].replicas`) or a key of a pool's table
+        // (`cluster.pool[1].hardware.preset`).
+        if parts.count >= 3, parts[0] == "cluster", parts[1].hasPrefix("pool["), parts[1].hasSuffix("]") {
+            if parts.count == 3 && ReplicaPool.keyNames.contains(parts[2]) { return }
+            guard parts.count == 4, ReplicaPool.tableNames.contains(parts[2]) else {
+                throw InputError(file: file, line: line, field: key,
+                                 "a pool's key is \(parts[1]).KEY (\(ReplicaPool.keyNames.joined(separator: ", "))) or \(parts[1]).TABLE.KEY (tables: \(ReplicaPool.tableNames.joined(separator: ", ")))")
+            }
+            parts = Array(parts[2...])
+        }
         guard let keys = ConfigSchema.keys(of: parts[0]) else {
             var message = "[\(parts[0])] is not a config table"
             if let near = NameSuggestion.nearest(to: parts[0], among: ConfigSchema.tableNames) { message += "; did you mean [\(near)]?" }
