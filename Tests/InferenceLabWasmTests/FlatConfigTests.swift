@@ -99,6 +99,19 @@ import Testing
         #expect(try flat.build().validate().contains { $0.key == "workload.request_timeout" && $0.severity == .error })
     }
 
+    /// The page runs one node: every `[cluster]` key is refused, saying to use the
+    /// command-line tool, rather than ignored (which would show a one-node run as a fleet's).
+    @Test func fleetKeysAreRefused() throws {
+        var flat = try Self.flatConfig("configs/config.toml")
+        for key in ConfigSchema.cluster.keyNames {
+            #expect { try flat.set("cluster." + key, .number(2)) } throws: { error in
+                guard let issue = error as? ConfigIssue else { return false }
+                return issue.key == "cluster." + key && issue.message.contains("command-line tool")
+            }
+        }
+        #expect(try !flat.build().cluster.isEnabled)
+    }
+
     @Test func catalogPeaksFollowBytesPerParam() throws {
         var flat = FlatConfig()
         for (k, v): (String, FlatConfig.Value) in [

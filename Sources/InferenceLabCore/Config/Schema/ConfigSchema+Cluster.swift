@@ -5,20 +5,22 @@ extension ConfigSchema {
     /// header only for a fleet.
     public static let cluster = ConfigTableSchema("cluster", keys: [
         ConfigKey("replicas", .count, default: .value(.integer(1)), range: .positive, unit: "replicas",
-                  doc: "≥ 1; identical copies of the node the other tables describe",
+                  doc: "≥ 1; identical copies of the node the other tables describe", unavailableInBrowser: fleetsInTheCLI,
                   get: { .integer($0.cluster.replicas) },
                   set: { c, v in if let i = v?.integerValue { c.cluster.replicas = i } }),
         ConfigKey("router", .choice(choices(RouterPolicy.self), label: "router"), default: .value(.text("round_robin")),
                   doc: "`round_robin`, `random`, `least_outstanding`, `least_tokens`, `least_kv`, `prefix_affinity`, `session_affinity`, `weighted` ([fleet.md](fleet.md#routers))",
+                  unavailableInBrowser: fleetsInTheCLI,
                   get: { .text($0.cluster.router.rawValue) },
                   set: { c, v in if let p = choice(v, as: RouterPolicy.self) { c.cluster.router = p } }),
         ConfigKey("router_refresh_interval", .number, default: .value(.number(0)), range: .nonNegativeSeconds, unit: "s",
                   doc: "≥ 0, finite; the router sees each replica's load as of its last refresh, every this many seconds (0: the exact current load)",
+                  unavailableInBrowser: fleetsInTheCLI,
                   get: { .number($0.cluster.routerRefreshInterval) },
                   set: { c, v in if let x = v?.numberValue { c.cluster.routerRefreshInterval = x } }),
         // Read as a signed integer: a negative seed is an error, never a trap.
         ConfigKey("router_seed", .integer(0...Int.max), default: .value(.unsigned(0)),
-                  doc: "0 … 2⁶³−1; seed of the `random` router",
+                  doc: "0 … 2⁶³−1; seed of the `random` router", unavailableInBrowser: fleetsInTheCLI,
                   get: { .unsigned($0.cluster.routerSeed) },
                   set: { c, v in
                       switch v {
@@ -37,18 +39,21 @@ extension ConfigSchema {
                   get: { $0.weightPrefix }, set: { $0.weightPrefix = $1 }),
         ConfigKey("kv_transfer_bandwidth", .number, default: .value(.number(50e9)), range: .positive, unit: "bytes/s",
                   doc: "> 0, finite; disaggregated pools: bytes per second each GPU of a prefill replica sends its shard of a request's KV cache at (50e9: a 400 Gb/s RDMA NIC per GPU)",
-                  inHeaderWhen: { $0.isDisaggregated },
+                  unavailableInBrowser: fleetsInTheCLI, inHeaderWhen: { $0.isDisaggregated },
                   get: { .number($0.cluster.kvTransferBandwidth) },
                   set: { c, v in if let x = v?.numberValue { c.cluster.kvTransferBandwidth = x } }),
         ConfigKey("kv_transfer_latency", .number, default: .value(.number(0.0005)), range: .nonNegativeSeconds, unit: "s",
                   doc: "≥ 0, finite; disaggregated pools: seconds each KV transfer costs besides its bytes",
-                  inHeaderWhen: { $0.isDisaggregated },
+                  unavailableInBrowser: fleetsInTheCLI, inHeaderWhen: { $0.isDisaggregated },
                   get: { .number($0.cluster.kvTransferLatency) },
                   set: { c, v in if let x = v?.numberValue { c.cluster.kvTransferLatency = x } }),
     ], resolve: { _, c in
         c.cluster.isEnabled = true
         return []
     }, rules: { c, issues in c.clusterRules(&issues) }, inHeaderWhen: { $0.cluster.isEnabled })
+
+    /// Why the browser page does not take `[cluster]` keys: it runs one node.
+    private static let fleetsInTheCLI = "the browser page runs one node: replay fleets with the command-line tool"
 
     /// A scorer weight of the `weighted` router.
     private static func weightKey(
@@ -57,6 +62,7 @@ extension ConfigSchema {
         set: @escaping @Sendable (inout ClusterConfig, Double) -> Void
     ) -> ConfigKey {
         ConfigKey(name, .number, default: .value(.number(value)), range: .nonNegative, doc: doc,
+                  unavailableInBrowser: fleetsInTheCLI,
                   get: { .number(get($0.cluster)) },
                   set: { c, v in if let x = v?.numberValue { set(&c.cluster, x) } })
     }
