@@ -2,33 +2,23 @@
 /// from 0 with tick labels, axis titles, a category label under the bars (every k-th when they
 /// are dense) and each bar's value above it when there is room. Same look as ``SVGChart``; no
 /// scripts, no external references.
-public struct SVGBarChart: Sendable {
-    public struct Bar: Sendable, Equatable {
-        public var label: String
-        public var value: Double
-        public init(label: String, value: Double) { self.label = label; self.value = value }
+struct SVGBarChart: Sendable {
+    struct Bar: Sendable, Equatable {
+        var label: String
+        var value: Double
     }
 
-    public var title: String
-    public var xLabel: String
-    public var yLabel: String
-    public var bars: [Bar]
-    public var color: String
+    var title: String
+    var xLabel: String
+    var yLabel: String
+    var bars: [Bar]
+    var color: String
     /// Counts: the y axis reaches at least 5 so that its ticks are whole numbers.
-    public var integer = true
-    public var width = 560.0
-    public var height = 300.0
+    var integer = true
+    var width = 560.0
+    var height = 300.0
 
-    public init(title: String, xLabel: String, yLabel: String, bars: [Bar], color: String, integer: Bool = true) {
-        self.title = title
-        self.xLabel = xLabel
-        self.yLabel = yLabel
-        self.bars = bars
-        self.color = color
-        self.integer = integer
-    }
-
-    public func render() -> String {
+    func render() -> String {
         let left = 64.0, right = 16.0, top = 30.0, bottom = 46.0
         let plotW = width - left - right, plotH = height - top - bottom
         var high = 0.0

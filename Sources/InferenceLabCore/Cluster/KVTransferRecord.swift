@@ -6,16 +6,14 @@
 /// the step that computed the prompt) and ends `latency + bytes / bandwidth` later; the decode
 /// replica admits the request at ``end``.
 public struct KVTransferRecord: Sendable, Equatable {
-    public var id: String = ""
+    public var id = ""
     /// The prefill replica (source) and the decode replica (destination).
-    public var from: Int = 0
-    public var to: Int = 0
-    public var start: Double = 0
-    public var end: Double = 0
-    /// Prompt tokens whose KV moves: the prompt less the decode replica's cached prefix.
-    public var tokens: Int = 0
-    /// Bytes each GPU of the prefill replica sends (its shard of those tokens' blocks).
-    public var bytes: Double = 0
+    public var from = 0, to = 0
+    /// When the transfer starts and when the KV has arrived.
+    public var start = 0.0, end = 0.0
+    /// Prompt tokens whose KV moves (the prompt less the decode replica's cached prefix), and
+    /// the bytes each GPU of the prefill replica sends (its shard of those tokens' blocks).
+    public var tokens = 0, bytes = 0.0
 
     public init() {}
 }
