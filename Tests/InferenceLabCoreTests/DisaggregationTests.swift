@@ -107,6 +107,34 @@ private func run(_ config: SimulatorConfig, _ specs: [RequestSpec])
         #expect(decodeBatches == [[1], [1], [1], [1]])
     }
 
+    /// The prefill replica keeps a finished request's blocks until its KV cache has reached
+    /// the decode replica (vLLM's connector frees them when the send is done). Prefill pool: 5
+    /// usable blocks (max_seq_len 80).
+    ///
+    /// - A (prompt 40: 3 blocks, with its sampled token 41 tokens) prefills in step 1, 0–10 ms,
+    ///   and finishes; its 3 blocks stay while its KV moves: 3 × 16 × 327,680 bytes at 1 GB/s
+    ///   plus 2 ms, 10 → 27.72864 ms.
+    /// - B (prompt 40) arrives at 1 ms and needs 3 blocks: with A's held only 2 are free, so
+    ///   B waits, and prefills when A's blocks are freed, at 27.72864 ms (not at 10 ms, as
+    ///   it would if A's blocks were freed when A finished).
+    @Test func prefillBlocksAreHeldUntilTheTransferEnds() throws {
+        var prefill = scenarioConfig(blocks: 5)
+        prefill.model.maxSeqLen = 80
+        var config = disaggregated(scenarioConfig(blocks: 100), prefill: 1, decode: 1)
+        config.model.maxSeqLen = 80
+        config.cluster.pools[0] = ReplicaPool(name: "p", role: .prefill, replicas: 1, node: prefill)
+        let r = try run(config, [req("A", at: 0, prompt: 40, out: 2), req("B", at: 0.001, prompt: 40, out: 2)])
+        #expect(r.fleet.status == .complete)
+        let aArrives = 0.01 + 0.002 + 15_728_640 / 1e9
+        #expect(abs(r.sink.transfers[0].end - aArrives) < 1e-15)
+        var prefillSteps: [StepRecord] = []
+        for (k, e) in r.sink.events { if k == 0, case .step(let s) = e { prefillSteps.append(s) } }
+        #expect(prefillSteps.map { $0.batchTokens } == [[40], [40]])
+        #expect(prefillSteps.map { $0.time } == [0, r.sink.transfers[0].end])
+        #expect(prefillSteps[0].kvBlocksUsed == 3)
+        #expect(r.fleet.replicas.allSatisfy { $0.scheduler.kvBlocksUsed == 0 && $0.scheduler.kvHeldForTransfer.isEmpty })
+    }
+
     /// Two prefill and two decode replicas under round robin: the arrivals alternate between
     /// the prefill replicas (0, 1), the decode phases between the decode replicas (2, 3) in
     /// the order their prefills finish.

@@ -89,6 +89,8 @@ public struct ClusterSimulator<Source: RequestSource> {
         @usableFromInline var serial: Int
         @usableFromInline var spec: RequestSpec
         @usableFromInline var fromReplica: Int
+        /// Its slot on the prefill replica, which keeps its blocks until the transfer ends.
+        @usableFromInline var fromSlot: RequestSlot
         @usableFromInline var toReplica: Int?
         @inlinable static func < (a: Handoff, b: Handoff) -> Bool {
             a.time < b.time || (a.time == b.time && a.serial < b.serial)
@@ -142,7 +144,10 @@ public struct ClusterSimulator<Source: RequestSource> {
         visible = Array(repeating: ReplicaLoad(), count: n)
         prefixBlocks = Array(repeating: 0, count: n)
         hasher = BlockHasher(blockSize: config.scheduler.blockSize, hashBlockSize: config.scheduler.prefixHashBlockSize)
-        for k in 0..<n where roles[k] == .prefill { trackers[k].handsOff = true }
+        for k in 0..<n where roles[k] == .prefill {
+            trackers[k].handsOff = true
+            _replicas[k]._scheduler.holdsFinishedKV = true
+        }
     }
 
     /// Replaces the router (tests: a router with its own session key).
@@ -192,6 +197,12 @@ public struct ClusterSimulator<Source: RequestSource> {
                 spec.doRemotePrefill = true
                 _replicas[k]._source.push(spec, at: h.time)
                 reschedule(k)
+                // The prefill replica's blocks are free once the decode side has read them.
+                let p = h.fromReplica
+                if _replicas[p].releaseTransferredKV(h.fromSlot, at: h.time) {
+                    blocked[p] = false
+                    reschedule(p)
+                }
             } else {
                 routeDecode(h, &sink)
             }
@@ -326,8 +337,9 @@ public struct ClusterSimulator<Source: RequestSource> {
     /// Queues the requests prefill replica `k` finished, for their decode phase.
     @usableFromInline
     mutating func queueHandoffs(from k: Int) {
-        for (spec, time) in trackers[k].handedOff {
-            handoffs.insert(Handoff(time: max(time, _now), serial: handoffSerial, spec: spec, fromReplica: k, toReplica: nil))
+        for (spec, time, slot) in trackers[k].handedOff {
+            handoffs.insert(Handoff(time: max(time, _now), serial: handoffSerial, spec: spec, fromReplica: k,
+                                    fromSlot: slot, toReplica: nil))
             handoffSerial += 1
         }
         trackers[k].handedOff.removeAll(keepingCapacity: true)
@@ -430,7 +442,7 @@ struct ReplicaLoadTracker {
     /// reached the router.
     var pushed = RingBuffer<RequestSpec>()
     @usableFromInline var slotSpecs: [RequestSpec?] = []
-    @usableFromInline var handedOff: [(RequestSpec, Double)] = []
+    @usableFromInline var handedOff: [(RequestSpec, Double, RequestSlot)] = []
     @usableFromInline var lastStepClientTime = 0.0
     @inlinable init() {}
 
@@ -477,7 +489,7 @@ struct ReplicaSink<Base: ClusterEventSink>: EventSink {
             tracker.tokens -= tracker.slotTokens[Int(slot)]
             if tracker.handsOff, let spec = tracker.slotSpecs[Int(slot)] {
                 tracker.slotSpecs[Int(slot)] = nil
-                tracker.handedOff.append((spec, tracker.lastStepClientTime))
+                tracker.handedOff.append((spec, tracker.lastStepClientTime, slot))
             }
         default: break
         }

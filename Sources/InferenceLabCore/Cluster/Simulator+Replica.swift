@@ -71,6 +71,23 @@ extension Simulator {
         }
     }
 
+    /// A prefill replica's finished request whose KV cache reached its decode replica at
+    /// `time`: its blocks are freed. With a step in flight the replica sees them when that
+    /// step's output is processed (as vLLM's scheduler learns of finished sends from a step's
+    /// output), and the slot is released then; an idle replica sees them at `time`, its clock
+    /// moving there.
+    /// - Returns: whether the replica was idle (it may now schedule what was blocked).
+    public mutating func releaseTransferredKV(_ slot: RequestSlot, at time: Double) -> Bool {
+        _scheduler.freeTransferredKV(slot)
+        guard inFlight.isEmpty else {
+            deferredRelease.append(slot)
+            return false
+        }
+        _scheduler.release(slot)
+        _now = max(_now, time)
+        return true
+    }
+
     /// Ends a replica's run once no request will come: complete when it has nothing left,
     /// failed when requests it can never schedule remain.
     @inlinable

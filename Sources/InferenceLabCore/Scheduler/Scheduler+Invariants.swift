@@ -62,6 +62,10 @@ extension Scheduler {
 
         let pool = kvCacheManager.blockPool
         var holders = [Int](repeating: 0, count: pool.count)
+        for slot in kvHeldForTransfer {
+            if requests[Int(slot)].status != .finished { issues.append("request \(slot) holds KV for a transfer but is not finished") }
+            for block in kvCacheManager.blockTable(of: slot) { holders[Int(block)] += 1 }
+        }
         for slot in running {
             let request = requests[Int(slot)]
             let table = kvCacheManager.blockTable(of: slot)

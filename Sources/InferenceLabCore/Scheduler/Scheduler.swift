@@ -32,6 +32,12 @@ public struct Scheduler: Sendable {
     /// Session keys (``RequestSpec/sessionKey``), by slot: not used for scheduling, kept so
     /// that a finish can be reported to the request's source with its session.
     private var sessionKeys: [UInt64?] = []
+    /// A prefill replica of a disaggregated fleet: a finished request keeps its blocks until
+    /// its KV cache has been sent (vLLM's connector delays the free until the decode side has
+    /// read them), ``freeTransferredKV(_:)``.
+    public var holdsFinishedKV = false
+    /// Finished requests whose blocks are kept for their KV transfer.
+    public private(set) var kvHeldForTransfer: [RequestSlot] = []
     /// Per slot: the request's prompt KV comes from a prefill replica (``RequestSpec/doRemotePrefill``),
     /// until it is first scheduled (vLLM loads remote KV once per request).
     private var remotePrefill: [Bool] = []
@@ -128,6 +134,15 @@ public struct Scheduler: Sendable {
         kvCacheManager.addRequest(slot, prefixHashes: spec.prefixHashes)
         waiting.append(slot, request, id: spec.id)
         return slot
+    }
+
+    /// Frees the blocks of finished request `slot`, kept while its KV cache was sent (vLLM's
+    /// `_free_blocks` when the connector reports the send finished).
+    public mutating func freeTransferredKV(_ slot: RequestSlot) {
+        guard let i = kvHeldForTransfer.firstIndex(of: slot) else { return }
+        kvHeldForTransfer.remove(at: i)
+        let rows = requests.mutableRows()
+        kvCacheManager.free(&rows[Int(slot)], slot: slot, preempted: false)
     }
 
     /// Returns a finished request's slot for reuse.
@@ -394,7 +409,11 @@ public struct Scheduler: Sendable {
             if stopped {
                 if statusBefore == .running { finishedWhileRunning += 1 } else { waiting.remove(slot) }
                 rows[s].status = .finished
-                kvCacheManager.free(&rows[s], slot: slot, preempted: false)
+                if holdsFinishedKV {
+                    kvHeldForTransfer.append(slot)
+                } else {
+                    kvCacheManager.free(&rows[s], slot: slot, preempted: false)
+                }
                 effects.finished.append(slot)
             }
         }

@@ -410,7 +410,11 @@ public struct Simulator<Source: RequestSource> {
             let outputs = _scheduler.request(slot).numOutput
             sink.consume(.finished(time: end, step: entry.step, slot: slot, outputTokens: outputs))
             _finishedCount += 1
-            if depth > 1 { deferredRelease.append(slot) } else { _scheduler.release(slot) }
+            // A prefill replica's request keeps its slot and blocks until its KV is sent
+            // (``releaseTransferredKV(_:)``).
+            if !_scheduler.holdsFinishedKV {
+                if depth > 1 { deferredRelease.append(slot) } else { _scheduler.release(slot) }
+            }
             _source.requestCompleted(sessionKey: _scheduler.sessionKey(of: slot), finished: true, at: seen)
         }
         for slot in releaseNow { _scheduler.release(slot) }
