@@ -31,8 +31,8 @@ private func cluster(_ base: SimulatorConfig, _ n: Int, _ router: RouterPolicy, 
     return c
 }
 
-/// `count` requests of the config's synthetic workload (Poisson, lognormal lengths).
-private func synthetic(_ config: SimulatorConfig, count: Int, rate: Double, seed: UInt64) -> [RequestSpec] {
+/// `count` requests of the config's synthetic workload (Poisson, lognormal lengths), shortened.
+func synthetic(_ config: SimulatorConfig, count: Int, rate: Double, seed: UInt64) -> [RequestSpec] {
     var w = config.workload
     w.numRequests = count
     w.arrivalRate = rate

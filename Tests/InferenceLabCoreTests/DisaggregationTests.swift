@@ -176,19 +176,8 @@ private func run(_ config: SimulatorConfig, _ specs: [RequestSpec])
         base.scheduler.numGPUBlocksOverride = 600
         for async in [false, true] {
             base.scheduler.asyncScheduling = async
-            var w = base.workload
-            w.numRequests = 120
-            w.arrivalRate = 50
-            w.seed = 13
-            var source = SyntheticSource(w)
-            var specs: [RequestSpec] = []
-            while source.peekArrivalTime() != nil {
-                var spec = source.next()
-                spec.promptTokens = min(spec.promptTokens, 1200)
-                spec.outputTokens = min(spec.outputTokens, 20)
-                spec.prefixHashes = Array(repeating: UInt64(specs.count % 5), count: specs.count % 4)
-                specs.append(spec)
-            }
+            var specs = synthetic(base, count: 120, rate: 50, seed: 13)
+            for i in specs.indices { specs[i].prefixHashes = Array(repeating: UInt64(i % 5), count: i % 4) }
             let config = disaggregated(base, prefill: 2, decode: 3, router: router, bandwidth: 20e9, latency: 0.001)
             let r = try run(config, specs)
             #expect(r.fleet.status == .complete)
