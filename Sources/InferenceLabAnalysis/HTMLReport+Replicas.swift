@@ -61,7 +61,9 @@ extension HTMLReport {
         t += "<th>TTFT p50 (ms)</th><th>TTFT p99 (ms)</th><th>E2E p50 (ms)</th><th>E2E p99 (ms)</th></tr>\n"
         for row in b.rows {
             let k = row.replica
-            t += "<tr><td>\(k)</td><td>\(row.requests)</td><td>\(row.completed)</td><td>\(row.tokens)</td>"
+            // A disaggregated fleet's replicas are named with their role: "2 (decode)".
+            let name = b.isDisaggregated ? "\(k) (\(row.role.rawValue))" : "\(k)"
+            t += "<tr><td>\(name)</td><td>\(row.requests)</td><td>\(row.completed)</td><td>\(row.tokens)</td>"
             t += "<td>\(k < r.steps.count ? "\(r.steps[k])" : "-")</td><td>\(TextFormat.fixed(row.busySeconds, 3))</td>"
             for v in [row.ttftP50, row.ttftP99, row.e2eP50, row.e2eP99] {
                 t += "<td>\(row.completed > 0 ? TextFormat.fixed(v) : "-")</td>"

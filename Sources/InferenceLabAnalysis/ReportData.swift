@@ -97,7 +97,7 @@ public struct ReportData: Sendable {
             // The rows and coefficients of `summary --by-replica` (FleetMetrics.balance()),
             // from summaries computed once, which also give the steps.
             let summaries = metrics.replicas.map { $0.summary() }
-            replicas = ReplicaReport(balance: FleetBalance(summaries, busy: metrics.replicas.map(\.busySeconds)),
+            replicas = ReplicaReport(balance: FleetBalance(summaries, busy: metrics.replicas.map(\.busySeconds), roles: metrics.roles),
                                      steps: summaries.map(\.steps),
                                      routed: (0..<n).map { $0 < routes.counts.count ? routes.counts[$0] : 0 },
                                      layout: layout)

@@ -212,6 +212,11 @@ struct FleetEndToEndTests {
         #expect(csv.stdout.hasPrefix("replica,role,requests,"))
         let page = try Tool.analyze(["report", log, "-o", "-"])
         #expect(page.status == 0 && page.stdout.contains("<h2>Per replica</h2>"), "\(page.stderr)")
+        #expect(page.stdout.contains("<tr><td>0 (prefill)</td>") && page.stdout.contains("<tr><td>2 (decode)</td>"))
+        // The report's imbalance row is summary --by-replica's (within a role).
+        let cv = try #require(by["imbalance"] as? [String: Any])
+        let requestsCV = try #require((cv["requests_cv"] as? NSNumber)?.doubleValue)
+        #expect(page.stdout.contains("<tr><th>Imbalance (CV)</th><th>\(String(format: "%.4f", requestsCV))</th>"))
 
         // A prefill pool without a decode pool is refused, at its line.
         let lone = try dir.write("[cluster]\n[[cluster.pool]]\nname = \"p\"\nrole = \"prefill\"\n", "lone.toml")
