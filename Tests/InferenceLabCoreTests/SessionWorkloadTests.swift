@@ -153,10 +153,10 @@ import Testing
     }
 
     static func observe(_ config: SimulatorConfig) throws -> Observed {
-        var sim = try Simulator(config: config, source: SpecLog(base: SyntheticSource(config)))
+        var sim = try Simulator(config: config, source: ObservedRequestSource(SyntheticSource(config), observer: RequestLog()))
         var sink = TeeSink(RecordingSink(), MetricsReducer(config: config))
         #expect(sim.run(into: &sink) == .complete)
-        var o = Observed(specs: sim.source.specs, summary: sink.b.summary())
+        var o = Observed(specs: sim.source.observer.specs, summary: sink.b.summary())
         var idOf: [RequestSlot: String] = [:]
         for e in sink.a.events {
             switch e {
@@ -284,20 +284,4 @@ import Testing
         c.workload.thinkTimeMs = .fixed(0)
         #expect(!c.validate().contains { $0.severity == .error })
     }
-}
-
-/// Keeps the specs its source hands out.
-struct SpecLog<Base: RequestSource>: RequestSource {
-    var base: Base
-    var specs: [RequestSpec] = []
-    mutating func peekArrivalTime() -> Double? { base.peekArrivalTime() }
-    mutating func next() -> RequestSpec {
-        let s = base.next()
-        specs.append(s)
-        return s
-    }
-    mutating func requestCompleted(sessionKey: UInt64?, finished: Bool, at t: Double) {
-        base.requestCompleted(sessionKey: sessionKey, finished: finished, at: t)
-    }
-    var isExhausted: Bool { base.isExhausted }
 }

@@ -74,7 +74,7 @@ public enum TraceGenerator {
     /// Runs `config` and writes every request the run sends, in the order it sends them.
     private static func writeSimulated(_ config: SimulatorConfig, to writer: TraceWriter) throws {
         let sent = SentRequests(writer: writer, config: config)
-        var sim = try Simulator(config: config, source: RecordingSource(base: SyntheticSource(config), sent: sent))
+        var sim = try Simulator(config: config, source: ObservedRequestSource(SyntheticSource(config), observer: sent))
         var sink = NullSink()
         while sim.advance(into: &sink) {
             if sent.error != nil { break }
@@ -94,9 +94,9 @@ public enum TraceGenerator {
     }
 }
 
-/// Where ``RecordingSource`` writes: the trace, and the first error (the core's sources have
-/// no error channel).
-private final class SentRequests {
+/// Where the run's requests are written (an ``ObservedRequestSource``'s observer): the trace,
+/// and the first error (the core's sources have no error channel).
+private final class SentRequests: RequestObserver {
     let writer: TraceWriter
     let config: SimulatorConfig
     var error: (any Error)?
@@ -106,25 +106,8 @@ private final class SentRequests {
         self.config = config
     }
 
-    func record(_ spec: RequestSpec) {
+    func observe(_ spec: RequestSpec) {
         guard error == nil else { return }
         do { try TraceGenerator.append(spec, to: writer, config) } catch { self.error = error }
     }
-}
-
-/// A source that writes each request it hands to the simulator.
-private struct RecordingSource<Base: RequestSource>: RequestSource {
-    var base: Base
-    let sent: SentRequests
-
-    mutating func peekArrivalTime() -> Double? { base.peekArrivalTime() }
-    mutating func next() -> RequestSpec {
-        let spec = base.next()
-        sent.record(spec)
-        return spec
-    }
-    mutating func requestCompleted(sessionKey: UInt64?, finished: Bool, at t: Double) {
-        base.requestCompleted(sessionKey: sessionKey, finished: finished, at: t)
-    }
-    var isExhausted: Bool { base.isExhausted }
 }

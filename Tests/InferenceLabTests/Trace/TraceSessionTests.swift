@@ -107,10 +107,10 @@ struct TraceSessionTests {
 
         // The trace holds what the run sent: same ids, times, lengths, sessions, turns, hashes.
         var sent: [RequestSpec] = []
-        var sim = try Simulator(config: config, source: SpecRecorder(base: SyntheticSource(config)))
+        var sim = try Simulator(config: config, source: ObservedRequestSource(SyntheticSource(config), observer: RequestLog()))
         var a = EventRecorder()
         sim.run(into: &a)
-        sent = sim.source.specs
+        sent = sim.source.observer.specs
         #expect(sent == frozen)
         #expect(Set(frozen.compactMap(\.sessionKey)).count > 5)
         var b = EventRecorder()
@@ -141,20 +141,4 @@ struct TraceSessionTests {
         while source.peekArrivalTime() != nil { times.append(source.next().arrivalTime) }
         #expect(times == (try readTrace(path).requests.map(\.arrivalTime)))
     }
-}
-
-/// Records the specs its source hands to the simulator.
-struct SpecRecorder<Base: RequestSource>: RequestSource {
-    var base: Base
-    var specs: [RequestSpec] = []
-    mutating func peekArrivalTime() -> Double? { base.peekArrivalTime() }
-    mutating func next() -> RequestSpec {
-        let s = base.next()
-        specs.append(s)
-        return s
-    }
-    mutating func requestCompleted(sessionKey: UInt64?, finished: Bool, at t: Double) {
-        base.requestCompleted(sessionKey: sessionKey, finished: finished, at: t)
-    }
-    var isExhausted: Bool { base.isExhausted }
 }
