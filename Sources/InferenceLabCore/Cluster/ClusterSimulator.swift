@@ -51,7 +51,7 @@ public struct ClusterSimulator<Source: RequestSource> {
     @usableFromInline let decodeReplicas: [Int]
     /// Routes the decode phase of disaggregated requests.
     @usableFromInline var decodeRouter: Router
-    /// Per replica: KV bytes per token on each of its GPUs, and its block size.
+    /// Per replica: KV bytes per token on each of its GPUs (what a transfer from it sends).
     let kvBytesPerTokenPerGPU: [Double]
     /// Disaggregated requests between their prefill and their decode replica, by time.
     @usableFromInline var handoffs = Heap<Handoff>()
@@ -255,23 +255,31 @@ public struct ClusterSimulator<Source: RequestSource> {
         var spec = source.next()
         let disaggregated = !decodeReplicas.isEmpty
         let k = choose(spec, among: entryReplicas, decode: false)
-        route.time = spec.arrivalTime
-        route.id = spec.id
-        route.replica = k
-        route.phase = disaggregated ? .prefill : .mixed
-        sink.route(route)
         _routedCount += 1
         if disaggregated {
             // vLLM's disaggregated proxy asks the prefill instance for one token.
             trackers[k].push(spec)
             spec.outputTokens = 1
         }
+        place(spec, on: k, phase: disaggregated ? .prefill : .mixed, at: spec.arrivalTime, &sink)
+        _replicas[k]._source.push(spec)
+        reschedule(k)
+    }
+
+    /// Writes the decision that places `spec` (its `phase`, at `time`) on replica `k`, and
+    /// counts it in `k`'s load unless `k` will refuse it.
+    @inlinable
+    mutating func place<Sink: ClusterEventSink>(_ spec: RequestSpec, on k: Int, phase: RoutePhase, at time: Double,
+                                                 _ sink: inout Sink) {
+        route.time = time
+        route.id = spec.id
+        route.replica = k
+        route.phase = phase
+        sink.route(route)
         if _replicas[k]._scheduler.rejection(promptTokens: spec.promptTokens, outputTokens: spec.outputTokens) == nil {
             trackers[k].outstanding += 1
             trackers[k].tokens += spec.promptTokens + spec.outputTokens
         }
-        _replicas[k]._source.push(spec)
-        reschedule(k)
     }
 
     /// The replica among `candidates` (fleet indices) that the router (or, for a decode phase,
@@ -302,27 +310,18 @@ public struct ClusterSimulator<Source: RequestSource> {
     mutating func routeDecode<Sink: ClusterEventSink>(_ h: Handoff, _ sink: inout Sink) {
         let spec = h.spec
         let k = choose(spec, among: decodeReplicas, decode: true)
-        route.time = h.time
-        route.id = spec.id
-        route.replica = k
-        route.phase = .decode
-        sink.route(route)
-        if _replicas[k]._scheduler.rejection(promptTokens: spec.promptTokens, outputTokens: spec.outputTokens) == nil {
-            trackers[k].outstanding += 1
-            trackers[k].tokens += spec.promptTokens + spec.outputTokens
-        }
+        place(spec, on: k, phase: .decode, at: h.time, &sink)
         // vLLM's decode side pulls the prompt's blocks it does not hold already.
         let blockSize = _replicas[k]._scheduler.kvCacheManager.blockSize
         let localBlocks = cachedPrefixBlocks(spec, on: k)
         let tokens = max(spec.promptTokens - localBlocks * blockSize, 0)
         let blocks = (tokens + blockSize - 1) / blockSize
         let bytes = Double(blocks * blockSize) * kvBytesPerTokenPerGPU[h.fromReplica]
-        let bandwidth = config.cluster.kvTransferBandwidth
         transfer.id = spec.id
         transfer.from = h.fromReplica
         transfer.to = k
         transfer.start = h.time
-        transfer.end = h.time + config.cluster.kvTransferLatency + (bandwidth > 0 ? bytes / bandwidth : 0)
+        transfer.end = h.time + config.cluster.kvTransferLatency + bytes / config.cluster.kvTransferBandwidth
         transfer.tokens = tokens
         transfer.bytes = bytes
         sink.kvTransfer(transfer)
