@@ -62,18 +62,16 @@ extension SimulatorConfig {
         return c
     }
 
-    /// The fleet's replicas in order: each one's pool index, role and node config. Without
-    /// pools, `[cluster] replicas` copies of this node, all `mixed` (pool -1).
-    public var replicaNodes: [(pool: Int, role: ReplicaRole, config: SimulatorConfig)] {
+    /// The fleet's replicas in order: each one's role and node config. Without pools,
+    /// `[cluster] replicas` copies of this node, all `mixed`.
+    public var replicaNodes: [(role: ReplicaRole, config: SimulatorConfig)] {
         if cluster.pools.isEmpty {
-            var node = self
-            node.cluster.pools = []
-            return Array(repeating: (-1, .mixed, node), count: max(cluster.replicas, 1))
+            return Array(repeating: (.mixed, self), count: max(cluster.replicas, 1))
         }
-        var nodes: [(pool: Int, role: ReplicaRole, config: SimulatorConfig)] = []
-        for (i, pool) in cluster.pools.enumerated() {
+        var nodes: [(role: ReplicaRole, config: SimulatorConfig)] = []
+        for pool in cluster.pools {
             let node = self.node(of: pool)
-            for _ in 0..<max(pool.replicas, 1) { nodes.append((i, pool.role, node)) }
+            for _ in 0..<max(pool.replicas, 1) { nodes.append((pool.role, node)) }
         }
         return nodes
     }
