@@ -117,7 +117,8 @@ import Testing
                     "cluster.pool[0].scheduler.max_num_seqs"] {
             #expect(throws: Never.self) { try SweepSpec.checkConfigKey(key, file: "s.toml", line: 3) }
         }
-        for key in ["cluster.pool[0].gpus", "cluster.pool[0].model.num_layers", "cluster.pool[0].hardware.nope"] {
+        for key in ["cluster.pool[0].gpus", "cluster.pool[0].model.num_layers", "cluster.pool[0].hardware.nope",
+                    "cluster.pool[x].replicas"] {
             #expect(throws: InputError.self) { try SweepSpec.checkConfigKey(key, file: "s.toml", line: 3) }
         }
     }

@@ -102,8 +102,8 @@ public struct ConfigOverride: Sendable {
         return nil
     }
 
-    /// `name[i]` as (name, i).
-    private static func arrayEntry(_ component: String) -> (String, Int)? {
+    /// `name[i]` as (name, i): entry `i` of the array of tables `name`.
+    static func arrayEntry(_ component: String) -> (String, Int)? {
         guard component.hasSuffix("]"), let open = component.firstIndex(of: "["),
               let index = Int(component[component.index(after: open)..<component.index(before: component.endIndex)]),
               index >= 0, open > component.startIndex else { return nil }

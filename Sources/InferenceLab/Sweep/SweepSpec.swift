@@ -234,7 +234,7 @@ public struct SweepSpec: Sendable {
         var parts = key.split(separator: ".").map(String.init)
         // A pool's key (`cluster.pool[0].replicas`) or a key of a pool's table
         // (`cluster.pool[1].hardware.preset`).
-        if parts.count >= 3, parts[0] == "cluster", parts[1].hasPrefix("pool["), parts[1].hasSuffix("]") {
+        if parts.count >= 3, parts[0] == "cluster", ConfigOverride.arrayEntry(parts[1])?.0 == "pool" {
             if parts.count == 3 && ReplicaPool.keyNames.contains(parts[2]) { return }
             guard parts.count == 4, ReplicaPool.tableNames.contains(parts[2]) else {
                 throw InputError(file: file, line: line, field: key,
