@@ -5,11 +5,6 @@ public enum DiffRendering {
         public var condition: FailCondition
         public var delta: MetricDelta
         public var holds: Bool
-        public init(condition: FailCondition, delta: MetricDelta, holds: Bool) {
-            self.condition = condition
-            self.delta = delta
-            self.holds = holds
-        }
     }
 
     /// Evaluates conditions against the diff's metrics.
@@ -116,20 +111,18 @@ public enum DiffRendering {
         func n(_ v: Double) -> String { JSONText.number(v) }
         func s(_ v: String) -> String { JSONText.string(v) }
         var out = "{\n  \"a\": \(s(nameA)),\n  \"b\": \(s(nameB)),\n  \"metrics\": {"
-        for (i, m) in d.metrics.enumerated() {
-            out += i == 0 ? "\n" : ",\n"
-            out += "    \(s(m.key)): {\"a\": \(n(m.a)), \"b\": \(n(m.b)), \"delta\": \(n(m.absolute)), \"relative\": \(n(m.relative))}"
-        }
+        out += JSONText.lines(d.metrics.map { m in
+            "\(s(m.key)): {\"a\": \(n(m.a)), \"b\": \(n(m.b)), \"delta\": \(n(m.absolute)), \"relative\": \(n(m.relative))}"
+        }, indent: "    ")
         let r = d.requests
         out += "\n  },\n  \"requests\": {\"matched\": \(r.matched), \"only_in_a\": \(r.onlyInA), \"only_in_b\": \(r.onlyInB), "
         out += "\"slower\": \(r.slower), \"faster\": \(r.faster), \"unchanged\": \(r.unchanged), "
         out += "\"mean_ttft_delta_ms\": \(n(r.meanTTFTDelta * 1000)), \"mean_e2e_delta_ms\": \(n(r.meanE2EDelta * 1000)), \"top\": ["
-        for (i, c) in r.top.enumerated() {
-            out += i == 0 ? "\n" : ",\n"
-            out += "    {\"id\": \(s(c.id)), \"ttft_a_ms\": \(n(c.ttftA * 1000)), \"ttft_b_ms\": \(n(c.ttftB * 1000)), "
-            out += "\"ttft_delta_ms\": \(n(c.ttftDelta * 1000)), \"e2e_a_ms\": \(n(c.e2eA * 1000)), "
-            out += "\"e2e_b_ms\": \(n(c.e2eB * 1000)), \"e2e_delta_ms\": \(n(c.e2eDelta * 1000))}"
-        }
+        out += JSONText.lines(r.top.map { c in
+            "{\"id\": \(s(c.id)), \"ttft_a_ms\": \(n(c.ttftA * 1000)), \"ttft_b_ms\": \(n(c.ttftB * 1000)), "
+                + "\"ttft_delta_ms\": \(n(c.ttftDelta * 1000)), \"e2e_a_ms\": \(n(c.e2eA * 1000)), "
+                + "\"e2e_b_ms\": \(n(c.e2eB * 1000)), \"e2e_delta_ms\": \(n(c.e2eDelta * 1000))}"
+        }, indent: "    ")
         out += r.top.isEmpty ? "]},\n" : "\n  ]},\n"
         out += "  \"steps_compared\": \(d.stepsCompared),\n  \"divergence\": "
         if let v = d.divergence {

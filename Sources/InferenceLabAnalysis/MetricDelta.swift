@@ -4,12 +4,6 @@ public struct MetricDelta: Sendable, Equatable {
     public var a: Double
     public var b: Double
 
-    public init(key: String, a: Double, b: Double) {
-        self.key = key
-        self.a = a
-        self.b = b
-    }
-
     /// b − a.
     public var absolute: Double { b - a }
 

@@ -9,14 +9,6 @@ public struct SVGChart: Sendable {
         /// Optional min–max band drawn under the line, same x values.
         public var band: [(x: Double, lo: Double, hi: Double)] = []
         public var stepped = false
-        public init(name: String, color: String, points: [(x: Double, y: Double)],
-                    band: [(x: Double, lo: Double, hi: Double)] = [], stepped: Bool = false) {
-            self.name = name
-            self.color = color
-            self.points = points
-            self.band = band
-            self.stepped = stepped
-        }
     }
 
     /// A vertical marker (e.g. p99) with a label.

@@ -93,7 +93,7 @@ struct CalibrateCommand: ParsableCommand {
             factors = CalibrationFit.fit(data.samples, config: config, start: start, overhead: overheadKind).factors
         }
         let predicted = CalibrationFit.predict(data.samples, config: config, factors: factors)
-        let plain = CalibrationFit.predict(data.samples, config: config, factors: CalibrationFactors())
+        let plain = CalibrationFit.predict(data.samples, config: config, factors: .uncalibrated)
         var modelNames: [String] = []
         for s in data.samples {
             let name = s.model?.name ?? config.model.name

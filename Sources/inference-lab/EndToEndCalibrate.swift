@@ -96,7 +96,7 @@ extension CalibrateCommand {
                 if let n = o.maxRequests { m = m.prefix(n) }
                 try m.prepareForReplay(redraw: o.redrawArrivals, seed: o.seed)
                 if let note = m.arrivalNote { notes.append("\(path): arrivals \(note)") }
-                return EndToEndCalibration.Run(name: path, requests: m.traceRequests(), measured: m.outcomes())
+                return EndToEndCalibration.Run(name: path, measured: m)
             }
             runs.append(run)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import InferenceLab
+@testable import InferenceLabCore
 
 @Suite struct ConfigJSONTests {
     @Test func defaultConfig() {

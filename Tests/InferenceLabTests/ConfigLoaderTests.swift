@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import InferenceLab
+@testable import InferenceLabCore
 
 /// Loading the shipped configs and the original's configs.
 @Suite struct ConfigLoaderTests {

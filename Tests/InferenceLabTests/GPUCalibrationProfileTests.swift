@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import InferenceLab
+@testable import InferenceLabCore
 
 /// The per-GPU calibration profiles: which config gets which step-time model, the error when
 /// there is no profile, multi-model measurement files, and the profiles' accuracy on the

@@ -15,11 +15,6 @@ public enum EndToEndCalibration {
         public var name: String
         public var requests: [RequestSpec]
         public var measured: Outcomes
-        public init(name: String, requests: [RequestSpec], measured: Outcomes) {
-            self.name = name
-            self.requests = requests
-            self.measured = measured
-        }
     }
 
     /// A fitted value: its TOML key, where it lives in the config, its smallest search step
@@ -200,5 +195,13 @@ public enum EndToEndCalibration {
         var result = Fit(config: config, before: before, after: bestPredicted, scoreBefore: scoreBefore, scoreAfter: best, evaluations: evaluations)
         result.stoppedAtLimit = stopped
         return result
+    }
+}
+
+extension EndToEndCalibration.Run {
+    /// A measured serving run (`inference-lab convert --measured` output): its requests to
+    /// replay and its measured outcomes, named `name` in messages.
+    public init(name: String, measured run: MeasuredRun) {
+        self.init(name: name, requests: run.traceRequests(), measured: run.outcomes())
     }
 }

@@ -310,16 +310,10 @@ struct LayoutReader {
     @inline(__always)
     mutating func count() -> Int? {
         let start = i
-        var value = 0
-        while i < end {
-            let d = p[i] &- 0x30
-            guard d < 10 else { break }
-            value = value &* 10 &+ Int(d)
-            i += 1
-            if i - start > 10 { return nil }
+        let (value, digits) = DecimalDigits.read(p, at: &i, end: end, limit: 10)
+        guard digits > 0, digits <= 10, digits == 1 || p[start] != UInt8(ascii: "0"), value <= Int(Int32.max) else {
+            return nil
         }
-        let digits = i - start
-        guard digits > 0, digits == 1 || p[start] != UInt8(ascii: "0"), value <= Int(Int32.max) else { return nil }
         return value
     }
 

@@ -215,8 +215,7 @@ struct EventLogDecoder {
         case .timedOut:
             let id = try need(record.id, "id")
             let t = try need(record.t, "t")
-            var text = id
-            guard let slot = text.withUTF8({ live.remove(UnsafeRawBufferPointer($0)) }) else {
+            guard let slot = Self.withBytes(of: id, { live.remove($0) }) else {
                 throw fail("id", "request '\(id)' times out without an arrival (or after it left)")
             }
             // An asynchronously scheduled step may still list it, as after a finish.
@@ -387,9 +386,14 @@ struct EventLogDecoder {
         return nil
     }
 
-    private func resolve(_ id: String, field: String? = "id") throws(InputError) -> RequestSlot {
+    /// Calls `body` with the UTF-8 bytes of `id` (the form ``live`` keys requests by).
+    private static func withBytes<R>(of id: String, _ body: (UnsafeRawBufferPointer) -> R) -> R {
         var text = id
-        if let slot = text.withUTF8({ lookup(UnsafeRawBufferPointer($0)) }) { return slot }
+        return text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+    }
+
+    private func resolve(_ id: String, field: String? = "id") throws(InputError) -> RequestSlot {
+        if let slot = Self.withBytes(of: id, lookup) { return slot }
         throw fail(field, "request '\(id)' has no arrival before it")
     }
 
@@ -398,13 +402,12 @@ struct EventLogDecoder {
         let t = try need(record.t, "t")
         let prompt = try need(record.promptTokens, "prompt_tokens")
         let output = try need(record.outputTokens, "output_tokens")
-        var text = id
-        let isLive = text.withUTF8 { live.slot(of: UnsafeRawBufferPointer($0)) != nil }
+        let isLive = Self.withBytes(of: id) { live.slot(of: $0) != nil }
         guard !isLive else {
             throw fail("id", "request '\(id)' arrives again while still in the system (duplicate id)")
         }
         guard freeSlots.count > 0 || slotCount < Int(Int32.max) else { throw fail("id", "too many live requests") }
-        let slot = text.withUTF8 { admit(UnsafeRawBufferPointer($0)) }
+        let slot = Self.withBytes(of: id) { admit($0) }
         return .arrival(ArrivalEvent(time: t, slot: slot, id: id, promptTokens: prompt, outputTokens: output,
                                      priority: record.priority ?? 0, clientTime: record.clientT))
     }
@@ -428,8 +431,7 @@ struct EventLogDecoder {
         let t = try need(record.t, "t")
         let step = try need(record.step, "step")
         let outputs = try need(record.outputTokens, "output_tokens")
-        var text = id
-        guard let slot = text.withUTF8({ live.remove(UnsafeRawBufferPointer($0)) }) else {
+        guard let slot = Self.withBytes(of: id, { live.remove($0) }) else {
             throw fail("id", "request '\(id)' finishes without an arrival (or finishes twice)")
         }
         retire(slot)

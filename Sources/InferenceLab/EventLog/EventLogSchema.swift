@@ -19,14 +19,6 @@ public struct EventLogCounts: Sendable, Equatable {
     public var rejected = 0
     /// Simulated time at the end of the run (seconds): the latest event time or step end.
     public var simTime = 0.0
-
-    public init(steps: Int = 0, arrived: Int = 0, finished: Int = 0, rejected: Int = 0, simTime: Double = 0) {
-        self.steps = steps
-        self.arrived = arrived
-        self.finished = finished
-        self.rejected = rejected
-        self.simTime = simTime
-    }
 }
 
 /// An event log's first record.
@@ -66,16 +58,6 @@ public struct EventLogHeader: Sendable, Equatable {
         }
         return (roles, peaks)
     }
-
-    public init(schema: String = EventLogSchema.current, version: String, seed: UInt64?, configJSON: String,
-                computeFlops: Double? = nil, memoryBandwidth: Double? = nil) {
-        self.schema = schema
-        self.version = version
-        self.seed = seed
-        self.configJSON = configJSON
-        self.computeFlops = computeFlops
-        self.memoryBandwidth = memoryBandwidth
-    }
 }
 
 /// An event log's last record.
@@ -84,15 +66,8 @@ public struct EventLogEnd: Sendable, Equatable {
     public var counts: EventLogCounts
     /// Trace lines skipped as invalid (`--skip-invalid`); the record's optional
     /// `skipped_lines`, 0 when absent.
-    public var skippedLines: Int
+    public var skippedLines = 0
     /// Why the first few of them were skipped (`file:line: field: message`); the record's
     /// optional `skipped_reasons`.
-    public var skippedReasons: [String]
-
-    public init(status: RunStatus, counts: EventLogCounts, skippedLines: Int = 0, skippedReasons: [String] = []) {
-        self.status = status
-        self.counts = counts
-        self.skippedLines = skippedLines
-        self.skippedReasons = skippedReasons
-    }
+    public var skippedReasons: [String] = []
 }

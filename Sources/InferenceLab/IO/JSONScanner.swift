@@ -263,14 +263,7 @@ struct JSONScanner {
             let negative = base[i] == UInt8(ascii: "-")
             if negative { i += 1 }
             let digitsStart = i
-            var value = 0
-            while i < count {
-                let d = base[i] &- 0x30
-                guard d < 10 else { break }
-                value = value &* 10 &+ Int(d)
-                i += 1
-            }
-            let digits = i - digitsStart
+            let (value, digits) = DecimalDigits.read(base, at: &i, end: count, limit: 18)
             if digits > 0 && digits <= 18 && (digits == 1 || base[digitsStart] != UInt8(ascii: "0")) {
                 let next = i < count ? base[i] : 0
                 if next != UInt8(ascii: ".") && (next | 0x20) != UInt8(ascii: "e") {

@@ -149,7 +149,7 @@ public struct MeasuredRun: Sendable, Equatable {
         guard rate > 0 && rate.isFinite else { return false }
         let b = burstiness ?? 1
         guard b > 0 && b.isFinite else { return false }
-        var w = WorkloadConfig()
+        var w = SimulatorConfig.default.workload
         w.arrivalPattern = b == 1 ? .poisson : .gamma
         w.arrivalRate = rate
         w.cv = 1 / b.squareRoot()

@@ -32,15 +32,13 @@ public enum MeasuredRunFile {
         out += " \"reported_duration\": \(optional(run.reportedDuration)),\n"
         out += " \"outcomes\": \(outcomes(run.outcomes())),\n"
         out += " \"published\": \(outcomes(run.published)),\n"
-        out += " \"requests\": ["
-        for (i, r) in run.requests.enumerated() {
-            out += i == 0 ? "\n  " : ",\n  "
-            out += "{\"id\": \(JSONText.string(r.id)), \"start_time\": \(optional(r.startTime)),"
-            out += " \"input_tokens\": \(r.inputTokens), \"output_tokens\": \(r.outputTokens),"
-            out += " \"ttft\": \(optional(r.ttft)), \"e2e\": \(optional(r.e2e)),"
-            out += " \"itls\": [" + r.itls.map(JSONText.number).joined(separator: ", ") + "],"
-            out += " \"error\": \(r.error.map(JSONText.string) ?? "null")}"
-        }
+        out += " \"requests\": [" + JSONText.lines(run.requests.map { r in
+            "{\"id\": \(JSONText.string(r.id)), \"start_time\": \(optional(r.startTime)),"
+                + " \"input_tokens\": \(r.inputTokens), \"output_tokens\": \(r.outputTokens),"
+                + " \"ttft\": \(optional(r.ttft)), \"e2e\": \(optional(r.e2e)),"
+                + " \"itls\": [" + r.itls.map(JSONText.number).joined(separator: ", ") + "],"
+                + " \"error\": \(r.error.map(JSONText.string) ?? "null")}"
+        }, indent: "  ")
         out += "\n ]}\n"
         return out
     }

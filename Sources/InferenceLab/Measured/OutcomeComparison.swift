@@ -62,10 +62,9 @@ public struct OutcomeComparison: Sendable {
         out += "  \"log\": \(JSONText.string(log)),\n  \"measured\": \(JSONText.string(measuredFile)),\n"
         out += "  \"source\": \(JSONText.string(source)),\n  \"measured_requests\": \(requests.map(String.init) ?? "null"),\n"
         out += "  \"metrics\": {"
-        for (i, r) in rows.enumerated() {
-            out += i == 0 ? "\n" : ",\n"
-            out += "    \(JSONText.string(r.metric.rawValue)): {\"predicted\": \(n(r.predicted)), \"measured\": \(n(r.measured)), \"error_pct\": \(n(r.error.map { $0 * 100 }))}"
-        }
+        out += JSONText.lines(rows.map { r in
+            "\(JSONText.string(r.metric.rawValue)): {\"predicted\": \(n(r.predicted)), \"measured\": \(n(r.measured)), \"error_pct\": \(n(r.error.map { $0 * 100 }))}"
+        }, indent: "    ")
         out += "\n  },\n  \"objective_error_pct\": \(n(objectiveError.map { $0 * 100 }))\n}"
         return out
     }

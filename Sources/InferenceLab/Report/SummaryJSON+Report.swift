@@ -42,4 +42,12 @@ extension JSONText {
         buffer.appendJSONString(s)
         return String(decoding: buffer.bytes, as: UTF8.self)
     }
+
+    /// The inside of a JSON array or object laid out one entry per line: each of `entries`
+    /// on a new line after `indent`, separated by commas; empty when there are none.
+    public static func lines(_ entries: [String], indent: String) -> String {
+        var out = ""
+        for (i, entry) in entries.enumerated() { out += (i == 0 ? "\n" : ",\n") + indent + entry }
+        return out
+    }
 }

@@ -54,6 +54,12 @@ public enum CalibrationFit {
         prepared(samples, config: config).map { CalibratedRoofline.seconds($0.terms, roofline: $0.roofline, factors: factors) }
     }
 
+    /// Typical efficiencies of an H100-class GPU, where ``fit(_:config:start:overhead:)``
+    /// starts by default.
+    public static let fitStart = CalibrationFactors(computeEfficiency: 0.7, memoryEfficiency: 0.9,
+                                                    attentionComputeEfficiency: 0.7,
+                                                    attentionMemoryEfficiency: 0.7, interconnectEfficiency: 0.8)
+
     /// Fits the factors.
     ///
     /// - Parameters:
@@ -61,10 +67,7 @@ public enum CalibrationFit {
     ///     overhead not fitted, stay as given.
     ///   - overhead: which overhead to fit.
     public static func fit(_ samples: [CalibrationSample], config: SimulatorConfig,
-                           start: CalibrationFactors = CalibrationFactors(computeEfficiency: 0.7, memoryEfficiency: 0.9,
-                                                                          attentionComputeEfficiency: 0.7,
-                                                                          attentionMemoryEfficiency: 0.7,
-                                                                          interconnectEfficiency: 0.8),
+                           start: CalibrationFactors = fitStart,
                            overhead: Overhead = .layer) -> Result {
         let points = prepared(samples, config: config)
         // Which factors the data can inform.

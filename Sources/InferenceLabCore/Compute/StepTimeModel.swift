@@ -15,11 +15,6 @@ public struct StepCost: Sendable, Equatable {
     public var flops: Double
     /// Bytes moved to and from device memory.
     public var bytes: Double
-    public init(seconds: Double, flops: Double, bytes: Double) {
-        self.seconds = seconds
-        self.flops = flops
-        self.bytes = bytes
-    }
 }
 
 /// Prices a batch. Every model also reports the roofline's FLOPs and bytes, so utilisation

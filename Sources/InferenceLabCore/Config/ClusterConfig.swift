@@ -26,43 +26,25 @@ public enum RouterPolicy: String, CaseIterable, Sendable {
 public struct ClusterConfig: Sendable, Equatable {
     /// Whether the config has a `[cluster]` table: the run is a fleet and its event log uses
     /// schema `inference-lab.events/2`.
-    public var isEnabled: Bool
+    public var isEnabled: Bool = false
     /// Number of replicas (≥ 1): with pools, their sum.
-    public var replicas: Int
+    public var replicas: Int = 1
+    public var router: RouterPolicy = .roundRobin
+    /// Seconds between refreshes of the load the router sees; 0: exact current state.
+    public var routerRefreshInterval: Double = 0
+    /// Seed of the `random` router's generator.
+    public var routerSeed: UInt64 = 0
+    /// Weights of the `weighted` router's scorers.
+    public var weightOutstanding: Double = 1
+    public var weightTokens: Double = 0
+    public var weightKV: Double = 1
+    public var weightPrefix: Double = 1
     /// The `[[cluster.pool]]` entries, in the order of their replicas (pool 0's replicas come
     /// first); empty: `replicas` copies of the config's own node, all `mixed`.
-    public var pools: [ReplicaPool]
+    public var pools: [ReplicaPool] = []
     /// Bytes per second of the link that moves a request's KV cache from a prefill replica to
     /// a decode replica, per GPU (each GPU of the prefill replica sends its shard in parallel).
-    public var kvTransferBandwidth: Double
+    public var kvTransferBandwidth: Double = 50e9
     /// Seconds each KV transfer costs besides its bytes (connection, notification).
-    public var kvTransferLatency: Double
-    public var router: RouterPolicy
-    /// Seconds between refreshes of the load the router sees; 0: exact current state.
-    public var routerRefreshInterval: Double
-    /// Seed of the `random` router's generator.
-    public var routerSeed: UInt64
-    /// Weights of the `weighted` router's scorers.
-    public var weightOutstanding: Double
-    public var weightTokens: Double
-    public var weightKV: Double
-    public var weightPrefix: Double
-
-    public init(isEnabled: Bool = false, replicas: Int = 1, router: RouterPolicy = .roundRobin,
-                routerRefreshInterval: Double = 0, routerSeed: UInt64 = 0,
-                weightOutstanding: Double = 1, weightTokens: Double = 0, weightKV: Double = 1, weightPrefix: Double = 1,
-                pools: [ReplicaPool] = [], kvTransferBandwidth: Double = 50e9, kvTransferLatency: Double = 0.0005) {
-        self.isEnabled = isEnabled
-        self.replicas = replicas
-        self.pools = pools
-        self.kvTransferBandwidth = kvTransferBandwidth
-        self.kvTransferLatency = kvTransferLatency
-        self.router = router
-        self.routerRefreshInterval = routerRefreshInterval
-        self.routerSeed = routerSeed
-        self.weightOutstanding = weightOutstanding
-        self.weightTokens = weightTokens
-        self.weightKV = weightKV
-        self.weightPrefix = weightPrefix
-    }
+    public var kvTransferLatency: Double = 0.0005
 }

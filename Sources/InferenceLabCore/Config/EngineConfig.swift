@@ -11,42 +11,22 @@ public struct EngineConfig: Sendable, Equatable {
     public var vllmVersion: String?
     /// API server, per request: HTTP handling, chat template, request set-up and the hand-off
     /// to the engine core. A latency: it does not occupy the API server.
-    public var apiRequestSeconds: Double
+    public var apiRequestSeconds: Double = 0
     /// API server, per prompt token: tokenisation. Serial: one request is tokenised at a time.
-    public var apiPromptTokenSeconds: Double
+    public var apiPromptTokenSeconds: Double = 0
     /// API server, per output token: detokenisation and streaming. Serial: the outputs of one
     /// step are handled before the next step's.
-    public var apiOutputTokenSeconds: Double
+    public var apiOutputTokenSeconds: Double = 0
     /// Engine core, per step: fixed CPU work (scheduling, input preparation, launch).
-    public var stepSeconds: Double
+    public var stepSeconds: Double = 0
     /// Engine core, per scheduled request: sampling and output processing.
-    public var stepRequestSeconds: Double
+    public var stepRequestSeconds: Double = 0
     /// Engine core, per scheduled token: input preparation proportional to the batch's tokens.
-    public var stepTokenSeconds: Double
+    public var stepTokenSeconds: Double = 0
     /// GPU, per step: the step-time model's duration is multiplied by this. It stands for the
     /// part of a served forward pass that a kernel-level model does not see (norms, rotary
     /// embeddings, activation and sampling kernels, gaps between kernels); 1 = none.
-    public var gpuTimeScale: Double
-
-    public init(
-        vllmVersion: String? = nil,
-        apiRequestSeconds: Double = 0,
-        apiPromptTokenSeconds: Double = 0,
-        apiOutputTokenSeconds: Double = 0,
-        stepSeconds: Double = 0,
-        stepRequestSeconds: Double = 0,
-        stepTokenSeconds: Double = 0,
-        gpuTimeScale: Double = 1
-    ) {
-        self.vllmVersion = vllmVersion
-        self.apiRequestSeconds = apiRequestSeconds
-        self.apiPromptTokenSeconds = apiPromptTokenSeconds
-        self.apiOutputTokenSeconds = apiOutputTokenSeconds
-        self.stepSeconds = stepSeconds
-        self.stepRequestSeconds = stepRequestSeconds
-        self.stepTokenSeconds = stepTokenSeconds
-        self.gpuTimeScale = gpuTimeScale
-    }
+    public var gpuTimeScale: Double = 1
 
     /// Whether requests reach the engine later than the client sent them.
     public var delaysAdmission: Bool { apiRequestSeconds != 0 || apiPromptTokenSeconds != 0 }

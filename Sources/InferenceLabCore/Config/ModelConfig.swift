@@ -1,23 +1,23 @@
 /// The transformer being served, described by the numbers a roofline needs.
 public struct ModelConfig: Sendable, Equatable {
     /// A label, printed in reports.
-    public var name: String
+    public var name: String = "Llama-3-70B"
     /// Total parameters (all experts of an MoE model).
-    public var numParameters: Double
+    public var numParameters: Double = 70e9
     /// Parameters used per token (MoE); `nil` means `numParameters` (dense).
     public var numActiveParameters: Double?
     /// Number of transformer layers, L.
-    public var numLayers: Int
+    public var numLayers: Int = 80
     /// Model (residual stream) width, D.
-    public var hiddenDim: Int
+    public var hiddenDim: Int = 8192
     /// Attention query heads.
-    public var numHeads: Int
+    public var numHeads: Int = 64
     /// Key/value heads (GQA); `nil` means `numHeads`.
-    public var numKVHeads: Int?
+    public var numKVHeads: Int? = 8
     /// Per-head width; `nil` means `hiddenDim / numHeads` (the original's rule).
     public var headDim: Int?
     /// The longest sequence (prompt + output) the model serves: vLLM's `max_model_len`.
-    public var maxSeqLen: Int
+    public var maxSeqLen: Int = 8192
     /// Sliding-window size in tokens for the layers that use one; `nil` for none.
     public var slidingWindow: Int?
     /// How many of the layers use the sliding window (default: all, when a window is set).
@@ -26,36 +26,6 @@ public struct ModelConfig: Sendable, Equatable {
     public var numExperts: Int?
     /// Routed experts each token activates (k).
     public var numExpertsPerToken: Int?
-
-    public init(
-        name: String = "Llama-3-70B",
-        numParameters: Double = 70e9,
-        numActiveParameters: Double? = nil,
-        numLayers: Int = 80,
-        hiddenDim: Int = 8192,
-        numHeads: Int = 64,
-        numKVHeads: Int? = 8,
-        headDim: Int? = nil,
-        maxSeqLen: Int = 8192,
-        slidingWindow: Int? = nil,
-        numSlidingLayers: Int? = nil,
-        numExperts: Int? = nil,
-        numExpertsPerToken: Int? = nil
-    ) {
-        self.name = name
-        self.numParameters = numParameters
-        self.numActiveParameters = numActiveParameters
-        self.numLayers = numLayers
-        self.hiddenDim = hiddenDim
-        self.numHeads = numHeads
-        self.numKVHeads = numKVHeads
-        self.headDim = headDim
-        self.maxSeqLen = maxSeqLen
-        self.slidingWindow = slidingWindow
-        self.numSlidingLayers = numSlidingLayers
-        self.numExperts = numExperts
-        self.numExpertsPerToken = numExpertsPerToken
-    }
 
     /// Width of one attention head.
     public var resolvedHeadDim: Int { headDim ?? (numHeads > 0 ? hiddenDim / numHeads : 0) }

@@ -4,37 +4,17 @@
 /// TOML with `InferenceLab.ConfigLoader`. Call ``validate()`` before running; ``Simulator``
 /// does it for you.
 public struct SimulatorConfig: Sendable, Equatable {
-    public var hardware: HardwareConfig
-    public var model: ModelConfig
-    public var scheduler: SchedulerConfig
-    public var workload: WorkloadConfig
-    public var compute: ComputeConfig
+    public var hardware: HardwareConfig = HardwareConfig(kvCacheCapacity: 68_719_476_736)
+    public var model: ModelConfig = ModelConfig()
+    public var scheduler: SchedulerConfig = SchedulerConfig()
+    public var workload: WorkloadConfig = WorkloadConfig()
+    public var compute: ComputeConfig = ComputeConfig()
     /// Serving overheads around the step-time model (`[engine]`; all zero by default).
-    public var engine: EngineConfig
+    public var engine: EngineConfig = EngineConfig()
     /// Steps between debug progress lines (the original's `[simulation] log_interval`).
-    public var logInterval: Int
+    public var logInterval: Int = 100
     /// A fleet of replicas of this node behind a router (`[cluster]`; off by default).
-    public var cluster: ClusterConfig
-
-    public init(
-        hardware: HardwareConfig = HardwareConfig(kvCacheCapacity: 68_719_476_736),
-        model: ModelConfig = ModelConfig(),
-        scheduler: SchedulerConfig = SchedulerConfig(),
-        workload: WorkloadConfig = WorkloadConfig(),
-        compute: ComputeConfig = ComputeConfig(),
-        engine: EngineConfig = EngineConfig(),
-        logInterval: Int = 100,
-        cluster: ClusterConfig = ClusterConfig()
-    ) {
-        self.hardware = hardware
-        self.model = model
-        self.scheduler = scheduler
-        self.workload = workload
-        self.compute = compute
-        self.engine = engine
-        self.logInterval = logInterval
-        self.cluster = cluster
-    }
+    public var cluster: ClusterConfig = ClusterConfig()
 
     /// The built-in default: the same values as `configs/config.toml`
     /// (Llama-3-70B in BF16 on one H100 with a 64 GiB KV pool, Poisson at 5 req/s).

@@ -36,78 +36,40 @@ public enum LengthDistribution: Sendable, Equatable {
 
 /// The `[workload]` table.
 public struct WorkloadConfig: Sendable, Equatable {
-    public var arrivalPattern: ArrivalPattern
+    public var arrivalPattern: ArrivalPattern = .poisson
     /// Mean requests per second (open-loop patterns).
-    public var arrivalRate: Double
+    public var arrivalRate: Double = 5
     /// Coefficient of variation of Gamma inter-arrival times (1 = Poisson).
-    public var cv: Double
+    public var cv: Double = 1
     /// Total requests to generate; open-loop generators need this or `durationSecs`.
-    public var numRequests: Int?
+    public var numRequests: Int? = 400
     /// No arrivals after this many seconds; in-flight requests still drain.
     public var durationSecs: Double?
     /// Closed-loop users.
     public var numConcurrentUsers: Int?
     /// Closed-loop pause between a finish and that user's next request, in seconds.
-    public var thinkTime: Double
-    public var inputLengths: LengthDistribution
-    public var outputLengths: LengthDistribution
-    public var seed: UInt64
+    public var thinkTime: Double = 0
+    public var inputLengths: LengthDistribution = .lognormal(mean: 6.9, stdDev: 0.7)
+    public var outputLengths: LengthDistribution = .lognormal(mean: 5.3, stdDev: 0.8)
+    public var seed: UInt64 = 42
     /// Trace to replay when `arrivalPattern == .trace`.
     public var tracePath: String?
-    /// Sessions: turns per session (the first turn included).
-    public var turnsPerSession: LengthDistribution
-    /// Sessions: new user tokens a later turn adds to the conversation (the first turn's
-    /// prompt is drawn from `inputLengths`).
-    public var turnInputLengths: LengthDistribution
-    /// Sessions: milliseconds between a turn's finish (as the client sees it) and the next
-    /// turn.
-    public var thinkTimeMs: LengthDistribution
     /// Trace replay: every arrival time is multiplied by this (2 = half the request rate,
     /// 0.5 = twice the rate). `num_requests` and `duration_secs` cap a replay as they cap a
     /// generator (`duration_secs` in scaled seconds).
-    public var timeScale: Double
+    public var timeScale: Double = 1
+    /// Sessions: turns per session (the first turn included).
+    public var turnsPerSession: LengthDistribution = .uniform(min: 2, max: 6)
+    /// Sessions: new user tokens a later turn adds to the conversation (the first turn's
+    /// prompt is drawn from `inputLengths`).
+    public var turnInputLengths: LengthDistribution = .lognormal(mean: 4.6, stdDev: 0.8)
+    /// Sessions: milliseconds between a turn's finish (as the client sees it) and the next
+    /// turn.
+    public var thinkTimeMs: LengthDistribution = .lognormal(mean: 8.5, stdDev: 0.8)
     /// Client timeout in seconds: a request not finished this long after it was sent is
     /// aborted (vLLM's `abort_requests`) and counted as timed out; nil: no timeout.
     public var requestTimeout: Double?
     /// Trace replayed before the measured requests to warm the server's state (prefix cache);
     /// read by the I/O layer (``WarmupRequestSource``); nil: no warmup.
     public var warmupTracePath: String?
-
-    public init(
-        arrivalPattern: ArrivalPattern = .poisson,
-        arrivalRate: Double = 5,
-        cv: Double = 1,
-        numRequests: Int? = 400,
-        durationSecs: Double? = nil,
-        numConcurrentUsers: Int? = nil,
-        thinkTime: Double = 0,
-        inputLengths: LengthDistribution = .lognormal(mean: 6.9, stdDev: 0.7),
-        outputLengths: LengthDistribution = .lognormal(mean: 5.3, stdDev: 0.8),
-        seed: UInt64 = 42,
-        tracePath: String? = nil,
-        timeScale: Double = 1,
-        turnsPerSession: LengthDistribution = .uniform(min: 2, max: 6),
-        turnInputLengths: LengthDistribution = .lognormal(mean: 4.6, stdDev: 0.8),
-        thinkTimeMs: LengthDistribution = .lognormal(mean: 8.5, stdDev: 0.8),
-        requestTimeout: Double? = nil,
-        warmupTracePath: String? = nil
-    ) {
-        self.arrivalPattern = arrivalPattern
-        self.arrivalRate = arrivalRate
-        self.cv = cv
-        self.numRequests = numRequests
-        self.durationSecs = durationSecs
-        self.numConcurrentUsers = numConcurrentUsers
-        self.thinkTime = thinkTime
-        self.inputLengths = inputLengths
-        self.outputLengths = outputLengths
-        self.seed = seed
-        self.tracePath = tracePath
-        self.timeScale = timeScale
-        self.turnsPerSession = turnsPerSession
-        self.turnInputLengths = turnInputLengths
-        self.thinkTimeMs = thinkTimeMs
-        self.requestTimeout = requestTimeout
-        self.warmupTracePath = warmupTracePath
-    }
 }

@@ -1,13 +1,13 @@
 /// Summary statistics of a latency distribution, in the unit of the samples.
 public struct LatencyStats: Sendable, Equatable {
-    public var count: Int = 0
-    public var mean: Double = 0
-    public var min: Double = 0
-    public var max: Double = 0
-    public var p50: Double = 0
-    public var p90: Double = 0
-    public var p95: Double = 0
-    public var p99: Double = 0
+    /// Samples; the other values are 0 when there are none.
+    public var count = 0
+    public var mean = 0.0
+    /// The smallest and the largest sample.
+    public var min = 0.0, max = 0.0
+    /// Percentiles (``Percentile/of(_:_:)``).
+    public var p50 = 0.0, p90 = 0.0, p95 = 0.0, p99 = 0.0
+
     public init() {}
 
     /// The statistics with every value multiplied by `factor` (e.g. seconds → ms).

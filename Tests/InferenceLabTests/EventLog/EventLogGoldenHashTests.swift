@@ -1,5 +1,6 @@
 import Foundation
 import InferenceLab
+@testable import InferenceLabCore
 import Testing
 
 /// Pins the exact bytes of small runs' event logs, so that optimisations cannot change what

@@ -1,6 +1,6 @@
 import Testing
 @testable import InferenceLab
-import InferenceLabCore
+@testable import InferenceLabCore
 
 @Suite("calibrate --end-to-end: outcomes, comparison and the fit")
 struct EndToEndCalibrationTests {

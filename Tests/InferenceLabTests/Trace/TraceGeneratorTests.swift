@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import InferenceLab
-import InferenceLabCore
+@testable import InferenceLabCore
 
 @Suite("generate and replay")
 struct TraceGeneratorTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import InferenceLab
-import InferenceLabCore
+@testable import InferenceLabCore
 
 @Suite("trace sessions: session_id and turn")
 struct TraceSessionTests {
