@@ -146,6 +146,15 @@ import Testing
                     line: 48, field: "cluster.pool[1].role", "decode")
         expectError(pools.replacingOccurrences(of: "name = \"decode\"\n", with: ""),
                     line: 46, field: "cluster.pool[1].name", "is required")
+        expectError(pools.replacingOccurrences(of: "name = \"decode\"", with: "name = \"\""),
+                    line: 47, field: "cluster.pool[1].name", "must not be empty")
+        expectError(pools.replacingOccurrences(of: "name = \"decode\"", with: "name = 2"),
+                    line: 47, field: "cluster.pool[1].name", "string")
+        // The entry's keys are checked against their schema's ranges (``ConfigSchema/clusterPool``).
+        expectError(pools.replacingOccurrences(of: "replicas = 3", with: "replicas = 0"),
+                    line: 49, field: "cluster.pool[1].replicas", "must be a positive integer, got 0")
+        expectError(pools.replacingOccurrences(of: "replicas = 3", with: "replicas = -2"),
+                    line: 49, field: "cluster.pool[1].replicas")
         expectError(pools.replacingOccurrences(of: "name = \"decode\"", with: "name = \"prefill\""),
                     line: 47, field: "cluster.pool[1].name", "names two pools")
         expectError(pools.replacingOccurrences(of: "router = \"least_outstanding\"", with: "replicas = 4"),

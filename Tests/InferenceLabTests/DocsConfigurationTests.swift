@@ -25,11 +25,16 @@ import Testing
         return String(rest[..<end])
     }
 
-    /// `[[cluster.pool]]` (keys read by the pool reader, not schema keys): its subsection lists
-    /// exactly the pool's own keys and names the tables a pool may set.
+    /// `[[cluster.pool]]`: its subsection documents each of the entry's own keys as
+    /// ``ConfigSchema/clusterPool`` declares it, no other key, and names the tables a pool may set.
     @Test func poolKeysAreDocumented() throws {
         let section = try #require(Self.section("[cluster.pool]", in: try Self.page(), level: "###"))
-        #expect(Self.keyRows(in: section).keys.sorted() == ReplicaPool.keyNames.sorted())
+        let rows = Self.keyRows(in: section)
+        for key in ConfigSchema.clusterPool.keys {
+            #expect(rows[key.name] == key.documentationRow,
+                    "docs/configuration.md, [[cluster.pool]]: the row of \(key.name) should read\n\(key.documentationRow)")
+        }
+        #expect(rows.keys.sorted() == ConfigSchema.clusterPool.keyNames.sorted())
         #expect(Self.missing(ReplicaPool.tableNames.map { "[\($0)]" }, in: section).isEmpty)
     }
 

@@ -30,23 +30,13 @@ extension ConfigDocumentReader {
             return nil
         }
         let own = ConfigTableReader(path: path, node: item)
-        own.rejectUnknownKeys(allowed: ReplicaPool.keyNames + ReplicaPool.tableNames,
+        own.rejectUnknownKeys(allowed: ConfigSchema.clusterPool.keyNames + ReplicaPool.tableNames,
                               context: "a [[cluster.pool]] entry", &diagnostics)
-        var name: String?
-        if own.has("name") {
-            name = own.string("name", &diagnostics)
-            if name?.isEmpty == true {
-                diagnostics.report(.value, at: path + ["name"], "must not be empty")
-                name = nil
-            }
-        } else {
-            diagnostics.report(.missing, at: path + ["name"], "is required but missing from a [[cluster.pool]] entry")
-        }
-        let replicas = own.integer("replicas", minimum: 1, &diagnostics) ?? 1
-        var role = ReplicaRole.mixed
-        if let raw = own.choice("role", among: ReplicaRole.allCases.map(\.rawValue), what: "role", &diagnostics) {
-            role = ReplicaRole(rawValue: raw) ?? .mixed
-        }
+        // The entry's own keys, through their schema, into a pool of the default node.
+        var entry = SimulatorConfig.default
+        entry.cluster.pools = [ReplicaPool(name: "", node: entry)]
+        read(own, as: ConfigSchema.clusterPool, into: &entry)
+        let fields = entry.cluster.pools[0]
 
         // The fleet's document with the pool's tables merged over its own.
         var merged = root
@@ -81,8 +71,8 @@ extension ConfigDocumentReader {
             let mapped = poolDiagnostics.mapped(warningPath)
             if mapped != warningPath { warnings.append((mapped, message)) }
         }
-        guard let name else { return nil }
-        return ReplicaPool(name: name, role: role, replicas: replicas, node: node)
+        guard own.has("name") else { return nil }
+        return ReplicaPool(name: fields.name, role: fields.role, replicas: fields.replicas, node: node)
     }
 
     /// The built-in default's table `name` as TOML (what a file without the table gets), for a

@@ -60,7 +60,7 @@ struct ConfigDocumentReader {
     }
 
     /// Converts every key of one table and sets the table's fields of `config`.
-    private mutating func read(_ t: ConfigTableReader, as schema: ConfigTableSchema, into config: inout SimulatorConfig) {
+    mutating func read(_ t: ConfigTableReader, as schema: ConfigTableSchema, into config: inout SimulatorConfig) {
         var values: [String: ConfigValue] = [:]
         for key in schema.keys where t.has(key.name) {
             if case .distribution = key.kind {

@@ -235,10 +235,10 @@ public struct SweepSpec: Sendable {
         // A pool's key (`cluster.pool[0].replicas`) or a key of a pool's table
         // (`cluster.pool[1].hardware.preset`).
         if parts.count >= 3, parts[0] == "cluster", ConfigOverride.arrayEntry(parts[1])?.0 == "pool" {
-            if parts.count == 3 && ReplicaPool.keyNames.contains(parts[2]) { return }
+            if parts.count == 3 && ConfigSchema.clusterPool.key(parts[2]) != nil { return }
             guard parts.count == 4, ReplicaPool.tableNames.contains(parts[2]) else {
                 throw InputError(file: file, line: line, field: key,
-                                 "a pool's key is \(parts[1]).KEY (\(ReplicaPool.keyNames.joined(separator: ", "))) or \(parts[1]).TABLE.KEY (tables: \(ReplicaPool.tableNames.joined(separator: ", ")))")
+                                 "a pool's key is \(parts[1]).KEY (\(ConfigSchema.clusterPool.keyNames.joined(separator: ", "))) or \(parts[1]).TABLE.KEY (tables: \(ReplicaPool.tableNames.joined(separator: ", ")))")
             }
             parts = Array(parts[2...])
         }

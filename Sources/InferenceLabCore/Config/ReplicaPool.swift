@@ -43,8 +43,6 @@ public struct ReplicaPool: Sendable, Equatable {
                   scheduler: config.scheduler, compute: config.compute, engine: config.engine)
     }
 
-    /// The keys of a `[[cluster.pool]]` entry besides its tables (for messages and docs).
-    public static let keyNames = ["name", "replicas", "role"]
     /// The tables a pool may override.
     public static let tableNames = ["hardware", "scheduler", "compute", "engine"]
 }
@@ -93,7 +91,14 @@ extension SimulatorConfig {
             let key = "cluster.pool[\(i)]"
             if names.contains(pool.name) { error(key + ".name", "\"\(pool.name)\" names two pools; pool names must differ") }
             names.append(pool.name)
-            if pool.replicas < 1 { error(key + ".replicas", "must be a positive integer, got \(pool.replicas)") }
+            if pool.name.isEmpty { error(key + ".name", "must not be empty") }
+            var entry = self
+            entry.cluster.pools = [pool]
+            var entryIssues: [ConfigIssue] = []
+            ConfigSchema.clusterPool.rangeIssues(entry, into: &entryIssues)
+            for issue in entryIssues {
+                issues.append(ConfigIssue(issue.severity, key: key + issue.key.dropFirst(ConfigSchema.clusterPool.name.count), issue.message))
+            }
             if pool.scheduler.blockSize != scheduler.blockSize {
                 error(key + ".scheduler.block_size",
                       "(\(pool.scheduler.blockSize)) differs from the fleet's (\(scheduler.blockSize)); every pool caches prefixes in blocks of the same size")

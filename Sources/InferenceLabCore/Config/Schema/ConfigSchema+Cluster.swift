@@ -52,6 +52,35 @@ extension ConfigSchema {
         return []
     }, rules: { c, issues in c.clusterRules(&issues) }, inHeaderWhen: { $0.cluster.isEnabled })
 
+    /// `[[cluster.pool]]`: the keys of one pool entry besides its tables (those are
+    /// ``ReplicaPool/tableNames``, read with their own schemas). Not one of ``tables``: an entry
+    /// is read once per pool, and these keys read and write the last pool of `cluster.pools`,
+    /// the entry being read (or written into the event-log header).
+    public static let clusterPool = ConfigTableSchema("cluster.pool", keys: [
+        poolKey("name", .text, default: .required, doc: "unique within the fleet",
+                get: { .text($0.name) }, set: { p, v in if let t = v.textValue { p.name = t } }),
+        poolKey("role", .choice(choices(ReplicaRole.self), label: "role"), default: .value(.text("mixed")),
+                doc: "`mixed` (whole requests), `prefill` (the prompt and first token) or `decode` (the output tokens, once the KV cache has moved); a fleet with prefill or decode pools has both and no mixed pool",
+                get: { .text($0.role.rawValue) }, set: { p, v in if let r = choice(v, as: ReplicaRole.self) { p.role = r } }),
+        poolKey("replicas", .count, default: .value(.integer(1)), range: .positive, unit: "replicas", doc: "≥ 1",
+                get: { .integer($0.replicas) }, set: { p, v in if let i = v.integerValue { p.replicas = i } }),
+    ])
+
+    /// A key of ``clusterPool``, on the last pool of `cluster.pools`.
+    private static func poolKey(
+        _ name: String, _ kind: ConfigValueKind, default value: ConfigDefault, range: ConfigRange = .any,
+        unit: String = "—", doc: String,
+        get: @escaping @Sendable (ReplicaPool) -> ConfigValue,
+        set: @escaping @Sendable (inout ReplicaPool, ConfigValue) -> Void
+    ) -> ConfigKey {
+        ConfigKey(name, kind, default: value, range: range, unit: unit, doc: doc, unavailableInBrowser: fleetsInTheCLI,
+                  get: { $0.cluster.pools.last.map(get) },
+                  set: { c, v in
+                      guard let v, !c.cluster.pools.isEmpty else { return }
+                      set(&c.cluster.pools[c.cluster.pools.count - 1], v)
+                  })
+    }
+
     /// Why the browser page does not take `[cluster]` keys: it runs one node.
     private static let fleetsInTheCLI = "the browser page runs one node: replay fleets with the command-line tool"
 
