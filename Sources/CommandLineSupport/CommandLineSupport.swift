@@ -80,22 +80,14 @@ extension ParsableCommand {
         } catch {
             if exitCode(for: error) == .validationFailure {
                 printError(fullMessage(for: error))
-                #if canImport(Glibc)
-                Glibc.exit(ExitStatus.badInput.rawValue)
-                #else
-                Darwin.exit(ExitStatus.badInput.rawValue)
-                #endif
+                exitProcess(ExitStatus.badInput.rawValue)
             }
             exit(withError: error)
         }
     }
 
     private static func exitWithUsageError() -> Never {
-        #if canImport(Glibc)
-        Glibc.exit(ExitStatus.badInput.rawValue)
-        #else
-        Darwin.exit(ExitStatus.badInput.rawValue)
-        #endif
+        exitProcess(ExitStatus.badInput.rawValue)
     }
 }
 

@@ -8,3 +8,9 @@
 #elseif canImport(Darwin)
 @_exported import Darwin
 #endif
+
+/// Ends the process with `status` (the C library's `exit`, named apart from the `exit`
+/// methods of ArgumentParser's command types, which would otherwise shadow it).
+public func exitProcess(_ status: Int32) -> Never {
+    exit(status)
+}

@@ -62,18 +62,12 @@ enum DecimalToDouble {
     }
 
     /// `strtod` over `bytes` (a number JSON's grammar accepts).
-    static func strtod(_ bytes: UnsafeBufferPointer<UInt8>) -> Double {
+    static func parseWithStrtod(_ bytes: UnsafeBufferPointer<UInt8>) -> Double {
         let count = bytes.count
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { text in
             for k in 0..<count { text[k] = CChar(bitPattern: bytes[k]) }
             text[count] = 0
-            #if canImport(Glibc)
-            return Glibc.strtod(text.baseAddress!, nil)
-            #elseif canImport(Musl)
-            return Musl.strtod(text.baseAddress!, nil)
-            #else
-            return Darwin.strtod(text.baseAddress!, nil)
-            #endif
+            return strtod(text.baseAddress!, nil)
         }
     }
 }

@@ -415,7 +415,7 @@ struct JSONScanner {
         if exact, let value = DecimalToDouble.convert(mantissa, exponent: exponent, negative: negative) {
             return value
         }
-        return DecimalToDouble.strtod(UnsafeBufferPointer(rebasing: bytes[start..<i]))
+        return DecimalToDouble.parseWithStrtod(UnsafeBufferPointer(rebasing: bytes[start..<i]))
     }
 
     mutating func readBool() throws(JSONScanError) -> Bool {
