@@ -33,8 +33,7 @@ extension ConfigDocumentReader {
         own.rejectUnknownKeys(allowed: ConfigSchema.clusterPool.keyNames + ReplicaPool.tableNames,
                               context: "a [[cluster.pool]] entry", &diagnostics)
         // The entry's own keys, through their schema, into a pool of the default node.
-        var entry = SimulatorConfig.default
-        entry.cluster.pools = [ReplicaPool(name: "", node: entry)]
+        var entry = SimulatorConfig.default.withPoolEntry(ReplicaPool(name: "", node: .default))
         read(own, as: ConfigSchema.clusterPool, into: &entry)
         let fields = entry.cluster.pools[0]
 

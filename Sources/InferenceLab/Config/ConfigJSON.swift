@@ -49,9 +49,7 @@ private func derivedObject(_ config: SimulatorConfig) -> ConfigJSONObject {
 /// "compute":{…},"engine":{…},"derived":{…}}`, its tables resolved as the pool's node has them.
 private func poolObject(_ pool: ReplicaPool, _ fleet: SimulatorConfig) -> ConfigJSONObject {
     let node = fleet.node(of: pool)
-    var entry = fleet
-    entry.cluster.pools = [pool]
-    var object = tableObject(ConfigSchema.clusterPool, entry)
+    var object = tableObject(ConfigSchema.clusterPool, fleet.withPoolEntry(pool))
     for table in ConfigSchema.tables where ReplicaPool.tableNames.contains(table.name) {
         object.add(table.name, object: tableObject(table, node))
     }

@@ -74,6 +74,14 @@ extension SimulatorConfig {
         return nodes
     }
 
+    /// This config with `pool` as its only pool: what the keys of ``ConfigSchema/clusterPool``
+    /// (a `[[cluster.pool]]` entry's own keys, which act on the last pool) read and write.
+    public func withPoolEntry(_ pool: ReplicaPool) -> SimulatorConfig {
+        var c = self
+        c.cluster.pools = [pool]
+        return c
+    }
+
     /// Whether the fleet has prefill and decode pools (disaggregated serving).
     public var isDisaggregated: Bool { cluster.pools.contains { $0.role != .mixed } }
 }
@@ -92,10 +100,8 @@ extension SimulatorConfig {
             if names.contains(pool.name) { error(key + ".name", "\"\(pool.name)\" names two pools; pool names must differ") }
             names.append(pool.name)
             if pool.name.isEmpty { error(key + ".name", "must not be empty") }
-            var entry = self
-            entry.cluster.pools = [pool]
             var entryIssues: [ConfigIssue] = []
-            ConfigSchema.clusterPool.rangeIssues(entry, into: &entryIssues)
+            ConfigSchema.clusterPool.rangeIssues(withPoolEntry(pool), into: &entryIssues)
             for issue in entryIssues {
                 issues.append(ConfigIssue(issue.severity, key: key + issue.key.dropFirst(ConfigSchema.clusterPool.name.count), issue.message))
             }
