@@ -313,7 +313,9 @@ public struct ClusterSimulator<Source: RequestSource> {
         place(spec, on: k, phase: .decode, at: h.time, &sink)
         // vLLM's decode side pulls the prompt's blocks it does not hold already.
         let blockSize = _replicas[k]._scheduler.kvCacheManager.blockSize
-        let localBlocks = cachedPrefixBlocks(spec, on: k)
+        // `choose` built the request's prefix chain when the decode router scores prefixes.
+        if !decodeRouter.usesPrefix { buildPrefixChain(spec) }
+        let localBlocks = cachedChainBlocks(on: k)
         let tokens = max(spec.promptTokens - localBlocks * blockSize, 0)
         let blocks = (tokens + blockSize - 1) / blockSize
         let bytes = Double(blocks * blockSize) * kvBytesPerTokenPerGPU[h.fromReplica]
@@ -368,22 +370,31 @@ public struct ClusterSimulator<Source: RequestSource> {
     /// `get_computed_blocks` lookup, without touching the pool), into ``prefixBlocks``.
     @usableFromInline
     mutating func countCachedPrefix(_ spec: RequestSpec, on candidates: [Int]) {
+        buildPrefixChain(spec)
         prefixBlocks.removeAll(keepingCapacity: true)
-        for k in candidates { prefixBlocks.append(cachedPrefixBlocks(spec, on: k)) }
+        for k in candidates { prefixBlocks.append(cachedChainBlocks(on: k)) }
     }
 
-    /// The request's leading full blocks cached on replica `k` (at most all but the block of
-    /// its last prompt token, as vLLM looks them up).
+    /// Sets ``chain`` to the block hashes of the request's leading full blocks that a replica
+    /// may hold: at most all but the block of its last prompt token, as vLLM looks them up.
+    /// Computed once for all replicas: every pool has the fleet's block sizes (a validation
+    /// rule).
     @usableFromInline
-    mutating func cachedPrefixBlocks(_ spec: RequestSpec, on k: Int) -> Int {
-        let scheduler = _replicas[k]._scheduler
-        guard scheduler.prefixCaching, spec.promptTokens > 0 else { return 0 }
-        let blockSize = scheduler.kvCacheManager.blockSize
-        let maxHit = (spec.promptTokens - 1) / blockSize
-        let shared = min(maxHit, hasher.sharedBlockCount(promptTokens: spec.promptTokens, prefixHashes: spec.prefixHashes))
-        guard shared > 0 else { return 0 }
+    mutating func buildPrefixChain(_ spec: RequestSpec) {
         chain.removeAll(keepingCapacity: true)
+        guard spec.promptTokens > 0 else { return }
+        let maxHit = (spec.promptTokens - 1) / config.scheduler.blockSize
+        let shared = min(maxHit, hasher.sharedBlockCount(promptTokens: spec.promptTokens, prefixHashes: spec.prefixHashes))
+        guard shared > 0 else { return }
         hasher.extend(&chain, to: shared, prefixHashes: spec.prefixHashes)
+    }
+
+    /// The leading blocks of ``chain`` cached on replica `k` (none when it does not cache
+    /// prefixes).
+    @usableFromInline
+    func cachedChainBlocks(on k: Int) -> Int {
+        let scheduler = _replicas[k]._scheduler
+        guard scheduler.prefixCaching else { return 0 }
         var i = 0
         while i < chain.count, scheduler.kvCacheManager.blockPool.lookup(chain[i]) != nil { i += 1 }
         return i
