@@ -6,9 +6,8 @@
 /// request, when its KV cache has arrived (``push(_:at:)``); the spec keeps the client's
 /// arrival time, from which its latencies are measured.
 public struct ReplicaQueue: RequestSource {
-    var queue = RingBuffer<RequestSpec>()
-    /// When each queued request reaches the replica.
-    var times = RingBuffer<Double>()
+    /// The queued requests, each with when it reaches the replica.
+    var queue = RingBuffer<(spec: RequestSpec, time: Double)>()
     var closed = false
     /// A request that left the replica: its session (if any), whether it finished (or was
     /// refused or timed out), and when.
@@ -29,8 +28,7 @@ public struct ReplicaQueue: RequestSource {
     /// Places `spec` at the end of the queue, reaching the replica at `time` (not before the
     /// last one's).
     public mutating func push(_ spec: RequestSpec, at time: Double) {
-        queue.append(spec)
-        times.append(time)
+        queue.append((spec, time))
     }
 
     /// No request will be pushed again.
@@ -39,11 +37,8 @@ public struct ReplicaQueue: RequestSource {
     /// Requests routed here that the replica has not taken yet.
     public var count: Int { queue.count }
 
-    public mutating func peekArrivalTime() -> Double? { times.first }
-    public mutating func next() -> RequestSpec {
-        _ = times.popFirst()
-        return queue.popFirst()!
-    }
+    public mutating func peekArrivalTime() -> Double? { queue.first?.time }
+    public mutating func next() -> RequestSpec { queue.popFirst()!.spec }
     public mutating func requestCompleted(sessionKey: UInt64?, finished: Bool, at t: Double) {
         completions.append(Completion(sessionKey: sessionKey, finished: finished, time: t))
     }
