@@ -6,12 +6,13 @@ extension ConfigKey {
     /// `String`); a value of another type leaves the field as it is.
     public static func field<T: ConfigFieldValue>(
         _ name: String, _ defaultValue: FieldDefault<T>, range: ConfigRange = .any, unit: String = "—", doc: String,
+        unavailableInBrowser: String? = nil,
         checkedWhen: (@Sendable (SimulatorConfig) -> Bool)? = nil, inHeaderWhen: (@Sendable (SimulatorConfig) -> Bool)? = nil,
         get: @escaping @Sendable (SimulatorConfig) -> T,
         set: @escaping @Sendable (inout SimulatorConfig, T) -> Void
     ) -> ConfigKey {
         ConfigKey(name, T.configKind, default: defaultValue.configDefault, range: range, unit: unit, doc: doc,
-                  checkedWhen: checkedWhen, inHeaderWhen: inHeaderWhen,
+                  unavailableInBrowser: unavailableInBrowser, checkedWhen: checkedWhen, inHeaderWhen: inHeaderWhen,
                   get: { get($0).configValue },
                   set: { c, v in if let v, let x = T.read(v) { set(&c, x) } })
     }
@@ -33,12 +34,13 @@ extension ConfigKey {
     /// A key naming one case of `E` (its raw value, matched ignoring ASCII case), required when
     /// `defaultValue` is nil; `label` names the value in messages (`unknown policy "lifo"`).
     public static func choice<E: CaseIterable & RawRepresentable & Sendable>(
-        _ name: String, _ defaultValue: E?, label: String, doc: String,
+        _ name: String, _ defaultValue: E?, label: String, doc: String, unavailableInBrowser: String? = nil,
         get: @escaping @Sendable (SimulatorConfig) -> E,
         set: @escaping @Sendable (inout SimulatorConfig, E) -> Void
     ) -> ConfigKey where E.RawValue == String {
         ConfigKey(name, .choice(ConfigSchema.choices(E.self), label: label),
                   default: defaultValue.map { .value(.text($0.rawValue)) } ?? .required, doc: doc,
+                  unavailableInBrowser: unavailableInBrowser,
                   get: { .text(get($0).rawValue) },
                   set: { c, v in if let e = ConfigSchema.choice(v, as: E.self) { set(&c, e) } })
     }
@@ -46,11 +48,12 @@ extension ConfigKey {
     /// A seed: read as a signed integer, so that a negative seed is an error, never a trap
     /// (0 … 2⁶³−1), and stored as a `UInt64` (which code may set above `Int.max`).
     public static func seed(
-        _ name: String, _ defaultValue: UInt64, doc: String,
+        _ name: String, _ defaultValue: UInt64, doc: String, unavailableInBrowser: String? = nil,
         get: @escaping @Sendable (SimulatorConfig) -> UInt64,
         set: @escaping @Sendable (inout SimulatorConfig, UInt64) -> Void
     ) -> ConfigKey {
         ConfigKey(name, .integer(0...Int.max), default: .value(.unsigned(defaultValue)), doc: doc,
+                  unavailableInBrowser: unavailableInBrowser,
                   get: { .unsigned(get($0)) },
                   set: { c, v in
                       switch v {
