@@ -146,7 +146,6 @@ public struct EventLogWriter: EventSink {
         if buffer.count >= Self.flushThreshold { flush() }
     }
 
-    /// `{"type":"…"`, then in a fleet's log `,"replica":k`, then `,"t":` (or `then`).
     /// Opens a record about one request: `{"type":…,"t":…` (with the step, for records a step
     /// causes) `,"id":"…"`, its time noted for the `end` record.
     @inline(__always)
@@ -154,14 +153,12 @@ public struct EventLogWriter: EventSink {
         note(t)
         begin(type)
         buffer.append(t)
-        if let step {
-            buffer.append(ascii: #","step":"#)
-            buffer.append(step)
-        }
+        if let step { field(#","step":"#, step) }
         buffer.append(ascii: #","id":"#)
         appendID(slot)
     }
 
+    /// `{"type":"…"`, then in a fleet's log `,"replica":k`, then `,"t":` (or `then`).
     @inline(__always)
     private mutating func begin(_ type: StaticString, then next: StaticString = #","t":"#) {
         buffer.append(ascii: type)
@@ -367,8 +364,7 @@ extension EventLogWriter: ClusterEventSink {
     public mutating func kvTransfer(_ r: KVTransferRecord) {
         guard !closed && failure == nil else { return }
         note(r.start)
-        buffer.append(ascii: #"{"type":"kv_transfer","t":"#)
-        buffer.append(r.start)
+        field(#"{"type":"kv_transfer","t":"#, r.start)
         buffer.append(ascii: #","id":"#)
         buffer.appendJSONString(r.id)
         field(#","from":"#, r.from)
