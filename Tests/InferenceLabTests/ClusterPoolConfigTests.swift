@@ -76,6 +76,19 @@ import Testing
         #expect(c.cluster.pools[1].hardware.name.contains("A100"))
         // GPUs: 2 replicas × TP 2 + 1 replica × TP 4.
         #expect(SweepCost.gpus(c) == 8)
+        // Cost: 4 H100 GPUs at $3.00 and 4 A100 GPUs at $1.30 an hour; a row's price per GPU-hour
+        // is their mean, not the top-level [hardware]'s price.
+        let cost = try #require(SweepCost.costPerHour(c))
+        #expect(abs(cost - 17.2) < 1e-9)
+        #expect(abs(try #require(SweepCost.pricePerGPUHour(c)) - 2.15) < 1e-9)
+        // Pools renting one GPU keep its price exactly.
+        var same = c
+        same.cluster.pools[1].hardware.pricePerHour = 3.0
+        #expect(SweepCost.pricePerGPUHour(same) == 3.0)
+        // A pool without a price leaves both unknown.
+        var unpriced = c
+        unpriced.cluster.pools[1].hardware.pricePerHour = nil
+        #expect(SweepCost.costPerHour(unpriced) == nil && SweepCost.pricePerGPUHour(unpriced) == nil)
     }
 
     /// A pool table in a file without the fleet's table goes over the built-in default's.

@@ -21,4 +21,15 @@ public enum SweepCost {
         }
         return total
     }
+
+    /// Dollars per GPU-hour of the whole point: the price every GPU shares, or, in a fleet whose
+    /// pools rent different GPUs, `costPerHour / gpus` (the mean over its GPUs); nil when some
+    /// replica's hardware has no price.
+    public static func pricePerGPUHour(_ config: SimulatorConfig) -> Double? {
+        guard let cost = costPerHour(config) else { return nil }
+        guard config.cluster.isEnabled else { return config.hardware.pricePerHour }
+        let prices = config.replicaNodes.map { $0.config.hardware.pricePerHour }
+        if let first = prices.first, prices.allSatisfy({ $0 == first }) { return first }
+        return cost / Double(gpus(config))
+    }
 }

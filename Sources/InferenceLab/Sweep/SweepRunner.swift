@@ -195,7 +195,7 @@ public struct SweepRunner: Sendable {
         for (key, value) in SummaryJSON.fields(summary) { cells[key] = .number(value) }
         let gpus = SweepCost.gpus(config)
         cells["gpus"] = .number(Double(gpus))
-        if let price = config.hardware.pricePerHour, let cost = SweepCost.costPerHour(config) {
+        if let price = SweepCost.pricePerGPUHour(config), let cost = SweepCost.costPerHour(config) {
             cells["price_per_hour"] = .number(price)
             cells["cost_per_hour"] = .number(cost)
             cells["tokens_per_dollar"] = .number(cost > 0 ? summary.totalTokenThroughput * 3600 / cost : .nan)
