@@ -205,7 +205,13 @@ import Testing
         #expect(try Tool.simulate(["sweep", s.file("spec.toml")]).status == 2)
         let noBase = try Tool.simulate(["sweep", try s.write("base = \"nope.toml\"\n", "nobase.toml"), "-o", s.file("o.csv")])
         #expect(noBase.status == 2)
-        #expect(noBase.stderr.contains("nope.toml: cannot open"))
+        // The error names the spec's line and key, then the file it could not read.
+        #expect(noBase.stderr.hasPrefix("error: \(s.file("nobase.toml")):1: base: \(s.file("nope.toml")): cannot open"), "\(noBase.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: s.file("o.csv")))
+        let noTrace = try Tool.simulate(["sweep", try s.write("base = \"base.toml\"\n\ntrace = \"gone.jsonl\"\n", "notrace.toml"),
+                                         "-o", s.file("o.csv")])
+        #expect(noTrace.status == 2)
+        #expect(noTrace.stderr.hasPrefix("error: \(s.file("notrace.toml")):3: trace: \(s.file("gone.jsonl")): cannot read"), "\(noTrace.stderr)")
         #expect(!FileManager.default.fileExists(atPath: s.file("o.csv")))
     }
 

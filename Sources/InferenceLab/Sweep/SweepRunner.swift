@@ -23,11 +23,13 @@ public struct SweepRunner: Sendable {
         self.resultsDirectory = resultsDirectory
         switch ConfigFileReader.readText(path: spec.base) {
         case .success(let t): baseText = t
-        case .failure(let reason): throw InputError(file: spec.base, message: reason.message)
+        case .failure(let reason):
+            throw InputError(file: spec.file, line: spec.baseLine, field: "base", "\(spec.base): \(reason.message)")
         }
         if let trace = spec.trace {
             guard let id = SweepHash.file(trace) else {
-                throw InputError(file: trace, "cannot read the sweep's trace: \(SystemCalls.message(errno))")
+                throw InputError(file: spec.file, line: spec.traceLine, field: "trace",
+                                 "\(trace): cannot read: \(SystemCalls.message(errno))")
             }
             traceIdentity = id
         } else {

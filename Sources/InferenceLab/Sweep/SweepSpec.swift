@@ -52,8 +52,12 @@ public struct SweepSpec: Sendable {
     public var file: String
     /// The base config's path (resolved against the spec's directory).
     public var base: String
+    /// The spec's line of `base`, for errors about reading it.
+    public var baseLine: Int?
     /// The trace's path (resolved), if any.
     public var trace: String?
+    /// The spec's line of `trace`.
+    public var traceLine: Int?
     /// Requests replayed from the trace at most (nil: all).
     public var maxRequests: Int?
     public var axes: [Axis]
@@ -225,7 +229,8 @@ public struct SweepSpec: Sendable {
             }
             search = Search(key: key, low: low, high: high, tolerance: tolerance, line: locator.line(of: ["search"]))
         }
-        return SweepSpec(file: file, base: resolve(base), trace: trace, maxRequests: maxRequests, axes: axes,
+        return SweepSpec(file: file, base: resolve(base), baseLine: locator.line(of: ["base"]), trace: trace,
+                         traceLine: locator.line(of: ["trace"]), maxRequests: maxRequests, axes: axes,
                          slo: slo, attainment: attainment, search: search)
     }
 
