@@ -155,6 +155,11 @@ import Testing
                     line: 53, field: "cluster.pool[1].scheduler.max_num_seqs", "positive")
         expectError(pools.replacingOccurrences(of: "replicas = 3", with: "replicas = 3\ngpus = 2"),
                     line: 50, field: "cluster.pool[1].gpus", "unknown key in a [[cluster.pool]] entry")
+        // A table of the whole config inside a pool: said to belong at the top level, not
+        // matched to a key of the same name in another table ([compute] model).
+        expectError(pools.replacingOccurrences(of: "max_num_seqs = 512", with: "max_num_seqs = 512\n[cluster.pool.model]\nnum_layers = 40"),
+                    line: 54, field: "cluster.pool[1].model",
+                    "unknown table [cluster.pool[1].model]; [model] is set once, at the top level of the config; valid keys here: name, role, replicas, hardware")
         expectError(pools.replacingOccurrences(of: "role = \"Decode\"", with: "role = \"decoder\""),
                     line: 48, field: "cluster.pool[1].role", "decode")
         expectError(pools.replacingOccurrences(of: "name = \"decode\"\n", with: ""),

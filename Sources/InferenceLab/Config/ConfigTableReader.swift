@@ -124,14 +124,19 @@ struct ConfigTableReader {
         let tableName = context ?? "[\(path.joined(separator: "."))]"
         for key in entries.keys.sorted() where !allowed.contains(key) {
             var message: String
-            if case .table = entries[key]! {
+            let isTable: Bool
+            if case .table = entries[key]! { isTable = true } else { isTable = false }
+            if isTable {
                 message = "unknown table [\((path + [key]).joined(separator: "."))]"
             } else {
                 message = "unknown key in \(tableName)"
             }
             if let near = NameSuggestion.nearest(to: key, among: allowed) {
                 message += "; did you mean \"\(near)\"?"
-            } else if let home = ConfigSchema.table(defining: key), home != path.first {
+            } else if isTable && ConfigSchema.tableNames.contains(key) {
+                // A table of the whole config written inside another (a pool's [model]).
+                message += "; [\(key)] is set once, at the top level of the config; valid keys here: \(allowed.joined(separator: ", "))"
+            } else if !isTable, let home = ConfigSchema.table(defining: key), home != path.first {
                 message += "; \"\(key)\" belongs in [\(home)]"
             } else {
                 message += "; valid keys: \(allowed.joined(separator: ", "))"
