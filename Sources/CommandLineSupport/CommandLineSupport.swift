@@ -79,7 +79,8 @@ extension ParsableCommand {
             try command.run()
         } catch {
             if exitCode(for: error) == .validationFailure {
-                printError(fullMessage(for: error))
+                let message = fullMessage(for: error)
+                printError(negativeValueProblem(Array(CommandLine.arguments.dropFirst()), parserMessage: message) ?? message)
                 exitProcess(ExitStatus.badInput.rawValue)
             }
             exit(withError: error)
@@ -109,6 +110,26 @@ func usageProblem(root: ParsableCommand.Type, _ arguments: [String]) -> String? 
             return "error: unknown subcommand '\(name)'" + (known.isEmpty ? "" : " (known: \(known))")
         }
         current = next
+    }
+    return nil
+}
+
+/// A negative number given to an option that takes a list (`steptime --batch -3`):
+/// ArgumentParser reads `-3` as an option and answers "Missing value for '--batch <batch>'" or
+/// "Unknown option '-3'", which hides the real mistake. Returns a message naming the option and
+/// the value when `parserMessage` is one of those two about such an argument, else nil.
+func negativeValueProblem(_ arguments: [String], parserMessage: String) -> String? {
+    var option: String?
+    for argument in arguments {
+        if argument.hasPrefix("-"), argument.count > 1, Double(argument) != nil {
+            guard let option else { return nil }
+            let name = option.split(separator: "=").first.map(String.init) ?? option
+            let missing = parserMessage.hasPrefix("Error: Missing value for '\(name) ")
+            let unknown = parserMessage.hasPrefix("Error: Unknown option '\(argument)'")
+            guard missing || unknown else { continue }
+            return "error: \(name): expected a positive number, got \(argument)"
+        }
+        if argument.hasPrefix("--") { option = argument }
     }
     return nil
 }

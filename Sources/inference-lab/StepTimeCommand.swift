@@ -20,7 +20,7 @@ struct StepTimeCommand: ParsableCommand {
     @Option(name: .customLong("tp"), parsing: .unconditional, help: "Tensor-parallel degree (default: the config's, else 1).")
     var tp: Int?
 
-    @Option(name: .customLong("batch"), parsing: .upToNextOption, help: "Batch sizes (default 1 8 32 128).")
+    @Option(name: .customLong("batch"), parsing: .upToNextOption, help: "Batch sizes, one or more (e.g. --batch 1 8 32).")
     var batch: [Int] = [1, 8, 32, 128]
 
     @Option(name: .customLong("prompt"), parsing: .unconditional, help: "Prompt tokens per request for prefill.")

@@ -78,6 +78,15 @@ struct NumericRobustnessTests {
                      ["--prompt", "2147483648"], ["--context", "9223372036854775807"]] {
             expectRefused(try Tool.simulate(["steptime"] + args), "must be at most 2147483647")
         }
+        // A negative size in the --batch list is named as such, not "Missing value" or "Unknown option".
+        for args in [["--batch", "-3"], ["--batch", "8", "-3"], ["--batch", "-3", "--prompt", "16"]] {
+            let r = try Tool.simulate(["steptime"] + args)
+            expectRefused(r, "error: --batch: expected a positive number, got -3")
+            #expect(!r.stderr.contains("Missing value") && !r.stderr.contains("Unknown option"), "\(r.stderr)")
+        }
+        expectRefused(try Tool.simulate(["steptime", "--batch=-3"]), "--batch and --prompt must be positive")
+        // Another usage error beside a negative number keeps the parser's own message.
+        expectRefused(try Tool.simulate(["steptime", "--bogus", "-3"]), "Unknown option '--bogus'")
         expectRefused(try Tool.simulate(["steptime", "--tp", "0"]), "hardware.tensor_parallel_size: must be a positive integer, got 0")
         expectRefused(try Tool.simulate(["steptime", "--tp", "3"]), "hardware.tensor_parallel_size: (3) must divide model.num_heads (64)")
         let r = try Tool.simulate(["steptime", "--batch", "1", "2147483647", "--prompt", "2147483647", "--context", "2147483647"])
