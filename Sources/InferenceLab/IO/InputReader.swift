@@ -138,8 +138,10 @@ public final class InputReader {
     }
 
     private func detectFormat() throws(InputError) {
+        // Three bytes: the gzip magic needs two, a UTF-8 byte-order mark three (a pipe's first
+        // read may return fewer).
         var n = 0
-        while n < 2 {
+        while n < 3 {
             let got = try readRaw(into: ownBuffer + n, count: Self.readSize - n)
             if got == 0 { break }
             n += got
