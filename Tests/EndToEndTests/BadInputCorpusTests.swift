@@ -120,6 +120,9 @@ struct BadInputCorpusTests {
         .log("log-infinite.jsonl", ":6: dt: must be a finite number ≥ 0, got inf"),
         .log("log-duplicate-id.jsonl", ":3: id: request 'a' arrives again while still in the system (duplicate id)"),
         .log("log-unknown-id.jsonl", ":7: id: request 'zz' has no arrival before it"),
+        // Fleet logs (schema 2): each replica's records may name only its own requests.
+        .log("log-fleet-replica-out-of-range.jsonl", ":2: replica: 5 is not a replica of this fleet of 2 (the header's config.cluster.replicas)"),
+        .log("log-fleet-request-on-other-replica.jsonl", ":6: batch: request '0' arrived on replica 0, not on this record's replica 1"),
         .log("log-timed-out-twice.jsonl", ":6: id: request 'a' times out without an arrival (or after it left)"),
         .log("log-record-after-end.jsonl", ":17: record after the end record"),
         .log("log-end-count-mismatch.jsonl", ":16: finished: the end record counts 4 but the log holds 3"),

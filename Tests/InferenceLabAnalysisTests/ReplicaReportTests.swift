@@ -125,8 +125,10 @@ struct ReplicaReportTests {
 
     @Test("a replica that ran no step: a row, a bar and zeros, but no stored series")
     func replicaWithoutSteps() throws {
-        // Request `z` is routed to replica 2 at 0.5 and rejected there (no step, no series).
+        // Request `z` is routed to replica 2 (of a fleet of three) at 0.5 and rejected there
+        // (no step, no series).
         let log = Self.twoReplicaLog
+            .replacingOccurrences(of: #""cluster":{"replicas":2,"#, with: #""cluster":{"replicas":3,"#)
             .replacingOccurrences(of: #"{"type":"step","replica":1,"step":1,"#, with: """
                 {"type":"route","replica":2,"t":0.5,"id":"z","phase":"mixed","scores":[]}
                 {"type":"rejected","replica":2,"t":0.5,"id":"z","reason":"prompt_too_long"}

@@ -40,6 +40,16 @@ struct EventLogDecoder {
     /// The `route` record just decoded, if the last record was one.
     private(set) var route: (time: Double, id: String, replica: Int, phase: String)? = nil
 
+    /// Schema 2: whether each record's requests are checked to be on the record's replica.
+    /// Each replica's reducer keeps its own requests, so a record naming another replica's
+    /// request would make it read state it never had.
+    var checksReplicas = false
+    /// Schema 2: the fleet's replica count (`config.cluster.replicas` in the header); a record
+    /// naming a replica beyond it is an error.
+    var replicaCount = Int.max
+    /// Schema 2: the replica each slot's request arrived on (-1: none yet).
+    private var slotReplica: [Int32] = []
+
     init(file: String) { self.file = file }
 
     /// The keys this schema knows (``EventLogKey``), by position.
@@ -91,11 +101,50 @@ struct EventLogDecoder {
     /// know (skipped, so later writers may add some).
     mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, end ended: inout EventLogEnd?) throws(InputError) -> SimulationEvent? {
         self.line = line
-        if let event = decodeWriterLayout(bytes) {
+        let event: SimulationEvent?
+        if let fast = decodeWriterLayout(bytes) {
             route = nil
-            return event
+            event = fast
+        } else {
+            event = try decodeGeneral(bytes, end: &ended)
         }
-        return try decodeGeneral(bytes, end: &ended)
+        if checksReplicas {
+            guard replica < replicaCount else {
+                throw fail("replica", "\(replica) is not a replica of this fleet of \(replicaCount) (the header's config.cluster.replicas)")
+            }
+            if let event { try checkReplica(event) }
+        }
+        return event
+    }
+
+    /// Records the replica of an arrival; for any other record, checks that each request it
+    /// names arrived on the record's replica.
+    private mutating func checkReplica(_ event: SimulationEvent) throws(InputError) {
+        switch event {
+        case .arrival(let a):
+            let s = Int(a.slot)
+            if s >= slotReplica.count { slotReplica.append(contentsOf: repeatElement(-1, count: s + 1 - slotReplica.count)) }
+            slotReplica[s] = Int32(replica)
+        case .step(let r):
+            try checkReplica(of: r.batchSlots, "batch")
+            try checkReplica(of: r.noTokenSlots, "no_token")
+            try checkReplica(of: r.preemptedSlots, "preempted")
+            try checkReplica(of: r.finishedSlots, "finished")
+        case .cacheHit(_, _, let slot, _, _), .firstToken(_, _, let slot), .preempted(_, _, let slot),
+             .finished(_, _, let slot, _), .timedOut(_, let slot):
+            try checkReplica(of: CollectionOfOne(slot), "id")
+        case .rejected, .warmupEnded:
+            break
+        }
+    }
+
+    private func checkReplica<Slots: Sequence<RequestSlot>>(of slots: Slots, _ field: String) throws(InputError) {
+        for slot in slots {
+            let s = Int(slot)
+            let owner = s < slotReplica.count ? Int(slotReplica[s]) : -1
+            guard owner != replica else { continue }
+            throw fail(field, "request '\(live.id(of: slot))' arrived on replica \(owner), not on this record's replica \(replica)")
+        }
     }
 
     /// ``decode(_:line:end:)`` without the fast path, for the tests that hold the two paths

@@ -63,6 +63,8 @@ public final class EventLogReader {
         headerLine = input.lineNumber
         header = try Self.parseHeader(line, file: input.name, line: headerLine)
         decoder = EventLogDecoder(file: input.name)
+        decoder.checksReplicas = isFleet
+        if isFleet, let replicas = header.replicas { decoder.replicaCount = replicas }
     }
 
     /// Builds a reducer with the hardware peaks from the header's config.
@@ -181,7 +183,7 @@ public final class EventLogReader {
             var first = true
             while let key = try c.nextKey(first: &first) {
                 if key == "cluster", c.peek() == UInt8(ascii: "{") {
-                    header.pools = try Self.readPools(&c, path: &path)
+                    (header.pools, header.replicas) = try Self.readCluster(&c, path: &path)
                     path = "config"
                     continue
                 }
@@ -211,12 +213,22 @@ public final class EventLogReader {
         return (flops, bandwidth)
     }
 
-    /// `config.cluster.pools`: each pool's role, replicas and hardware peaks.
-    private static func readPools(_ c: inout JSONScanner, path: inout String) throws(JSONScanError) -> [EventLogHeader.Pool] {
+    /// `config.cluster`: each pool's role, replicas and hardware peaks, and the fleet's replica
+    /// count.
+    private static func readCluster(_ c: inout JSONScanner, path: inout String) throws(JSONScanError)
+        -> (pools: [EventLogHeader.Pool], replicas: Int?) {
         var pools: [EventLogHeader.Pool] = []
+        var replicas: Int?
         try c.beginObject()
         var first = true
         while let key = try c.nextKey(first: &first) {
+            if key == "replicas" {
+                path = "config.cluster.replicas"
+                let n = try c.readInt()
+                guard n >= 1 && n <= Int(Int32.max) else { throw JSONScanError("must be a positive integer, got \(n)") }
+                replicas = n
+                continue
+            }
             guard key == "pools" else { try c.skipValue(); continue }
             try c.beginArray()
             var firstPool = true
@@ -242,6 +254,6 @@ public final class EventLogReader {
                 pools.append(pool)
             }
         }
-        return pools
+        return (pools, replicas)
     }
 }

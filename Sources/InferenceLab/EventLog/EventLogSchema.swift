@@ -37,6 +37,8 @@ public struct EventLogHeader: Sendable, Equatable {
     public var memoryBandwidth: Double?
     /// `config.cluster.pools` of a fleet with pools: each pool's role, replica count and peaks.
     public var pools: [Pool] = []
+    /// `config.cluster.replicas`: the fleet's replica count (nil in a one-node log).
+    public var replicas: Int?
 
     /// A pool of a fleet's header.
     public struct Pool: Sendable, Equatable {

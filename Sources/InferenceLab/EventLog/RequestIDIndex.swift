@@ -55,6 +55,14 @@ struct RequestIDIndex {
         ids.matches(slot, id)
     }
 
+    /// The id last stored for `slot`, as text (for messages).
+    func id(of slot: RequestSlot) -> String {
+        let capacity = ids.maxLength(slot)
+        return String(unsafeUninitializedCapacity: max(capacity, 1)) { buffer in
+            ids.write(slot, to: buffer.baseAddress!)
+        }
+    }
+
     /// Makes `id` (not live) live at `slot`, replacing the slot's stored id.
     mutating func insert(_ id: UnsafeRawBufferPointer, slot: RequestSlot) {
         ids.set(slot, UnsafeBufferPointer(start: id.baseAddress?.assumingMemoryBound(to: UInt8.self), count: id.count))
