@@ -40,9 +40,10 @@ struct EventLogDecoder {
     /// The `route` record just decoded, if the last record was one.
     private(set) var route: (time: Double, id: String, replica: Int, phase: String)? = nil
 
-    /// Schema 2: whether each record's requests are checked to be on the record's replica.
-    /// Each replica's reducer keeps its own requests, so a record naming another replica's
-    /// request would make it read state it never had.
+    /// Schema 2 (a fleet's log): each record's replica is checked against ``replicaCount``, and
+    /// each request it names must have arrived on that replica. Each replica's reducer keeps
+    /// its own requests, so a record naming another replica's request would make it read state
+    /// it never had.
     var checksReplicas = false
     /// Schema 2: the fleet's replica count (`config.cluster.replicas` in the header); a record
     /// naming a replica beyond it is an error.
@@ -101,48 +102,24 @@ struct EventLogDecoder {
     /// know (skipped, so later writers may add some).
     mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, end ended: inout EventLogEnd?) throws(InputError) -> SimulationEvent? {
         self.line = line
-        let event: SimulationEvent?
-        if let fast = decodeWriterLayout(bytes) {
+        // The fast path knows a one-node log's layout only. A fleet's records, which name their
+        // replica, never match it, and one without `replica` is replica 0's, which only the
+        // general path sets.
+        if !checksReplicas, let event = decodeWriterLayout(bytes) {
             route = nil
-            event = fast
-        } else {
-            event = try decodeGeneral(bytes, end: &ended)
+            return event
         }
-        if checksReplicas {
-            guard replica < replicaCount else {
-                throw fail("replica", "\(replica) is not a replica of this fleet of \(replicaCount) (the header's config.cluster.replicas)")
-            }
-            if let event { try checkReplica(event) }
-        }
-        return event
+        return try decodeGeneral(bytes, end: &ended)
     }
 
-    /// Records the replica of an arrival; for any other record, checks that each request it
-    /// names arrived on the record's replica.
-    private mutating func checkReplica(_ event: SimulationEvent) throws(InputError) {
-        switch event {
-        case .arrival(let a):
-            let s = Int(a.slot)
-            if s >= slotReplica.count { slotReplica.append(contentsOf: repeatElement(-1, count: s + 1 - slotReplica.count)) }
-            slotReplica[s] = Int32(replica)
-        case .step(let r):
-            try checkReplica(of: r.batchSlots, "batch")
-            try checkReplica(of: r.noTokenSlots, "no_token")
-            try checkReplica(of: r.preemptedSlots, "preempted")
-            try checkReplica(of: r.finishedSlots, "finished")
-        case .cacheHit(_, _, let slot, _, _), .firstToken(_, _, let slot), .preempted(_, _, let slot),
-             .finished(_, _, let slot, _), .timedOut(_, let slot):
-            try checkReplica(of: CollectionOfOne(slot), "id")
-        case .rejected, .warmupEnded:
-            break
-        }
-    }
-
+    /// Checks that each request in `slots` arrived on the record's replica.
+    @inline(__always)
     private func checkReplica<Slots: Sequence<RequestSlot>>(of slots: Slots, _ field: String) throws(InputError) {
+        let own = Int32(truncatingIfNeeded: replica)
         for slot in slots {
             let s = Int(slot)
+            guard s >= slotReplica.count || slotReplica[s] != own else { continue }
             let owner = s < slotReplica.count ? Int(slotReplica[s]) : -1
-            guard owner != replica else { continue }
             throw fail(field, "request '\(live.id(of: slot))' arrived on replica \(owner), not on this record's replica \(replica)")
         }
     }
@@ -241,6 +218,9 @@ struct EventLogDecoder {
         guard let kind = record.kind else { throw fail("type", "missing") }
         try checkRanges()
         try count(record.replica, "replica")
+        if checksReplicas && (record.replica ?? 0) >= replicaCount {
+            throw fail("replica", "\(record.replica ?? 0) is not a replica of this fleet of \(replicaCount) (the header's config.cluster.replicas)")
+        }
         setReplica(record.replica ?? 0)
         route = nil
         switch kind {
@@ -251,19 +231,22 @@ struct EventLogDecoder {
         case .arrival: return try arrival()
         case .step: return try step()
         case .cacheHit:
-            let slot = try resolve(try need(record.id, "id"))
+            let slot = try resolveOnReplica(try need(record.id, "id"))
             return .cacheHit(time: try need(record.t, "t"), step: try need(record.step, "step"), slot: slot,
                              tokens: try need(record.tokens, "tokens"), resumed: record.resumed ?? false)
         case .firstToken:
-            let slot = try resolve(try need(record.id, "id"))
+            let slot = try resolveOnReplica(try need(record.id, "id"))
             return .firstToken(time: try need(record.t, "t"), step: try need(record.step, "step"), slot: slot)
         case .preempted:
-            let slot = try resolve(try need(record.id, "id"))
+            let slot = try resolveOnReplica(try need(record.id, "id"))
             return .preempted(time: try need(record.t, "t"), step: try need(record.step, "step"), slot: slot)
         case .finished: return try finished()
         case .timedOut:
             let id = try need(record.id, "id")
             let t = try need(record.t, "t")
+            if checksReplicas, let slot = Self.withBytes(of: id, { live.slot(of: $0) }) {
+                try checkReplica(of: CollectionOfOne(slot), "id")
+            }
             guard let slot = Self.withBytes(of: id, { live.remove($0) }) else {
                 throw fail("id", "request '\(id)' times out without an arrival (or after it left)")
             }
@@ -446,6 +429,14 @@ struct EventLogDecoder {
         throw fail(field, "request '\(id)' has no arrival before it")
     }
 
+    /// ``resolve(_:field:)``, then (in a fleet's log) the check that the request is on the
+    /// record's replica.
+    private func resolveOnReplica(_ id: String) throws(InputError) -> RequestSlot {
+        let slot = try resolve(id)
+        if checksReplicas { try checkReplica(of: CollectionOfOne(slot), "id") }
+        return slot
+    }
+
     private mutating func arrival() throws(InputError) -> SimulationEvent {
         let id = try need(record.id, "id")
         let t = try need(record.t, "t")
@@ -472,6 +463,11 @@ struct EventLogDecoder {
         }
         live.insert(id, slot: slot)
         seen.arrived += 1
+        if checksReplicas {
+            let s = Int(slot)
+            if s >= slotReplica.count { slotReplica.append(contentsOf: repeatElement(-1, count: s + 1 - slotReplica.count)) }
+            slotReplica[s] = Int32(truncatingIfNeeded: replica)
+        }
         return slot
     }
 
@@ -480,6 +476,9 @@ struct EventLogDecoder {
         let t = try need(record.t, "t")
         let step = try need(record.step, "step")
         let outputs = try need(record.outputTokens, "output_tokens")
+        if checksReplicas, let slot = Self.withBytes(of: id, { live.slot(of: $0) }) {
+            try checkReplica(of: CollectionOfOne(slot), "id")
+        }
         guard let slot = Self.withBytes(of: id, { live.remove($0) }) else {
             throw fail("id", "request '\(id)' finishes without an arrival (or finishes twice)")
         }
@@ -510,6 +509,12 @@ struct EventLogDecoder {
         }
         let dt = try need(record.dt, "dt")
         guard record.hasBatch else { throw fail("batch", "missing") }
+        if checksReplicas {
+            try checkReplica(of: UnsafeBufferPointer(start: batch.previousSlots, count: batch.previousCount), "batch")
+            try checkReplica(of: record.noToken, "no_token")
+            try checkReplica(of: record.preempted, "preempted")
+            try checkReplica(of: record.finished, "finished")
+        }
         stepRecord.setIDLists(noToken: record.noToken, preempted: record.preempted, finished: record.finished)
         stepRecord.prefillTokens = try need(record.prefillTokens, "prefill_tokens")
         stepRecord.decodeTokens = try need(record.decodeTokens, "decode_tokens")
