@@ -9,6 +9,9 @@
 /// - steps: one row per step record: `step, t, dt, batch_size, prefill_tokens,
 ///   decode_tokens, running, waiting, kv_blocks_used, kv_blocks_total, flops, bytes,
 ///   preempted, finished` (the last two are counts of ids).
+///
+/// A fleet's log (schema 2) puts a `replica` column first in both tables: the replica the
+/// request ran on (per phase in a disaggregated fleet) and the replica that ran the step.
 public enum LogExport {
     public static let requestColumns = [
         "id", "arrival", "first_token", "finish", "ttft_ms", "tpot_ms", "e2e_ms", "queue_ms", "prompt_tokens",
@@ -35,23 +38,37 @@ public enum LogExport {
     public static func run(path: String, requestsPath: String, stepsPath: String?,
                            allowIncomplete: Bool = false) throws -> Counts {
         let reader = try EventLogReader(path: path, allowIncomplete: allowIncomplete)
-        let requests = try CSVWriter(output: try OutputFile(path: requestsPath), header: requestColumns)
+        let fleet = reader.isFleet
+        let replicaColumn = fleet ? ["replica"] : []
+        let requests = try CSVWriter(output: try OutputFile(path: requestsPath), header: replicaColumn + requestColumns)
         var steps: CSVWriter?
         do {
-            if let stepsPath { steps = try CSVWriter(output: try OutputFile(path: stepsPath), header: stepColumns) }
+            if let stepsPath {
+                steps = try CSVWriter(output: try OutputFile(path: stepsPath), header: replicaColumn + stepColumns)
+            }
             var tracker = RequestTracker()
             var counts = Counts()
+            // A fleet's log: the replica each live request's slot arrived on.
+            var replicaOfSlot: [Int] = []
             while let event = try reader.next() {
+                if fleet, case .arrival(let a) = event {
+                    let s = Int(a.slot)
+                    if s >= replicaOfSlot.count { replicaOfSlot.append(contentsOf: repeatElement(0, count: s + 1 - replicaOfSlot.count)) }
+                    replicaOfSlot[s] = reader.replica
+                }
                 if let outcome = tracker.consume(event) {
+                    if fleet { requests.int(reader.replica) }
                     try row(outcome, requests)
                     counts.requests += 1
                 }
                 if let steps, case .step(let r) = event {
+                    if fleet { steps.int(reader.replica) }
                     try row(r, steps)
                     counts.steps += 1
                 }
             }
-            for outcome in tracker.unfinished() {
+            for (outcome, slot) in zip(tracker.unfinished(), tracker.unfinishedSlots()) {
+                if fleet { requests.int(replicaOfSlot[Int(slot)]) }
                 try row(outcome, requests)
                 counts.requests += 1
             }

@@ -218,6 +218,24 @@ struct FleetEndToEndTests {
         let requestsCV = try #require((cv["requests_cv"] as? NSNumber)?.doubleValue)
         #expect(page.stdout.contains("<tr><th>Imbalance (CV)</th><th>\(String(format: "%.4f", requestsCV))</th>"))
 
+        // export: a replica column first; each request has a prefill row on replica 0 and a
+        // decode row on replica 1 or 2; each replica's steps are its own.
+        let requestsCSV = dir.file("requests.csv"), stepsCSV = dir.file("steps.csv")
+        let export = try Tool.analyze(["export", log, "--requests", requestsCSV, "--steps", stepsCSV, "-q"])
+        #expect(export.status == 0, "\(export.stderr)")
+        let requestRows = try String(contentsOfFile: requestsCSV, encoding: .utf8).split(separator: "\n")
+        #expect(requestRows[0].hasPrefix("replica,id,arrival,"))
+        let replicas = requestRows.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[0] }
+        #expect(replicas.filter { $0 == "0" }.count == 40 && replicas.filter { $0 != "0" }.count == 40, "\(replicas)")
+        #expect(replicas.allSatisfy { ["0", "1", "2"].contains($0) })
+        let stepRows = try String(contentsOfFile: stepsCSV, encoding: .utf8).split(separator: "\n")
+        #expect(stepRows[0].hasPrefix("replica,step,t,"))
+        let stepsPerReplica = (0..<3).map { k in stepRows.dropFirst().filter { $0.hasPrefix("\(k),") }.count }
+        #expect(stepsPerReplica.allSatisfy { $0 > 0 } && stepsPerReplica.reduce(0, +) == stepRows.count - 1)
+        // Rows per replica are summary --by-replica's requests per replica.
+        let requestsPerReplica = (0..<3).map { k in replicas.filter { $0 == "\(k)" }.count }
+        #expect(requestsPerReplica == rows.compactMap { ($0["requests"] as? NSNumber)?.intValue })
+
         // A prefill pool without a decode pool is refused, at its line.
         let lone = try dir.write("[cluster]\n[[cluster.pool]]\nname = \"p\"\nrole = \"prefill\"\n", "lone.toml")
         let e = try Tool.simulate(["-c", lone, "-q"])

@@ -109,6 +109,11 @@ public struct RequestTracker {
     /// Requests still live (arrived, not finished), in slot order: what an incomplete log
     /// leaves behind.
     public func unfinished() -> [RequestOutcome] {
-        ids.indices.filter { live[$0] }.map { outcome($0, status: .unfinished) }
+        unfinishedSlots().map { outcome(Int($0), status: .unfinished) }
+    }
+
+    /// The slots of ``unfinished()``'s requests, in the same order.
+    public func unfinishedSlots() -> [RequestSlot] {
+        ids.indices.filter { live[$0] }.map { RequestSlot($0) }
     }
 }
