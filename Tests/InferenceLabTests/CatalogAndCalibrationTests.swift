@@ -64,6 +64,11 @@ import Testing
         let unknown = configError("[hardware]\npreset = \"h100-sxn\"\n", file: "t.toml")
         #expect(unknown?.field == "hardware.preset")
         #expect(unknown?.message.contains("did you mean \"h100-sxm\"?") == true)
+        #expect(unknown?.message.hasPrefix("unknown hardware preset \"h100-sxn\"; did you mean \"h100-sxm\"? Known: a100-sxm-40gb, ") == true,
+                "\(String(describing: unknown))")
+        let far = configError("[hardware]\npreset = \"nope\"\n", file: "t.toml")
+        #expect(far?.message.hasPrefix("unknown hardware preset \"nope\"; known: a100-sxm-40gb, ") == true, "\(String(describing: far))")
+        #expect(far?.message.hasSuffix("(or a path ending in .toml)") == true)
         // A100 has no FP8 peak.
         let noFP8 = configError("[hardware]\npreset = \"a100-sxm-80gb\"\nbytes_per_param = 1\n", file: "t.toml")
         #expect(noFP8?.field == "hardware.compute_flops")

@@ -117,6 +117,14 @@ import Testing
         } catch {
             #expect(error.message.contains("no [[cluster.pool]] entry 2") && error.field == "cluster.pool[2].replicas", "\(error)")
         }
+        // An index that is not a whole number from 0 is refused as the override is read.
+        for key in ["cluster.pool[-1].replicas", "cluster.pool[x].replicas", "cluster.pool[0.replicas",
+                    "cluster.pool[99999999999999999999].replicas"] {
+            let error = inputError { _ = try ConfigOverride(parsing: key + "=1") }
+            #expect(error?.file == "--set" && error?.field == key, "\(String(describing: error))")
+            #expect(error?.message.contains("an entry of an array of tables is NAME[i], i a whole number from 0") == true,
+                    "\(String(describing: error))")
+        }
         // A bad value set by an override is reported where the override was given.
         let zero = try ConfigOverride(parsing: "cluster.pool[1].replicas=0")
         do {

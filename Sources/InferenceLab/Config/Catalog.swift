@@ -102,8 +102,12 @@ public enum Catalog {
                 + "profiles exist for vllm_version = \(versions.joined(separator: ", ")) (or a path ending in .toml)"))
         }
         var message = "unknown \(kind.rawValue) preset \"\(name)\""
-        if let near = NameSuggestion.nearest(to: name, among: known) { message += "; did you mean \"\(near)\"?" }
-        message += " Known: \(known.joined(separator: ", ")) (or a path ending in .toml)"
+        let list = "\(known.joined(separator: ", ")) (or a path ending in .toml)"
+        if let near = NameSuggestion.nearest(to: name, among: known) {
+            message += "; did you mean \"\(near)\"? Known: \(list)"
+        } else {
+            message += "; known: \(list)"
+        }
         return .failure(LookupFailure(message: message))
     }
 

@@ -52,6 +52,14 @@ public struct ConfigOverride: Sendable {
             throw InputError(file: file, line: line, field: key.isEmpty ? nil : key,
                              "a config key must be dotted as TABLE.KEY (e.g. scheduler.max_num_batched_tokens)")
         }
+        // An entry index (`pool[1]`) must be a whole number from 0; any other bracket would
+        // name a table that no config has.
+        for part in parts where part.contains("[") || part.contains("]") {
+            guard arrayEntry(String(part)) != nil else {
+                throw InputError(file: file, line: line, field: key,
+                                 "\(part): an entry of an array of tables is NAME[i], i a whole number from 0 (e.g. cluster.pool[1].replicas)")
+            }
+        }
     }
 
     /// The value as text for tables and messages: strings bare, numbers as TOML writes them.
