@@ -48,14 +48,7 @@ public enum LogExport {
             }
             var tracker = RequestTracker()
             var counts = Counts()
-            // A fleet's log: the replica each live request's slot arrived on.
-            var replicaOfSlot: [Int] = []
             while let event = try reader.next() {
-                if fleet, case .arrival(let a) = event {
-                    let s = Int(a.slot)
-                    if s >= replicaOfSlot.count { replicaOfSlot.append(contentsOf: repeatElement(0, count: s + 1 - replicaOfSlot.count)) }
-                    replicaOfSlot[s] = reader.replica
-                }
                 if let outcome = tracker.consume(event) {
                     if fleet { requests.int(reader.replica) }
                     try row(outcome, requests)
@@ -68,7 +61,7 @@ public enum LogExport {
                 }
             }
             for (outcome, slot) in zip(tracker.unfinished(), tracker.unfinishedSlots()) {
-                if fleet { requests.int(replicaOfSlot[Int(slot)]) }
+                if fleet { requests.int(reader.replica(of: slot)) }
                 try row(outcome, requests)
                 counts.requests += 1
             }

@@ -112,6 +112,12 @@ struct EventLogDecoder {
         return try decodeGeneral(bytes, end: &ended)
     }
 
+    /// The replica the request in `slot` arrived on, in a fleet's log (0 in a one-node log).
+    func replica(of slot: RequestSlot) -> Int {
+        let s = Int(slot)
+        return s >= 0 && s < slotReplica.count ? Int(slotReplica[s]) : 0
+    }
+
     /// Checks that each request in `slots` arrived on the record's replica.
     @inline(__always)
     private func checkReplica<Slots: Sequence<RequestSlot>>(of slots: Slots, _ field: String) throws(InputError) {
@@ -119,8 +125,7 @@ struct EventLogDecoder {
         for slot in slots {
             let s = Int(slot)
             guard s >= slotReplica.count || slotReplica[s] != own else { continue }
-            let owner = s < slotReplica.count ? Int(slotReplica[s]) : -1
-            throw fail(field, "request '\(live.id(of: slot))' arrived on replica \(owner), not on this record's replica \(replica)")
+            throw fail(field, "request '\(live.id(of: slot))' arrived on replica \(replica(of: slot)), not on this record's replica \(replica)")
         }
     }
 
@@ -218,10 +223,11 @@ struct EventLogDecoder {
         guard let kind = record.kind else { throw fail("type", "missing") }
         try checkRanges()
         try count(record.replica, "replica")
-        if checksReplicas && (record.replica ?? 0) >= replicaCount {
-            throw fail("replica", "\(record.replica ?? 0) is not a replica of this fleet of \(replicaCount) (the header's config.cluster.replicas)")
+        let recordReplica = record.replica ?? 0
+        if checksReplicas && recordReplica >= replicaCount {
+            throw fail("replica", "\(recordReplica) is not a replica of this fleet of \(replicaCount) (the header's config.cluster.replicas)")
         }
-        setReplica(record.replica ?? 0)
+        setReplica(recordReplica)
         route = nil
         switch kind {
         case .route:
@@ -244,9 +250,7 @@ struct EventLogDecoder {
         case .timedOut:
             let id = try need(record.id, "id")
             let t = try need(record.t, "t")
-            if checksReplicas, let slot = Self.withBytes(of: id, { live.slot(of: $0) }) {
-                try checkReplica(of: CollectionOfOne(slot), "id")
-            }
+            try checkReplica(ofLive: id)
             guard let slot = Self.withBytes(of: id, { live.remove($0) }) else {
                 throw fail("id", "request '\(id)' times out without an arrival (or after it left)")
             }
@@ -429,6 +433,13 @@ struct EventLogDecoder {
         throw fail(field, "request '\(id)' has no arrival before it")
     }
 
+    /// In a fleet's log: that request `id`, when live, arrived on the record's replica (checked
+    /// before a `finished` or `timed_out` record takes it out of ``live``).
+    private func checkReplica(ofLive id: String) throws(InputError) {
+        guard checksReplicas, let slot = Self.withBytes(of: id, { live.slot(of: $0) }) else { return }
+        try checkReplica(of: CollectionOfOne(slot), "id")
+    }
+
     /// ``resolve(_:field:)``, then (in a fleet's log) the check that the request is on the
     /// record's replica.
     private func resolveOnReplica(_ id: String) throws(InputError) -> RequestSlot {
@@ -476,9 +487,7 @@ struct EventLogDecoder {
         let t = try need(record.t, "t")
         let step = try need(record.step, "step")
         let outputs = try need(record.outputTokens, "output_tokens")
-        if checksReplicas, let slot = Self.withBytes(of: id, { live.slot(of: $0) }) {
-            try checkReplica(of: CollectionOfOne(slot), "id")
-        }
+        try checkReplica(ofLive: id)
         guard let slot = Self.withBytes(of: id, { live.remove($0) }) else {
             throw fail("id", "request '\(id)' finishes without an arrival (or finishes twice)")
         }

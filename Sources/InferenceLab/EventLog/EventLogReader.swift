@@ -29,6 +29,9 @@ public final class EventLogReader {
     public var isFleet: Bool { header.schema == EventLogSchema.fleet }
     /// Schema 2: the replica of the event ``next()`` returned last (0 for schema 1).
     @exclusivity(unchecked) public private(set) var replica = 0
+    /// Schema 2: the replica the request now in `slot` arrived on (0 for schema 1). Not for
+    /// the per-record loop: it reads the decoder's state.
+    public func replica(of slot: RequestSlot) -> Int { decoder.replica(of: slot) }
     /// Schema 2: called with each `route` record (time, request id, replica, phase) as it is
     /// read.
     public var onRoute: ((Double, String, Int, String) -> Void)? = nil
